@@ -1,0 +1,13 @@
+import { ErrorEnvelopeSchema } from "./envelope";
+
+/** Statuses every authenticated route can return. */
+export const commonResponses = {
+  400: ErrorEnvelopeSchema,
+  401: ErrorEnvelopeSchema,
+  403: ErrorEnvelopeSchema,
+  404: ErrorEnvelopeSchema,
+  413: ErrorEnvelopeSchema,
+  415: ErrorEnvelopeSchema,
+  429: ErrorEnvelopeSchema,
+  500: ErrorEnvelopeSchema,
+} as const;

@@ -1,0 +1,14 @@
+export * from "./common/errors";
+export * from "./common/envelope";
+export * from "./common/responses";
+export * from "./agents/agents.schemas";
+export * from "./agents/agents.contract";
+export * from "./tools/tools.schemas";
+export * from "./tools/tools.contract";
+export * from "./calcom/calcom.schemas";
+export * from "./calcom/calcom.contract";
+export * from "./api-keys/api-keys.schemas";
+export * from "./api-keys/api-keys.contract";
+export * from "./health/health.contract";
+export * from "./contract";
+export { maskSecret } from "./common/mask";

@@ -1,0 +1,60 @@
+import { initContract } from "@ts-rest/core";
+import { z } from "zod";
+import { ErrorEnvelopeSchema, listEnvelope, OrgQuerySchema, PagingQuerySchema, successEnvelope, uuid } from "../common/envelope";
+import { commonResponses } from "../common/responses";
+import { CreateToolBodySchema, ToolSchema, UpdateToolBodySchema } from "./tools.schemas";
+
+const c = initContract();
+const IdParams = z.object({ id: uuid("id") });
+
+export const ToolListQuerySchema = PagingQuerySchema.merge(OrgQuerySchema).extend({
+  agentId: uuid("agentId").optional(),
+  agent_id: uuid("agent_id").optional(),
+});
+
+export const toolsContract = c.router(
+  {
+    createTool: {
+      method: "POST",
+      path: "/tools/",
+      query: OrgQuerySchema,
+      body: CreateToolBodySchema,
+      responses: { 201: successEnvelope(ToolSchema), 409: ErrorEnvelopeSchema },
+      summary: "Create a tool (inactive until activated)",
+    },
+    listTools: {
+      method: "GET",
+      path: "/tools/",
+      query: ToolListQuerySchema,
+      responses: { 200: listEnvelope(ToolSchema) },
+      summary: "List tools, optionally for one agent",
+    },
+    getTool: {
+      method: "GET",
+      path: "/tools/:id/",
+      pathParams: IdParams,
+      query: OrgQuerySchema,
+      responses: { 200: successEnvelope(ToolSchema) },
+      summary: "Get Agent Tool",
+    },
+    updateTool: {
+      method: "PATCH",
+      path: "/tools/:id/",
+      pathParams: IdParams,
+      query: OrgQuerySchema,
+      body: UpdateToolBodySchema,
+      responses: { 200: successEnvelope(ToolSchema), 409: ErrorEnvelopeSchema },
+      summary: "Update a tool",
+    },
+    deleteTool: {
+      method: "DELETE",
+      path: "/tools/:id/",
+      pathParams: IdParams,
+      query: OrgQuerySchema,
+      body: c.noBody(),
+      responses: { 200: successEnvelope(z.object({ id: z.string() })) },
+      summary: "Delete a tool",
+    },
+  },
+  { pathPrefix: "/api/v1", strictStatusCodes: true, commonResponses },
+);

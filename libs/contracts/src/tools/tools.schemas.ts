@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { uuid } from "../common/envelope";
+
+export const TOOL_TYPES = ["custom", "function", "webhook", "transfer_call", "end_call", "ivr", "calcom"] as const;
+export const ToolTypeSchema = z.enum(TOOL_TYPES, {
+  errorMap: () => ({ message: `type must be one of ${TOOL_TYPES.join(", ")}` }),
+});
+export type ToolType = z.infer<typeof ToolTypeSchema>;
+
+/** What a `calcom` tool can be allowed to do; each maps to an action of the appointments endpoint. */
+export const CALCOM_FUNCTIONS = ["book", "reschedule", "cancel", "suggest", "availability"] as const;
+export type CalcomFunction = (typeof CALCOM_FUNCTIONS)[number];
+
+export const TOOL_NAME_PATTERN = /^[a-z0-9_]+$/;
+const identifier = (what: string) =>
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(64, `${what} must be at most 64 characters`)
+    .regex(TOOL_NAME_PATTERN, `${what} may contain only lowercase letters, digits and underscores`);
+
+/** A JSON Schema object (checked against the JSON Schema meta-schema by the API). */
+export const JsonSchemaObjectSchema = z.record(z.unknown());
+
+/** `custom`: an HTTP endpoint the agent platform calls. */
+export const CustomToolDefinitionSchema = z
+  .object({
+    url: z
+      .string()
+      .url("definition.url must be an absolute URL")
+      .refine((u) => /^https?:\/\//i.test(u), "definition.url must use http or https"),
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("POST"),
+    headers: z.record(z.string()).optional(),
+    parameters: JsonSchemaObjectSchema,
+  })
+  .strict();
+
+/** `function` / `webhook`: an OpenAI-style function declaration (a webhook also names its URL). */
+export const FunctionToolDefinitionSchema = z
+  .object({
+    name: identifier("definition.name").optional(),
+    description: z.string().max(1024).optional(),
+    parameters: JsonSchemaObjectSchema,
+    url: z.string().url("definition.url must be an absolute URL").optional(),
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).optional(),
+  })
+  .strict();
+
+/** `transfer_call`: where to transfer the caller. */
+export const TransferCallDefinitionSchema = z
+  .object({
+    phone_number: z.string().regex(/^\+[1-9]\d{6,14}$/, "definition.phone_number must be in E.164 form (+14155550123)"),
+    message: z.string().max(1000).optional(),
+  })
+  .strict();
+
+/** Free-form settings for tools whose behaviour the voice runtime owns (`end_call`, `ivr`). */
+export const OpaqueDefinitionSchema = z.record(z.unknown());
+
+/** `calcom`: the server knows the schema; a definition may only override the description shown to the model. */
+export const CalcomToolDefinitionSchema = z.object({ description: z.string().max(1024).optional() }).strict();
+
+/** The definition schema each tool type must satisfy, and whether a definition is required. */
+export const TOOL_DEFINITION_SCHEMAS: Record<ToolType, { schema: z.ZodTypeAny; required: boolean }> = {
+  custom: { schema: CustomToolDefinitionSchema, required: true },
+  function: { schema: FunctionToolDefinitionSchema, required: true },
+  webhook: { schema: FunctionToolDefinitionSchema.extend({ url: z.string().url() }), required: true },
+  transfer_call: { schema: TransferCallDefinitionSchema, required: true },
+  end_call: { schema: OpaqueDefinitionSchema, required: false },
+  ivr: { schema: OpaqueDefinitionSchema, required: false },
+  calcom: { schema: CalcomToolDefinitionSchema, required: false },
+};
+
+export const EnabledFunctionsSchema = z
+  .object({ values: z.array(identifier("enabledFunctions.values[]")).max(50) })
+  .strict();
+
+export const ToolSchema = z.object({
+  id: z.string(),
+  organizationId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  type: ToolTypeSchema,
+  definition: z.record(z.unknown()).nullable(),
+  isActive: z.boolean(),
+  agentId: z.string().nullable(),
+  enabledFunctions: z.object({ values: z.array(z.string()) }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Tool = z.infer<typeof ToolSchema>;
+
+export const CreateToolBodySchema = z
+  .object({
+    name: identifier("name"),
+    description: z.string().max(2000).optional(),
+    type: ToolTypeSchema,
+    definition: z.record(z.unknown()).nullable().optional(),
+    agentId: uuid("agentId").nullable().optional(),
+    enabledFunctions: EnabledFunctionsSchema.optional(),
+  })
+  .strict();
+export type CreateToolBody = z.infer<typeof CreateToolBodySchema>;
+
+export const UpdateToolBodySchema = z
+  .object({
+    name: identifier("name"),
+    description: z.string().max(2000),
+    type: ToolTypeSchema,
+    definition: z.record(z.unknown()).nullable(),
+    isActive: z.boolean(),
+    agentId: uuid("agentId").nullable(),
+    enabledFunctions: EnabledFunctionsSchema,
+  })
+  .partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, "the body must change at least one field");
+export type UpdateToolBody = z.infer<typeof UpdateToolBodySchema>;
