@@ -1,0 +1,80 @@
+import { contract } from "@agni/contracts";
+import { createExpressEndpoints, initServer } from "@ts-rest/express";
+import express, { type Express, type RequestHandler } from "express";
+import type { Logger } from "pino";
+import type { PrismaClient } from "./db/prisma";
+import { AppError } from "./http/app-error";
+import { authMiddleware } from "./http/auth";
+import { errorHandler, notFoundHandler, validationError } from "./http/error-handler";
+import { requestContextMiddleware } from "./http/request-context";
+import { SecretBox } from "./lib/crypto";
+import { agentsRouter } from "./modules/agents/agents.router";
+import { AgentsRepository } from "./modules/agents/agents.repository";
+import { AgentsService } from "./modules/agents/agents.service";
+import { apiKeysRouter } from "./modules/api-keys/api-keys.router";
+import { ApiKeysRepository } from "./modules/api-keys/api-keys.repository";
+import { ApiKeysService } from "./modules/api-keys/api-keys.service";
+import { CalcomAccountsRepository } from "./modules/calcom/calcom-accounts.repository";
+import { createCalcomGateway, type CalcomGateway } from "./modules/calcom/calcom-gateway";
+import { calcomRouter } from "./modules/calcom/calcom.router";
+import { CalcomService } from "./modules/calcom/calcom.service";
+import { healthRouter } from "./modules/health/health.router";
+import { OrganizationsRepository } from "./modules/organizations/organizations.repository";
+import { toolsRouter } from "./modules/tools/tools.router";
+import { ToolsRepository } from "./modules/tools/tools.repository";
+import { ToolsService } from "./modules/tools/tools.service";
+import type { AppConfig } from "./config";
+
+export interface AppDeps {
+  prisma: PrismaClient;
+  /** Resolves when the database answers; used by `/ready`. */
+  ping: () => Promise<void>;
+  config: Pick<AppConfig, "auth" | "encryptionKey" | "bodyLimit" | "calcomTimeoutMs">;
+  logger: Logger;
+  /** Overrides how the API reaches Cal.com (tests point it at the sandbox). */
+  calcomGateway?: CalcomGateway;
+}
+
+/** Rejects bodies that are not JSON before anything tries to read them. */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+  if (hasBody && !req.is(["application/json", "application/*+json"])) {
+    return next(new AppError("UNSUPPORTED_MEDIA_TYPE", "Request bodies must be JSON (Content-Type: application/json)"));
+  }
+  next();
+};
+
+/** Builds the Express application. Reads no environment and does not listen: main.ts and tests do that. */
+export function createApp(deps: AppDeps): Express {
+  const { prisma, config, logger } = deps;
+  const apiKeys = new ApiKeysService(new ApiKeysRepository(prisma));
+  const organizations = new OrganizationsRepository(prisma);
+  const gateway = deps.calcomGateway ?? createCalcomGateway({ timeoutMs: config.calcomTimeoutMs });
+  const box = new SecretBox(config.encryptionKey);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+  app.set("etag", false);
+  app.use(requestContextMiddleware(logger));
+  app.use("/api", authMiddleware({ auth: config.auth, apiKeys, organizations }));
+  app.use("/api", requireJsonBody, express.json({ limit: config.bodyLimit, strict: true }));
+
+  const s = initServer();
+  const router = s.router(contract, {
+    health: healthRouter(deps.ping),
+    apiKeys: apiKeysRouter(apiKeys),
+    agents: agentsRouter(new AgentsService(new AgentsRepository(prisma))),
+    tools: toolsRouter(new ToolsService(new ToolsRepository(prisma))),
+    calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma), gateway, box)),
+  });
+  createExpressEndpoints(contract, router, app, {
+    logInitialization: false,
+    responseValidation: true,
+    requestValidationErrorHandler: (err, _req, _res, next) => next(validationError(err)),
+  });
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

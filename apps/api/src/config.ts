@@ -1,0 +1,114 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes in base64 (openssl rand -base64 32)");
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_URL: z.string().url().optional(),
+  AGNI_DATA_DIR: z.string().default(".agni"),
+  AGNI_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  AGNI_JWKS_URL: z.string().url().optional(),
+  AGNI_JWT_ISSUER: z.string().optional(),
+  AGNI_JWT_AUDIENCE: z.string().optional(),
+  AGNI_ENCRYPTION_KEY: base64Key.optional(),
+  AGNI_BODY_LIMIT: z.string().default("1mb"),
+  AGNI_CALCOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** Everything the API needs, parsed once at start-up. */
+export interface AppConfig {
+  env: "development" | "production" | "test";
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  encryptionKey: Buffer;
+  bodyLimit: string;
+  calcomTimeoutMs: number;
+  logLevel: string;
+  /** Set when development secrets were generated or read from the data directory. */
+  devSecretsFile?: string;
+  devSecretsGenerated?: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+interface DevSecrets {
+  jwtSecret: string;
+  encryptionKey: string;
+}
+
+/** Reads `<dataDir>/secrets.json`, creating it (mode 0600) with fresh random secrets when absent. */
+function loadDevSecrets(dataDir: string): { secrets: DevSecrets; file: string; generated: boolean } {
+  const file = path.join(dataDir, "secrets.json");
+  if (existsSync(file)) {
+    return { secrets: JSON.parse(readFileSync(file, "utf8")) as DevSecrets, file, generated: false };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secrets: DevSecrets = {
+    jwtSecret: randomBytes(32).toString("base64url"),
+    encryptionKey: randomBytes(32).toString("base64"),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { secrets, file, generated: true };
+}
+
+/**
+ * Parses the environment into an AppConfig. Lists every problem at once (ConfigError). Outside production,
+ * missing secrets are generated once into the data directory; production refuses to start without them.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.AGNI_DATA_DIR);
+  const problems: string[] = [];
+  let jwtSecret = e.AGNI_JWT_SECRET;
+  let encryptionKey = e.AGNI_ENCRYPTION_KEY;
+  let devSecretsFile: string | undefined;
+  let devSecretsGenerated: boolean | undefined;
+
+  if (e.NODE_ENV === "production") {
+    if (!jwtSecret && !e.AGNI_JWKS_URL) problems.push("AGNI_JWT_SECRET or AGNI_JWKS_URL is required in production");
+    if (!encryptionKey) problems.push("AGNI_ENCRYPTION_KEY is required in production (openssl rand -base64 32)");
+  } else if ((!jwtSecret && !e.AGNI_JWKS_URL) || !encryptionKey) {
+    const dev = loadDevSecrets(dataDir);
+    jwtSecret ??= e.AGNI_JWKS_URL ? undefined : dev.secrets.jwtSecret;
+    encryptionKey ??= dev.secrets.encryptionKey;
+    devSecretsFile = dev.file;
+    devSecretsGenerated = dev.generated;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    auth: { jwtSecret, jwksUrl: e.AGNI_JWKS_URL, issuer: e.AGNI_JWT_ISSUER, audience: e.AGNI_JWT_AUDIENCE },
+    encryptionKey: Buffer.from(encryptionKey!, "base64"),
+    bodyLimit: e.AGNI_BODY_LIMIT,
+    calcomTimeoutMs: e.AGNI_CALCOM_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+    devSecretsFile,
+    devSecretsGenerated,
+  };
+}

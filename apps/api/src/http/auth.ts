@@ -1,0 +1,111 @@
+import type { RequestHandler, Response } from "express";
+import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import type { AppConfig } from "../config";
+import type { ApiKeysService } from "../modules/api-keys/api-keys.service";
+import type { OrganizationsRepository } from "../modules/organizations/organizations.repository";
+import { AppError, forbidden, unauthorized } from "./app-error";
+
+/** Who is calling, resolved once per request. */
+export interface AuthContext {
+  orgId: string;
+  method: "jwt" | "api_key";
+  subject: string | null;
+}
+
+const ASYMMETRIC_ALGS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"];
+const ORG_ID = /^[A-Za-z0-9._:-]{1,255}$/;
+
+export function authOf(res: Response): AuthContext {
+  return res.locals.auth as AuthContext;
+}
+
+interface AuthDeps {
+  auth: AppConfig["auth"];
+  apiKeys: ApiKeysService;
+  organizations: OrganizationsRepository;
+}
+
+/**
+ * Authenticates `Authorization: Bearer <JWT>` (HS256 with the shared secret, or asymmetric keys from the JWKS
+ * URL — each algorithm family only with its own key, so HS/RS confusion is impossible) or `X-Api-Key`.
+ */
+export function createJwtVerifier(auth: AppConfig["auth"]) {
+  const secret = auth.jwtSecret ? new TextEncoder().encode(auth.jwtSecret) : undefined;
+  const jwks = auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : undefined;
+  const common = { requiredClaims: ["exp"], issuer: auth.issuer, audience: auth.audience, clockTolerance: 5 };
+
+  return async (token: string): Promise<JWTPayload> => {
+    let alg: string | undefined;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw unauthorized("Malformed token");
+    }
+    try {
+      if (alg === "HS256" && secret) return (await jwtVerify(token, secret, { ...common, algorithms: ["HS256"] })).payload;
+      if (alg && ASYMMETRIC_ALGS.includes(alg) && jwks) {
+        return (await jwtVerify(token, jwks, { ...common, algorithms: ASYMMETRIC_ALGS })).payload;
+      }
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw unauthorized("Token has expired");
+      if (err instanceof joseErrors.JWTClaimValidationFailed) throw unauthorized(`Invalid token: ${err.message}`);
+      if (err instanceof joseErrors.JOSEError) throw unauthorized("Invalid token signature or format");
+      throw err;
+    }
+    throw unauthorized(`Token algorithm ${alg ?? "none"} is not accepted`);
+  };
+}
+
+function orgFromClaims(payload: JWTPayload, queryOrgId: unknown): string {
+  const claim = payload.org_id;
+  if (claim !== undefined) {
+    if (typeof claim !== "string" || !ORG_ID.test(claim)) throw unauthorized("Invalid token: org_id claim is malformed");
+    return claim; // the claim wins over any query org_id
+  }
+  if (typeof queryOrgId !== "string" || queryOrgId === "") {
+    throw unauthorized("The token carries no org_id claim; pass org_id as a query parameter");
+  }
+  const allowed = payload.org_ids;
+  if (!Array.isArray(allowed) || !allowed.includes(queryOrgId) || !ORG_ID.test(queryOrgId)) {
+    throw forbidden("The token does not grant access to that organisation");
+  }
+  return queryOrgId;
+}
+
+export function authMiddleware(deps: AuthDeps): RequestHandler {
+  const verifyJwt = createJwtVerifier(deps.auth);
+  return (req, res, next) => {
+    const run = async (): Promise<AuthContext> => {
+      const authorization = req.get("authorization");
+      const apiKey = req.get("x-api-key");
+      if (authorization !== undefined) {
+        const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+        if (!match) throw unauthorized("Authorization header must be 'Bearer <token>'");
+        const payload = await verifyJwt(match[1]!);
+        return {
+          orgId: orgFromClaims(payload, req.query.org_id),
+          method: "jwt",
+          subject: typeof payload.sub === "string" ? payload.sub : null,
+        };
+      }
+      if (apiKey !== undefined) {
+        const found = await deps.apiKeys.authenticate(apiKey.trim());
+        if (!found) throw unauthorized("Invalid or revoked API key");
+        return { orgId: found.organizationId, method: "api_key", subject: `api_key:${found.id}` };
+      }
+      throw new AppError("UNAUTHORIZED", "Missing credentials: send Authorization: Bearer <JWT> or X-Api-Key");
+    };
+    run()
+      .then(async (auth) => {
+        await deps.organizations.ensure(auth.orgId);
+        res.locals.auth = auth;
+        next();
+      })
+      .catch(next);
+  };
+}
+
+/** Guards routes that only a person's JWT may use (e.g. minting API keys). */
+export function requireJwt(res: Response): void {
+  if (authOf(res).method !== "jwt") throw forbidden("This operation needs a JWT; API keys cannot manage API keys");
+}

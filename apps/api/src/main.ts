@@ -1,0 +1,68 @@
+import { once } from "node:events";
+import path from "node:path";
+import { createApp } from "./app";
+import { ConfigError, loadConfig } from "./config";
+import { openDatabase } from "./db/database";
+import { createLogger } from "./logger";
+
+/** Starts the API: config → database (migrated) → app → listen, and shuts down cleanly on SIGTERM/SIGINT. */
+async function main() {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  if (config.devSecretsFile) {
+    logger.warn(
+      { file: config.devSecretsFile },
+      config.devSecretsGenerated ? "generated development secrets (set AGNI_JWT_SECRET and AGNI_ENCRYPTION_KEY in production)" : "using development secrets",
+    );
+  }
+
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite"),
+    logger,
+  });
+  const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger });
+  const server = app.listen(config.port, config.host);
+  await once(server, "listening");
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host}:${port}`;
+  logger.info({ url, database: db.kind }, "listening");
+  process.stdout.write(
+    [
+      `Agni API listening on ${url} (database: ${db.kind === "pglite" ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL"})`,
+      `Get a development token:  export AGNI_TOKEN=$(npm run -s agni -- auth token --org my-org)`,
+      "",
+    ].join("\n"),
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close(async () => {
+      await db.close().catch(() => undefined);
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((err) => {
+  process.stderr.write(`Agni API failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

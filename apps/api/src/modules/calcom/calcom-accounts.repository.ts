@@ -1,0 +1,77 @@
+import type { Prisma, PrismaClient } from "../../db/prisma";
+import { AGENT_ACCOUNT_INCLUDE } from "./effective-account";
+
+type Tx = Prisma.TransactionClient;
+
+export interface NewAccount {
+  organizationId: string;
+  kind: "org" | "agent";
+  ownerAgentId?: string;
+  accountName: string;
+  apiBaseUrl: string;
+  apiKeyEncrypted: string;
+  apiKeyMasked: string;
+  calcomUserId: number;
+  calcomUsername: string | null;
+  calcomEmail: string | null;
+  calcomTimeZone: string | null;
+}
+
+const DISCONNECTED = (at: Date) =>
+  ({ status: "inactive", apiKeyEncrypted: null, disconnectedAt: at, error: null }) as const;
+
+export class CalcomAccountsRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(fn);
+  }
+
+  /** Loads an agent with its accounts; inside a transaction, also locks the agent row against concurrent changes. */
+  async agentWithAccounts(organizationId: string, agentId: string, tx?: Tx) {
+    const db = tx ?? this.prisma;
+    if (tx) await tx.$queryRaw`SELECT id FROM agents WHERE id = ${agentId}::uuid AND organization_id = ${organizationId} FOR UPDATE`;
+    return db.agent.findFirst({ where: { id: agentId, organizationId }, include: AGENT_ACCOUNT_INCLUDE });
+  }
+
+  listOrgAccounts(organizationId: string, tx?: Tx) {
+    return (tx ?? this.prisma).calcomAccount.findMany({
+      where: { organizationId, kind: "org", status: { not: "inactive" } },
+      orderBy: [{ connectedAt: "asc" }, { id: "asc" }],
+    });
+  }
+
+  findOrgAccount(organizationId: string, id: string, tx?: Tx) {
+    return (tx ?? this.prisma).calcomAccount.findFirst({ where: { id, organizationId, kind: "org" } });
+  }
+
+  findOrgAccountByName(organizationId: string, accountName: string, tx: Tx) {
+    return tx.calcomAccount.findFirst({
+      where: { organizationId, kind: "org", accountName },
+      orderBy: { connectedAt: "desc" },
+    });
+  }
+
+  create(data: NewAccount, tx: Tx) {
+    return tx.calcomAccount.create({ data: { ...data, status: "active" } });
+  }
+
+  /** Puts a fresh key on an existing row (reconnect): active again, error cleared. */
+  reconnect(id: string, data: Omit<NewAccount, "organizationId" | "kind" | "ownerAgentId">, tx: Tx) {
+    return tx.calcomAccount.update({
+      where: { id },
+      data: { ...data, status: "active", error: null, connectedAt: new Date(), disconnectedAt: null },
+    });
+  }
+
+  /** Soft-disconnects accounts: status inactive, key cleared; agents assigned to them fall back to none. */
+  async disconnect(ids: string[], tx: Tx) {
+    if (ids.length === 0) return;
+    await tx.agent.updateMany({ where: { calcomAccountId: { in: ids } }, data: { calcomAccountId: null } });
+    await tx.calcomAccount.updateMany({ where: { id: { in: ids } }, data: DISCONNECTED(new Date()) });
+  }
+
+  assign(agentId: string, calcomAccountId: string | null, tx: Tx) {
+    return tx.agent.update({ where: { id: agentId }, data: { calcomAccountId } });
+  }
+}

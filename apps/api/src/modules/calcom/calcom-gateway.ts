@@ -1,0 +1,61 @@
+import {
+  CalcomApiError,
+  CalcomAuthError,
+  CalcomError,
+  CalcomNotFoundError,
+  CalcomRateLimitError,
+  createCalcomClient,
+} from "@agni/calcom";
+import { AppError } from "../../http/app-error";
+
+export interface CalcomUser {
+  id: number;
+  username: string | null;
+  email: string | null;
+  timeZone: string | null;
+}
+
+/** What the API needs from Cal.com, behind one seam (tests inject a fetch that reaches the sandbox). */
+export interface CalcomGateway {
+  /** Checks a key with `GET /v2/me`; throws AppError with a message naming what Cal.com said. */
+  verifyKey(apiBaseUrl: string, apiKey: string): Promise<CalcomUser>;
+}
+
+export function createCalcomGateway(options: { timeoutMs: number; fetch?: typeof fetch }): CalcomGateway {
+  return {
+    async verifyKey(apiBaseUrl, apiKey) {
+      const client = createCalcomClient({ apiKey, baseUrl: apiBaseUrl, timeoutMs: options.timeoutMs, fetch: options.fetch });
+      try {
+        const me = await client.me.get();
+        return { id: me.id, username: me.username ?? null, email: me.email ?? null, timeZone: me.timeZone ?? null };
+      } catch (err) {
+        throw toAppError(err, apiBaseUrl);
+      }
+    },
+  };
+}
+
+/** Cal.com failures as API errors: a rejected key is the caller's problem (400), an unreachable Cal.com is ours (502). */
+export function toAppError(err: unknown, apiBaseUrl: string): AppError {
+  if (err instanceof CalcomAuthError) {
+    return new AppError("INVALID_REQUEST", `Cal.com rejected the API key: ${err.message}`, { calcom_status: err.status });
+  }
+  if (err instanceof CalcomNotFoundError) {
+    return new AppError("INVALID_REQUEST", `Cal.com at ${apiBaseUrl} did not recognise the request: check api_base_url`, {
+      calcom_status: err.status,
+    });
+  }
+  if (err instanceof CalcomRateLimitError) {
+    const seconds = Math.max(1, Math.ceil(err.retryAfterMs / 1000));
+    return new AppError("RATE_LIMITED", `Cal.com is rate-limiting this API key; try again in ${seconds} seconds`, {
+      retry_after_seconds: seconds,
+    });
+  }
+  if (err instanceof CalcomApiError && err.status < 500) {
+    return new AppError("INVALID_REQUEST", `Cal.com refused the request: ${err.message}`, { calcom_status: err.status });
+  }
+  if (err instanceof CalcomError) {
+    return new AppError("BAD_GATEWAY", `Could not reach Cal.com at ${apiBaseUrl}: ${err.message}`);
+  }
+  return new AppError("BAD_GATEWAY", `Could not reach Cal.com at ${apiBaseUrl}`);
+}

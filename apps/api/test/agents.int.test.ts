@@ -1,0 +1,106 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApi, type TestApi } from "./support/test-api";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api?.close());
+
+describe("agents", () => {
+  it("creates, reads, updates, lists and deletes an agent", async () => {
+    const { auth, orgId } = await api.org();
+    const created = await api.request("POST", "/api/v1/agents/", {
+      auth,
+      body: { agentName: "Front desk", calendarTimezone: "America/New_York", calcomEventTypeId: 42, settings: { voice: "alloy" } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.message).toBe("Agent created successfully");
+    const agent = created.body.data;
+    expect(agent).toMatchObject({
+      organizationId: orgId,
+      agentName: "Front desk",
+      status: "ACTIVE",
+      calendarTimezone: "America/New_York",
+      calcomEventTypeId: 42,
+      selectedTools: [],
+      settings: { voice: "alloy" },
+      calcomConnectionType: "none",
+      calcomApiKey: null,
+    });
+    expect(agent.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/); // UUID v7
+
+    const got = await api.request("GET", `/api/v1/agents/${agent.id}/`, { auth });
+    expect(got.body).toMatchObject({ success: true, message: "Agent fetched successfully", data: { id: agent.id } });
+
+    const patched = await api.request("PATCH", `/api/v1/agents/${agent.id}/`, { auth, body: { status: "INACTIVE", prompt: "Be kind", settings: null } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.data).toMatchObject({ status: "INACTIVE", prompt: "Be kind", settings: null, agentName: "Front desk" });
+
+    const list = await api.request("GET", "/api/v1/agents/", { auth });
+    expect(list.body.meta).toEqual({ total: "1", limit: 50, offset: 0 });
+
+    const deleted = await api.request("DELETE", `/api/v1/agents/${agent.id}/`, { auth });
+    expect(deleted.body).toMatchObject({ message: "Agent deleted successfully", data: { id: agent.id } });
+    expect((await api.request("GET", `/api/v1/agents/${agent.id}/`, { auth })).status).toBe(404);
+  });
+
+  it("pages with limit and offset; out-of-range limits fall back to 50; non-numbers are 400", async () => {
+    const { auth } = await api.org();
+    for (const name of ["a", "b", "c"]) await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: name } });
+    const page = await api.request("GET", "/api/v1/agents/?limit=2&offset=1", { auth });
+    expect(page.body.meta).toEqual({ total: "3", limit: 2, offset: 1 });
+    expect(page.body.data.map((a: { agentName: string }) => a.agentName)).toEqual(["b", "c"]);
+    for (const limit of ["0", "-5", "201"]) {
+      const res = await api.request("GET", `/api/v1/agents/?limit=${limit}`, { auth });
+      expect(res.body.meta.limit).toBe(50);
+    }
+    const bad = await api.request("GET", "/api/v1/agents/?limit=ten", { auth });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/limit must be an integer/);
+    expect((await api.request("GET", "/api/v1/agents/?offset=-1", { auth })).status).toBe(400);
+  });
+
+  it("rejects bad input with a message naming the field", async () => {
+    const { auth } = await api.org();
+    const cases: Array<[unknown, RegExp]> = [
+      [{}, /agentName is required/],
+      [{ agentName: "" }, /agentName must not be empty/],
+      [{ agentName: 7 }, /agentName/],
+      [{ agentName: "x", calendarTimezone: "Mars/Olympus" }, /calendarTimezone.*IANA/],
+      [{ agentName: "x", unknownField: 1 }, /unknownField/],
+      [{ agentName: "x", selectedTools: ["nope"] }, /selectedTools.*UUID/],
+      [{ agentName: "x", selectedTools: [randomUUID()] }, /unknown tool ids/],
+      [[{ agentName: "x" }], /object/i],
+    ];
+    for (const [body, message] of cases) {
+      const res = await api.request("POST", "/api/v1/agents/", { auth, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.code).toBe("INVALID_REQUEST");
+      expect(res.body.message).toMatch(message);
+    }
+    const empty = await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "x" } });
+    expect((await api.request("PATCH", `/api/v1/agents/${empty.body.data.id}/`, { auth, body: {} })).status).toBe(400);
+  });
+
+  it("answers 400 for a malformed id and 404 for an absent one or another organisation's", async () => {
+    const a = await api.org();
+    const b = await api.org();
+    const agent = (await api.request("POST", "/api/v1/agents/", { auth: a.auth, body: { agentName: "A's" } })).body.data;
+
+    const malformed = await api.request("GET", "/api/v1/agents/not-a-uuid/", { auth: a.auth });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toBe("id must be a UUID");
+
+    expect((await api.request("GET", `/api/v1/agents/${randomUUID()}/`, { auth: a.auth })).status).toBe(404);
+    for (const [method, body] of [["GET"], ["PATCH", { agentName: "stolen" }], ["DELETE"]] as const) {
+      const res = await api.request(method, `/api/v1/agents/${agent.id}/`, { auth: b.auth, body });
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ success: false, code: "NOT_FOUND", message: "Agent not found" });
+      expect(JSON.stringify(res.body)).not.toContain("A's");
+    }
+    const stillThere = await api.request("GET", `/api/v1/agents/${agent.id}/`, { auth: a.auth });
+    expect(stillThere.body.data.agentName).toBe("A's");
+  });
+});

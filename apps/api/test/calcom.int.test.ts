@@ -1,0 +1,276 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedExample } from "./support/seeds";
+import { startTestApi, type TestApi } from "./support/test-api";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api?.close());
+
+type Auth = Record<string, string>;
+
+async function newAgent(auth: Auth, name = "Receptionist") {
+  return (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: name, calcomEventTypeId: 7 } })).body.data as {
+    id: string;
+  };
+}
+
+async function connectOrg(auth: Auth, accountName?: string) {
+  const { apiKey } = api.calcomUser();
+  const res = await api.request("POST", "/api/v1/calcom/connect", {
+    auth,
+    body: { api_key: apiKey, api_base_url: api.sandboxUrl, ...(accountName ? { account_name: accountName } : {}) },
+  });
+  return { res, apiKey, id: res.body?.data?.provider_id as string };
+}
+
+const account = (auth: Auth, agentId: string) => api.request("GET", `/api/v1/calcom/agents/${agentId}/account`, { auth });
+
+describe("org-level Cal.com connections", () => {
+  it("validates the key with Cal.com, stores it encrypted and only ever shows it masked", async () => {
+    const { auth } = await api.org();
+    const { res, apiKey } = await connectOrg(auth);
+    expect(res.status).toBe(201);
+    expect(res.body.message).toBe("Cal.com account connected");
+    expect(res.body.data).toMatchObject({
+      account_name: "Default",
+      status: "active",
+      api_base_url: api.sandboxUrl,
+      api_key: `cal_test_…${apiKey.slice(-4)}`,
+      calcom_user: { username: expect.stringMatching(/^user/), time_zone: "Europe/Berlin" },
+    });
+    expect(Date.parse(res.body.data.connected_at)).not.toBeNaN();
+    expect(JSON.stringify(res.body)).not.toContain(apiKey);
+
+    const status = await api.request("GET", "/api/v1/calcom/status", { auth });
+    expect(status.body).toMatchObject({ success: true, data: { connected: true, status: "active" } });
+    expect(status.body.data.accounts).toHaveLength(1);
+    expect(status.body.data.accounts[0]).toMatchObject({ id: res.body.data.provider_id, account_name: "Default", status: "active", error: null });
+    expect(JSON.stringify(status.body)).not.toContain(apiKey);
+  });
+
+  it("keeps the key encrypted at rest and clears it on disconnect", async () => {
+    const { auth } = await api.org();
+    const { apiKey, id } = await connectOrg(auth);
+    const row = await api.prisma.calcomAccount.findUniqueOrThrow({ where: { id } });
+    expect(row.apiKeyEncrypted).toMatch(/^v1:/);
+    expect(row.apiKeyEncrypted).not.toContain(apiKey);
+    expect(JSON.stringify(row)).not.toContain(apiKey);
+    await api.request("POST", "/api/v1/calcom/disconnect", { auth, body: { provider_id: id } });
+    const after = await api.prisma.calcomAccount.findUniqueOrThrow({ where: { id } });
+    expect(after).toMatchObject({ status: "inactive", apiKeyEncrypted: null });
+    expect(after.disconnectedAt).toBeInstanceOf(Date);
+  });
+
+  it("reconnecting under the same account name replaces the key (200) instead of adding an account", async () => {
+    const { auth } = await api.org();
+    const first = await connectOrg(auth, "Sales");
+    const second = await connectOrg(auth, "Sales");
+    expect(second.res.status).toBe(200);
+    expect(second.res.body.message).toBe("Cal.com account reconnected");
+    expect(second.id).toBe(first.id);
+    expect(second.res.body.data.api_key).toBe(`cal_test_…${second.apiKey.slice(-4)}`);
+    const other = await connectOrg(auth, "Support");
+    expect(other.res.status).toBe(201);
+    const status = await api.request("GET", "/api/v1/calcom/status", { auth });
+    expect(status.body.data.accounts.map((a: { account_name: string }) => a.account_name)).toEqual(["Sales", "Support"]);
+  });
+
+  it("rejects a key Cal.com refuses with 400 naming Cal.com's reason, and stores nothing", async () => {
+    const { auth } = await api.org();
+    const res = await api.request("POST", "/api/v1/calcom/connect", {
+      auth,
+      body: { api_key: "cal_test_notarealkey000000000000", api_base_url: api.sandboxUrl },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("INVALID_REQUEST");
+    expect(res.body.message).toMatch(/Cal\.com rejected the API key: .*not valid/);
+    const status = await api.request("GET", "/api/v1/calcom/status", { auth });
+    expect(status.body.data).toEqual({ connected: false, status: "not_connected", accounts: [] });
+  });
+
+  it("answers 502 when Cal.com cannot be reached, and stores nothing", async () => {
+    const { auth } = await api.org();
+    const res = await api.request("POST", "/api/v1/calcom/connect", {
+      auth,
+      body: { api_key: "cal_test_whatever000000000000", api_base_url: "http://127.0.0.1:9" },
+    });
+    expect(res.status).toBe(502);
+    expect(res.body.code).toBe("BAD_GATEWAY");
+    expect((await api.request("GET", "/api/v1/calcom/status", { auth })).body.data.accounts).toEqual([]);
+  });
+
+  it("validates the connect body", async () => {
+    const { auth } = await api.org();
+    const cases: Array<[unknown, RegExp]> = [
+      [{}, /api_key is required/],
+      [{ api_key: "" }, /api_key must not be empty/],
+      [{ api_key: "cal_x", api_base_url: "not a url" }, /api_base_url must be an absolute URL/],
+      [{ api_key: "cal_x", api_base_url: "ftp://cal.example" }, /http or https/],
+      [{ api_key: "cal_x", extra: true }, /extra/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await api.request("POST", "/api/v1/calcom/connect", { auth, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.message).toMatch(message);
+    }
+  });
+
+  it("disconnects softly: status inactive, key gone, assigned agents fall back to none", async () => {
+    const { auth } = await api.org();
+    const a = await connectOrg(auth, "A");
+    const b = await connectOrg(auth, "B");
+    const agent = await newAgent(auth);
+    await api.request("PUT", `/api/v1/calcom/agents/${agent.id}/account`, { auth, body: { calcom_account_id: a.id } });
+
+    const one = await api.request("POST", "/api/v1/calcom/disconnect", { auth, body: { provider_id: a.id } });
+    expect(one.body).toMatchObject({ success: true, data: { disconnected: 1, provider_ids: [a.id] } });
+    expect((await account(auth, agent.id)).body.data).toEqual({ connected: false, type: "none" });
+    const status = await api.request("GET", "/api/v1/calcom/status", { auth });
+    expect(status.body.data.accounts.map((x: { id: string }) => x.id)).toEqual([b.id]);
+
+    const reassign = await api.request("PUT", `/api/v1/calcom/agents/${agent.id}/account`, { auth, body: { calcom_account_id: a.id } });
+    expect(reassign.status).toBe(404);
+
+    const all = await api.request("POST", "/api/v1/calcom/disconnect", { auth, body: {} });
+    expect(all.body.data).toEqual({ disconnected: 1, provider_ids: [b.id] });
+    expect((await api.request("GET", "/api/v1/calcom/status", { auth })).body.data.connected).toBe(false);
+    const unknown = await api.request("POST", "/api/v1/calcom/disconnect", { auth, body: { provider_id: randomUUID() } });
+    expect(unknown.status).toBe(404);
+  });
+});
+
+describe("agents' Cal.com accounts", () => {
+  it("follows the effective-account rule: private key, else org-linked, else none", async () => {
+    const { auth } = await api.org();
+    const agent = await newAgent(auth);
+    expect((await account(auth, agent.id)).body).toEqual({
+      success: true,
+      message: "Agent Cal.com account retrieved",
+      data: { connected: false, type: "none" },
+    });
+
+    const org = await connectOrg(auth, "Team");
+    const assigned = await api.request("PUT", `/api/v1/calcom/agents/${agent.id}/account`, { auth, body: { calcom_account_id: org.id } });
+    expect(assigned.body).toEqual({
+      success: true,
+      message: "Agent Cal.com account updated",
+      data: { agent_id: agent.id, agent_name: "Receptionist", calcom_account_id: org.id },
+    });
+    expect((await account(auth, agent.id)).body.data).toEqual({
+      connected: true,
+      type: "org_linked",
+      calcom_account_id: org.id,
+      account_name: "Team",
+      status: "active",
+      api_base_url: api.sandboxUrl,
+    });
+
+    // Mutual exclusion: no private key while an org account is assigned.
+    const { apiKey } = api.calcomUser();
+    const blocked = await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: apiKey, api_base_url: api.sandboxUrl } });
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.code).toBe("CONFLICT");
+
+    await api.request("PUT", `/api/v1/calcom/agents/${agent.id}/account`, { auth, body: { calcom_account_id: null } });
+    const priv = await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, {
+      auth,
+      body: { api_key: apiKey, api_base_url: api.sandboxUrl, account_name: "Mine" },
+    });
+    expect(priv.status).toBe(201);
+    expect(priv.body.data).toMatchObject({ agent_id: agent.id, account_name: "Mine", status: "active" });
+    expect(JSON.stringify(priv.body)).not.toContain(apiKey);
+    expect((await account(auth, agent.id)).body.data).toMatchObject({ type: "agent", calcom_account_id: priv.body.data.provider_id });
+
+    // And no org account while the agent has its own key.
+    const blocked2 = await api.request("PUT", `/api/v1/calcom/agents/${agent.id}/account`, { auth, body: { calcom_account_id: org.id } });
+    expect(blocked2.status).toBe(409);
+
+    const agentView = await api.request("GET", `/api/v1/agents/${agent.id}/`, { auth });
+    expect(agentView.body.data).toMatchObject({
+      calcomConnectionType: "agent",
+      calcomAccountName: "Mine",
+      calcomApiUrl: api.sandboxUrl,
+      calcomStatus: "active",
+      calcomApiKey: `cal_test_…${apiKey.slice(-4)}`,
+    });
+
+    const disc = await api.request("POST", `/api/v1/calcom/agents/${agent.id}/disconnect`, { auth });
+    expect(disc.body).toMatchObject({ message: "Agent Cal.com account disconnected", data: { agent_id: agent.id, disconnected: 1 } });
+    expect((await account(auth, agent.id)).body.data).toEqual({ connected: false, type: "none" });
+    const again = await api.request("POST", `/api/v1/calcom/agents/${agent.id}/disconnect`, { auth });
+    expect(again.body).toMatchObject({ message: "No agent-level connection found", data: { disconnected: 0 } });
+  });
+
+  it("matches the three seed pages: info, account and status (keys and messages)", async () => {
+    const { auth } = await api.org();
+    const agent = await newAgent(auth);
+    const noneStatus = await api.request("GET", `/api/v1/calcom/agents/${agent.id}/status`, { auth });
+    expect(noneStatus.body).toEqual(seedExample("get-agent-calcom-status.txt", 1));
+
+    const { apiKey } = api.calcomUser();
+    await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: apiKey, api_base_url: api.sandboxUrl } });
+
+    for (const [page, route] of [
+      ["get-agent-calcom-info.txt", "info"],
+      ["get-agent-calcom-account.md", "account"],
+      ["get-agent-calcom-status.txt", "status"],
+    ] as const) {
+      const seed = seedExample(page, 0) as { message: string; data: Record<string, unknown> };
+      const res = await api.request("GET", `/api/v1/calcom/agents/${agent.id}/${route}`, { auth });
+      expect(res.status).toBe(200);
+      expect(res.body.success).toBe(true);
+      expect(res.body.message).toBe(seed.message);
+      expect(Object.keys(res.body.data)).toEqual(expect.arrayContaining(Object.keys(seed.data)));
+      for (const [key, value] of Object.entries(seed.data)) {
+        expect(typeof res.body.data[key], `${route}.${key}`).toBe(Array.isArray(value) ? "object" : typeof value);
+      }
+    }
+    const status = await api.request("GET", `/api/v1/calcom/agents/${agent.id}/status`, { auth });
+    expect(Object.keys(status.body.data.accounts[0]).sort()).toEqual(["account_name", "error", "id", "status"]);
+    const info = await api.request("GET", `/api/v1/calcom/agents/${agent.id}/info`, { auth });
+    expect(info.body.data).toMatchObject({ connected: true, type: "agent", agent_id: agent.id, event_type_id: 7, api_key: `cal_test_…${apiKey.slice(-4)}` });
+  });
+
+  it("returns 400 for malformed ids and 404 across tenants, for agents and accounts alike", async () => {
+    const a = await api.org();
+    const b = await api.org();
+    const agentA = await newAgent(a.auth);
+    const agentB = await newAgent(b.auth);
+    const orgAccountA = await connectOrg(a.auth);
+
+    for (const route of ["info", "account", "status"]) {
+      const bad = await api.request("GET", `/api/v1/calcom/agents/nope/${route}`, { auth: a.auth });
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ code: "INVALID_REQUEST", message: "agent_id must be a UUID" });
+      const other = await api.request("GET", `/api/v1/calcom/agents/${agentA.id}/${route}`, { auth: b.auth });
+      expect(other.status).toBe(404);
+      expect(other.body.code).toBe("NOT_FOUND");
+    }
+    const steal = await api.request("PUT", `/api/v1/calcom/agents/${agentB.id}/account`, { auth: b.auth, body: { calcom_account_id: orgAccountA.id } });
+    expect(steal.status).toBe(404);
+    const foreignDisconnect = await api.request("POST", "/api/v1/calcom/disconnect", { auth: b.auth, body: { provider_id: orgAccountA.id } });
+    expect(foreignDisconnect.status).toBe(404);
+    const { apiKey } = api.calcomUser();
+    const foreignConnect = await api.request("POST", `/api/v1/calcom/agents/${agentA.id}/connect`, { auth: b.auth, body: { api_key: apiKey, api_base_url: api.sandboxUrl } });
+    expect(foreignConnect.status).toBe(404);
+    const badBody = await api.request("PUT", `/api/v1/calcom/agents/${agentA.id}/account`, { auth: a.auth, body: { calcom_account_id: "x" } });
+    expect(badBody.status).toBe(400);
+    expect(badBody.body.message).toMatch(/calcom_account_id must be a UUID or null/);
+    expect((await account(a.auth, agentA.id)).body.data.type).toBe("none");
+  });
+
+  it("never writes a Cal.com key or an API key to the logs", async () => {
+    const { auth } = await api.org();
+    const { apiKey } = await connectOrg(auth);
+    const created = await api.request("POST", "/api/v1/api-keys", { auth, body: { name: "k" } });
+    await api.request("GET", "/api/v1/agents/", { auth: { "x-api-key": created.body.data.key } });
+    const logs = api.logs.join("");
+    expect(logs).toContain('"msg":"request"');
+    expect(logs).not.toContain(apiKey);
+    expect(logs).not.toContain(created.body.data.key);
+    expect(logs).not.toContain(auth.authorization!.slice(7));
+  });
+});

@@ -1,0 +1,108 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { createSandbox } from "@agni/calcom-sandbox";
+import { SignJWT } from "jose";
+import { createApp } from "../../src/app";
+import { createLogger } from "../../src/logger";
+import { createTestDatabase } from "./test-database";
+
+export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
+
+export interface TestApi {
+  url: string;
+  /** Every log line the API wrote, for assertions that secrets never reach the logs. */
+  logs: string[];
+  sandboxUrl: string;
+  /** Direct database access, for assertions about what is stored. */
+  prisma: import("../../src/db/prisma").PrismaClient;
+  /** A fresh Cal.com user in the sandbox and its API key. */
+  calcomUser(): { apiKey: string; username: string; id: number };
+  token(claims?: Record<string, unknown>, options?: { expiresIn?: string; secret?: string }): Promise<string>;
+  /** A fresh organisation id and a token for it. */
+  org(): Promise<{ orgId: string; token: string; auth: Record<string, string> }>;
+  request(method: string, path: string, init?: { auth?: Record<string, string>; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real API (createApp) over HTTP on a random port, on the test database (PGlite, or PostgreSQL when
+ * DATABASE_URL is set), with the Cal.com sandbox over real HTTP.
+ */
+export async function startTestApi(): Promise<TestApi> {
+  const db = await createTestDatabase();
+  const sandbox = createSandbox();
+  const sandboxServer = await sandbox.listen(0, "127.0.0.1");
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const app = createApp({
+    prisma: db.prisma,
+    ping: () => db.ping(),
+    config: {
+      auth: { jwtSecret: TEST_JWT_SECRET },
+      encryptionKey: randomBytes(32),
+      bodyLimit: "1mb",
+      calcomTimeoutMs: 3000,
+    },
+    logger: createLogger("info", sink),
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const token: TestApi["token"] = async (claims = {}, options = {}) =>
+    new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("user-1")
+      .setIssuedAt()
+      .setExpirationTime(options.expiresIn ?? "10m")
+      .sign(new TextEncoder().encode(options.secret ?? TEST_JWT_SECRET));
+
+  const request: TestApi["request"] = async (method, path, init = {}) => {
+    const headers: Record<string, string> = { ...init.auth, ...init.headers };
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const res = await fetch(url + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+
+  let n = 0;
+  return {
+    url,
+    logs,
+    prisma: db.prisma,
+    sandboxUrl: sandboxServer.url,
+    calcomUser() {
+      n += 1;
+      const { user, apiKey } = sandbox.addUser({ username: `user${n}-${randomUUID().slice(0, 8)}`, timeZone: "Europe/Berlin" });
+      return { apiKey, username: user.username, id: user.id };
+    },
+    token,
+    async org() {
+      const orgId = `org_${randomUUID()}`;
+      const t = await token({ org_id: orgId });
+      return { orgId, token: t, auth: { authorization: `Bearer ${t}` } };
+    },
+    request,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sandboxServer.close();
+      await db.close();
+    },
+  };
+}
