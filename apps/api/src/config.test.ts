@@ -1,0 +1,52 @@
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config";
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), "agni-config-"));
+
+describe("loadConfig", () => {
+  it("generates development secrets once into the data directory and reuses them", () => {
+    const dir = tmp();
+    const first = loadConfig({ AGNI_DATA_DIR: "data" }, dir);
+    expect(first.devSecretsGenerated).toBe(true);
+    const file = path.join(dir, "data", "secrets.json");
+    expect(existsSync(file)).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const second = loadConfig({ AGNI_DATA_DIR: "data" }, dir);
+    expect(second.devSecretsGenerated).toBe(false);
+    expect(second.auth.jwtSecret).toBe(first.auth.jwtSecret);
+    expect(second.encryptionKey.equals(first.encryptionKey)).toBe(true);
+    expect(JSON.parse(readFileSync(file, "utf8")).jwtSecret).toBe(first.auth.jwtSecret);
+    expect(first).toMatchObject({ port: 3000, env: "development", dataDir: path.join(dir, "data") });
+  });
+
+  it("refuses to start in production without secrets, listing every problem", () => {
+    try {
+      loadConfig({ NODE_ENV: "production" }, tmp());
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems).toEqual([
+        expect.stringMatching(/AGNI_JWT_SECRET/),
+        expect.stringMatching(/AGNI_ENCRYPTION_KEY/),
+      ]);
+    }
+  });
+
+  it("lists every malformed variable at once", () => {
+    expect(() => loadConfig({ PORT: "http", AGNI_ENCRYPTION_KEY: "short", AGNI_JWT_SECRET: "tiny" }, tmp())).toThrow(
+      /PORT[\s\S]*AGNI_JWT_SECRET[\s\S]*AGNI_ENCRYPTION_KEY|PORT[\s\S]*AGNI_ENCRYPTION_KEY[\s\S]*AGNI_JWT_SECRET/,
+    );
+  });
+
+  it("uses the given production secrets and writes nothing", () => {
+    const dir = tmp();
+    const key = Buffer.alloc(32, 7).toString("base64");
+    const config = loadConfig({ NODE_ENV: "production", AGNI_JWT_SECRET: "s".repeat(40), AGNI_ENCRYPTION_KEY: key, PORT: "8080" }, dir);
+    expect(config.port).toBe(8080);
+    expect(config.encryptionKey.toString("base64")).toBe(key);
+    expect(existsSync(path.join(dir, ".agni"))).toBe(false);
+  });
+});
