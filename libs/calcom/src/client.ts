@@ -1,0 +1,38 @@
+import { createTransport } from "./http";
+import { meResource } from "./resources/me";
+
+export interface CalcomClientOptions {
+  apiKey: string;
+  /** Default `https://api.cal.com`; a self-hosted Cal.com or the sandbox otherwise. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  /** Per attempt; default 10 s. */
+  timeoutMs?: number;
+  /** Extra attempts for repeatable calls on 429/5xx/network failures; default 2. */
+  maxRetries?: number;
+  /** First backoff step in ms; default 250. */
+  retryBaseMs?: number;
+  /** Longest single wait before a retry (including a rate-limit reset); default 5 s. */
+  retryMaxMs?: number;
+}
+
+export const DEFAULT_CALCOM_BASE_URL = "https://api.cal.com";
+
+/** A Cal.com API v2 client bound to one API key. */
+export function createCalcomClient(options: CalcomClientOptions) {
+  if (!options.apiKey) throw new TypeError("createCalcomClient: apiKey is required");
+  const request = createTransport({
+    apiKey: options.apiKey,
+    baseUrl: options.baseUrl ?? DEFAULT_CALCOM_BASE_URL,
+    fetch: options.fetch ?? globalThis.fetch,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    maxRetries: options.maxRetries ?? 2,
+    retryBaseMs: options.retryBaseMs ?? 250,
+    retryMaxMs: options.retryMaxMs ?? 5_000,
+  });
+  return {
+    me: meResource(request),
+  };
+}
+
+export type CalcomClient = ReturnType<typeof createCalcomClient>;

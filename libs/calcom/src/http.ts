@@ -1,0 +1,121 @@
+import type { z } from "zod";
+import { CalcomApiError, CalcomConnectionError, CalcomError, CalcomRateLimitError, CalcomResponseValidationError, CalcomTimeoutError } from "./errors";
+import { parseCalcomError } from "./parse-error";
+import type { CalApiVersion } from "./versions";
+
+export interface TransportOptions {
+  apiKey: string;
+  baseUrl: string;
+  fetch: typeof fetch;
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Extra attempts for calls that are safe to repeat. */
+  maxRetries: number;
+  /** First backoff step; doubles per attempt, with full jitter. */
+  retryBaseMs: number;
+  /** A rate-limit wait longer than this is not waited out: the 429 is returned to the caller. */
+  retryMaxMs: number;
+}
+
+export type QueryValue = string | number | boolean | undefined | null | readonly (string | number)[];
+
+export interface RequestSpec<T> {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  path: string;
+  version: CalApiVersion;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** Validates `data` of Cal.com's success envelope. */
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>;
+  /** Repeat on 429, 5xx and network failures. Defaults to true for GET only. */
+  retry?: boolean;
+}
+
+export type Transport = <T>(spec: RequestSpec<T>) => Promise<T>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function buildUrl(baseUrl: string, path: string, query: Record<string, QueryValue> = {}): string {
+  const url = new URL(baseUrl.replace(/\/+$/, "") + path);
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    url.searchParams.set(key, Array.isArray(value) ? value.join(",") : String(value));
+  }
+  return url.toString();
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** One HTTP exchange with Cal.com: headers, timeout, error mapping and response validation. No retries. */
+async function attempt<T>(options: TransportOptions, spec: RequestSpec<T>): Promise<T> {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${options.apiKey}`,
+    "cal-api-version": spec.version,
+    accept: "application/json",
+  };
+  if (spec.body !== undefined) headers["content-type"] = "application/json";
+  let res: Response;
+  try {
+    res = await options.fetch(buildUrl(options.baseUrl, spec.path, spec.query), {
+      method: spec.method,
+      headers,
+      body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+  } catch (err) {
+    if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) throw new CalcomTimeoutError(options.timeoutMs);
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new CalcomConnectionError(`Could not connect to Cal.com at ${options.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+  }
+  let body: unknown;
+  try {
+    body = await readBody(res);
+  } catch (err) {
+    if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) throw new CalcomTimeoutError(options.timeoutMs);
+    throw new CalcomConnectionError(`Cal.com at ${options.baseUrl} closed the connection mid-response`);
+  }
+  if (!res.ok) throw parseCalcomError(res.status, body, res.headers);
+
+  const data = body && typeof body === "object" && "data" in body ? (body as { data: unknown }).data : undefined;
+  const parsed = spec.schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? `${issue.path.join(".") || "data"}: ${issue.message}` : "data";
+    throw new CalcomResponseValidationError(`Cal.com's answer to ${spec.method} ${spec.path} is not in the expected shape (${where})`, body);
+  }
+  return parsed.data;
+}
+
+function isRetryable(err: unknown): boolean {
+  if (err instanceof CalcomRateLimitError) return true;
+  if (err instanceof CalcomApiError) return err.status >= 500;
+  return err instanceof CalcomConnectionError;
+}
+
+/** The request function resources use: one attempt, plus bounded retries with backoff for repeatable calls. */
+export function createTransport(options: TransportOptions): Transport {
+  return async function request<T>(spec: RequestSpec<T>): Promise<T> {
+    const retry = spec.retry ?? spec.method === "GET";
+    for (let n = 0; ; n++) {
+      try {
+        return await attempt(options, spec);
+      } catch (err) {
+        if (!(err instanceof CalcomError) || !retry || n >= options.maxRetries || !isRetryable(err)) throw err;
+        let delay = Math.random() * options.retryBaseMs * 2 ** n;
+        if (err instanceof CalcomRateLimitError) {
+          if (err.retryAfterMs > options.retryMaxMs) throw err;
+          delay = Math.max(delay, err.retryAfterMs);
+        }
+        await sleep(Math.min(delay, options.retryMaxMs));
+      }
+    }
+  };
+}

@@ -1,0 +1,77 @@
+import {
+  CalcomApiError,
+  type CalcomApiErrorInit,
+  CalcomAuthError,
+  CalcomNotFoundError,
+  CalcomRateLimitError,
+  CalcomSlotUnavailableError,
+  CalcomValidationError,
+} from "./errors";
+
+// Cal.com's messages for a time that cannot be booked (a 400, not a 409, on individual and team event types).
+const SLOT_TAKEN = [/already has booking at this time or is not available/i, /no_available_users_found_error/i, /hosts_unavailable_for_booking/i, /booking_conflict_error/i, /no more seats left/i];
+const MISSING_FIELD = /Missing required booking field response:\s*([\w-]+)/i;
+const INVALID_FIELD = /(?:Invalid type for booking field|Invalid option for booking field)\s*'?([\w-]+)'?/i;
+const ZOD_FIELD = /responses\s*-\s*\{(\w+)\}error_required_field/i;
+
+/** Cal.com's rate-limit reset header (`X-RateLimit-Reset-Default`) as milliseconds from `now`: seconds, or a Unix timestamp. */
+export function retryAfterFromHeaders(headers: Headers, now = Date.now()): number | null {
+  let value: string | null = null;
+  headers.forEach((v, k) => {
+    if (value === null && /^x-ratelimit-reset(-|$)/i.test(k)) value = v;
+  });
+  value ??= headers.get("retry-after");
+  if (value === null) return null;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) {
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? null : Math.max(0, date - now);
+  }
+  if (n > 1e12) return Math.max(0, n - now); // epoch milliseconds
+  if (n > 1e9) return Math.max(0, n * 1000 - now); // epoch seconds
+  return n * 1000;
+}
+
+/** The code and message from any of Cal.com's error bodies: the `{status:"error", error:{…}}` envelope, a bare Nest body, or text. */
+function describe(status: number, body: unknown): { code: string; message: string } {
+  if (body && typeof body === "object") {
+    const b = body as Record<string, any>;
+    if (b.error && typeof b.error === "object") {
+      const details = b.error.details;
+      let message = typeof b.error.message === "string" ? b.error.message : "";
+      // Validation failures say only "Bad Request Exception"; the useful text is in details.
+      if (/^Bad Request Exception$/i.test(message) && Array.isArray(details?.errors)) {
+        message = details.errors
+          .map((e: any) => `${e.property}: ${Object.values(e.constraints ?? {}).join(", ") || "invalid"}`)
+          .join("; ");
+      } else if (typeof details?.message === "string" && details.message && !message) {
+        message = details.message;
+      }
+      return { code: String(b.error.code ?? `HTTP_${status}`), message: message || `HTTP ${status}` };
+    }
+    if ("statusCode" in b || "message" in b) {
+      const message = Array.isArray(b.message) ? b.message.join("; ") : String(b.message ?? b.error ?? `HTTP ${status}`);
+      return { code: typeof b.error === "string" ? b.error : `HTTP_${status}`, message };
+    }
+  }
+  if (typeof body === "string" && body.trim()) {
+    const text = body.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+    return { code: `HTTP_${status}`, message: text.slice(0, 300) };
+  }
+  return { code: `HTTP_${status}`, message: `HTTP ${status}` };
+}
+
+/** Turns a non-2xx Cal.com answer into the most specific error of the tree. */
+export function parseCalcomError(status: number, body: unknown, headers: Headers, now = Date.now()): CalcomApiError {
+  const { code, message } = describe(status, body);
+  const init: CalcomApiErrorInit = { status, code, message, requestId: headers.get("x-request-id"), body };
+  if (status === 401 || status === 403 || status === 498) return new CalcomAuthError(init);
+  if (status === 404) return new CalcomNotFoundError(init);
+  if (status === 429) return new CalcomRateLimitError(init, retryAfterFromHeaders(headers, now) ?? 60_000);
+  if (status === 409 || (status === 400 && SLOT_TAKEN.some((re) => re.test(message)))) return new CalcomSlotUnavailableError(init);
+  if (status === 400 || status === 422) {
+    const field = MISSING_FIELD.exec(message)?.[1] ?? INVALID_FIELD.exec(message)?.[1] ?? ZOD_FIELD.exec(message)?.[1] ?? null;
+    return new CalcomValidationError(init, field);
+  }
+  return new CalcomApiError(init);
+}
