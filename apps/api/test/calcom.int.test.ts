@@ -208,7 +208,7 @@ describe("agents' Cal.com accounts", () => {
     const { auth } = await api.org();
     const agent = await newAgent(auth);
     const noneStatus = await api.request("GET", `/api/v1/calcom/agents/${agent.id}/status`, { auth });
-    expect(noneStatus.body).toEqual(seedExample("get-agent-calcom-status.txt", 1));
+    expect(noneStatus.body).toEqual(seedExample("get-agent-calcom-status.txt", 2));
 
     const { apiKey } = api.calcomUser();
     await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: apiKey, api_base_url: api.sandboxUrl } });
