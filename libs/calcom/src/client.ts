@@ -1,5 +1,12 @@
 import { createTransport } from "./http";
+import { defaultRateLimitStore, type RateLimitOptions } from "./rate-limit";
+import { bookingsResource } from "./resources/bookings";
+import { creditsResource } from "./resources/credits";
+import { eventTypesResource } from "./resources/event-types";
 import { meResource } from "./resources/me";
+import { schedulesResource } from "./resources/schedules";
+import { slotsResource } from "./resources/slots";
+import { webhooksResource } from "./resources/webhooks";
 
 export interface CalcomClientOptions {
   apiKey: string;
@@ -14,6 +21,8 @@ export interface CalcomClientOptions {
   retryBaseMs?: number;
   /** Longest single wait before a retry (including a rate-limit reset); default 5 s. */
   retryMaxMs?: number;
+  /** Client-side request budget per API key (default 120 per minute, shared in-process); `false` turns it off. */
+  rateLimit?: RateLimitOptions | false;
 }
 
 export const DEFAULT_CALCOM_BASE_URL = "https://api.cal.com";
@@ -21,6 +30,7 @@ export const DEFAULT_CALCOM_BASE_URL = "https://api.cal.com";
 /** A Cal.com API v2 client bound to one API key. */
 export function createCalcomClient(options: CalcomClientOptions) {
   if (!options.apiKey) throw new TypeError("createCalcomClient: apiKey is required");
+  const rl = options.rateLimit;
   const request = createTransport({
     apiKey: options.apiKey,
     baseUrl: options.baseUrl ?? DEFAULT_CALCOM_BASE_URL,
@@ -29,9 +39,19 @@ export function createCalcomClient(options: CalcomClientOptions) {
     maxRetries: options.maxRetries ?? 2,
     retryBaseMs: options.retryBaseMs ?? 250,
     retryMaxMs: options.retryMaxMs ?? 5_000,
+    rateLimit:
+      rl === false
+        ? null
+        : { limit: rl?.limit ?? 120, windowMs: (rl?.windowMs ?? 60_000) + (rl?.marginMs ?? 1_000), maxWaitMs: rl?.maxWaitMs ?? 10_000, store: rl?.store ?? defaultRateLimitStore },
   });
   return {
     me: meResource(request),
+    slots: slotsResource(request),
+    bookings: bookingsResource(request),
+    eventTypes: eventTypesResource(request),
+    schedules: schedulesResource(request),
+    webhooks: webhooksResource(request),
+    credits: creditsResource(request),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { CalcomApiError, CalcomConnectionError, CalcomError, CalcomRateLimitError, CalcomResponseValidationError, CalcomTimeoutError } from "./errors";
 import { parseCalcomError } from "./parse-error";
+import { budgetKey, type RateLimitStore } from "./rate-limit";
 import type { CalApiVersion } from "./versions";
 
 export interface TransportOptions {
@@ -15,6 +16,8 @@ export interface TransportOptions {
   retryBaseMs: number;
   /** A rate-limit wait longer than this is not waited out: the 429 is returned to the caller. */
   retryMaxMs: number;
+  /** Client-side budget per API key; null turns it off. */
+  rateLimit: { limit: number; windowMs: number; maxWaitMs: number; store: RateLimitStore } | null;
 }
 
 export type QueryValue = string | number | boolean | undefined | null | readonly (string | number)[];
@@ -31,7 +34,12 @@ export interface RequestSpec<T> {
   retry?: boolean;
 }
 
-export type Transport = <T>(spec: RequestSpec<T>) => Promise<T>;
+export interface Transport {
+  <T>(spec: RequestSpec<T>): Promise<T>;
+  /** Waits before retry number `n` (0-based) after `err`; throws `err` when it is not worth waiting for. */
+  backoff(n: number, err: unknown): Promise<void>;
+  readonly maxRetries: number;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,8 +62,29 @@ async function readBody(res: Response): Promise<unknown> {
   }
 }
 
-/** One HTTP exchange with Cal.com: headers, timeout, error mapping and response validation. No retries. */
+/** Queues the call until the key's budget allows it (so a burst never earns Cal.com's 60-second block). */
+async function spendBudget(options: TransportOptions): Promise<void> {
+  const rl = options.rateLimit;
+  if (!rl) return;
+  const wait = await rl.store.reserve(budgetKey(options.apiKey), rl.limit, rl.windowMs, Date.now(), rl.maxWaitMs);
+  if (wait === null) {
+    throw new CalcomRateLimitError(
+      {
+        status: 429,
+        code: "CLIENT_RATE_LIMIT",
+        message: `The request budget for this Cal.com API key (${rl.limit} per ${Math.round(rl.windowMs / 1000)} s) is spent for now`,
+        requestId: null,
+        body: null,
+      },
+      rl.maxWaitMs,
+    );
+  }
+  if (wait > 0) await sleep(wait);
+}
+
+/** One HTTP exchange with Cal.com: budget, headers, timeout, error mapping and response validation. No retries. */
 async function attempt<T>(options: TransportOptions, spec: RequestSpec<T>): Promise<T> {
+  await spendBudget(options);
   const headers: Record<string, string> = {
     authorization: `Bearer ${options.apiKey}`,
     "cal-api-version": spec.version,
@@ -94,28 +123,34 @@ async function attempt<T>(options: TransportOptions, spec: RequestSpec<T>): Prom
   return parsed.data;
 }
 
-function isRetryable(err: unknown): boolean {
-  if (err instanceof CalcomRateLimitError) return true;
+/** Failures after which the same request may succeed: 429, 5xx, network errors and (for lookups) timeouts. */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof CalcomRateLimitError) return err.code !== "CLIENT_RATE_LIMIT";
   if (err instanceof CalcomApiError) return err.status >= 500;
-  return err instanceof CalcomConnectionError;
+  return err instanceof CalcomConnectionError || err instanceof CalcomTimeoutError;
 }
 
 /** The request function resources use: one attempt, plus bounded retries with backoff for repeatable calls. */
 export function createTransport(options: TransportOptions): Transport {
-  return async function request<T>(spec: RequestSpec<T>): Promise<T> {
+  const backoff = async (n: number, err: unknown) => {
+    if (!(err instanceof CalcomError) || n >= options.maxRetries || !isRetryable(err)) throw err;
+    let delay = Math.random() * options.retryBaseMs * 2 ** n;
+    if (err instanceof CalcomRateLimitError) {
+      if (err.retryAfterMs > options.retryMaxMs) throw err;
+      delay = Math.max(delay, err.retryAfterMs);
+    }
+    await sleep(Math.min(delay, options.retryMaxMs));
+  };
+  const request = async <T>(spec: RequestSpec<T>): Promise<T> => {
     const retry = spec.retry ?? spec.method === "GET";
     for (let n = 0; ; n++) {
       try {
         return await attempt(options, spec);
       } catch (err) {
-        if (!(err instanceof CalcomError) || !retry || n >= options.maxRetries || !isRetryable(err)) throw err;
-        let delay = Math.random() * options.retryBaseMs * 2 ** n;
-        if (err instanceof CalcomRateLimitError) {
-          if (err.retryAfterMs > options.retryMaxMs) throw err;
-          delay = Math.max(delay, err.retryAfterMs);
-        }
-        await sleep(Math.min(delay, options.retryMaxMs));
+        if (!retry) throw err;
+        await backoff(n, err);
       }
     }
   };
+  return Object.assign(request, { backoff, maxRetries: options.maxRetries });
 }

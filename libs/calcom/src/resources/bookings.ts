@@ -1,0 +1,136 @@
+import { z } from "zod";
+import { CalcomApiError } from "../errors";
+import type { components } from "../generated/openapi";
+import type { QueryValue, Transport } from "../http";
+import { CAL_API_VERSIONS } from "../versions";
+
+const version = CAL_API_VERSIONS.bookings;
+
+/** The booking fields the product relies on (`BookingOutput_2024_08_13`); everything else passes through. */
+export const CalcomBookingSchema = z
+  .object({
+    id: z.number().int(),
+    uid: z.string(),
+    title: z.string().optional(),
+    status: z.string(),
+    start: z.string(),
+    end: z.string(),
+    duration: z.number().optional(),
+    eventTypeId: z.number().int().nullable().optional(),
+    eventType: z.object({ id: z.number().int(), slug: z.string().optional() }).passthrough().nullable().optional(),
+    attendees: z
+      .array(z.object({ name: z.string(), email: z.string().nullable().optional(), timeZone: z.string().optional(), phoneNumber: z.string().nullable().optional() }).passthrough())
+      .default([]),
+    location: z.string().nullable().optional(),
+    rescheduledFromUid: z.string().nullable().optional(),
+    rescheduledToUid: z.string().nullable().optional(),
+    cancellationReason: z.string().nullable().optional(),
+    bookingFieldsResponses: z.record(z.unknown()).optional(),
+  })
+  .passthrough();
+export type CalcomBooking = z.output<typeof CalcomBookingSchema>;
+
+export type CreateBookingInput = components["schemas"]["CreateBookingInput_2024_08_13"];
+export type RescheduleBookingInput = components["schemas"]["RescheduleBookingInput_2024_08_13"];
+export type CancelBookingInput = components["schemas"]["CancelBookingInput_2024_08_13"];
+
+export interface ListBookingsQuery {
+  status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
+  attendeeEmail?: string;
+  attendeeName?: string;
+  eventTypeId?: number;
+  eventTypeIds?: number[];
+  afterStart?: string;
+  beforeEnd?: string;
+  sortStart?: "asc" | "desc";
+  take?: number;
+  skip?: number;
+}
+
+const sameInstant = (a: string, b: string) => Date.parse(a) === Date.parse(b);
+
+export function bookingsResource(request: Transport) {
+  const get = (uid: string) =>
+    request({ method: "GET", path: `/v2/bookings/${encodeURIComponent(uid)}`, version, schema: CalcomBookingSchema });
+
+  const list = (query: ListBookingsQuery = {}) =>
+    request({
+      method: "GET",
+      path: "/v2/bookings",
+      version,
+      query: query as Record<string, QueryValue>,
+      schema: z.array(CalcomBookingSchema),
+    });
+
+  /** The booking `input` would have created, if Cal.com already has it (same event type, start and attendee). */
+  async function findCreated(input: CreateBookingInput): Promise<CalcomBooking | undefined> {
+    const eventTypeId = "eventTypeId" in input ? input.eventTypeId : undefined;
+    const attendee = input.attendee as { name: string; email?: string; phoneNumber?: string };
+    const start = new Date(Date.parse(input.start));
+    const candidates = await list({
+      eventTypeId: typeof eventTypeId === "number" ? eventTypeId : undefined,
+      attendeeEmail: attendee.email,
+      attendeeName: attendee.email ? undefined : attendee.name,
+      afterStart: new Date(start.getTime() - 60_000).toISOString(),
+      beforeEnd: new Date(start.getTime() + 24 * 3_600_000).toISOString(),
+      take: 50,
+    });
+    return candidates.find(
+      (b) =>
+        sameInstant(b.start, input.start) &&
+        b.status !== "cancelled" &&
+        b.status !== "rejected" &&
+        (eventTypeId === undefined || (b.eventType?.id ?? b.eventTypeId) === eventTypeId) &&
+        b.attendees.some((a) => (attendee.email ? a.email === attendee.email : a.name === attendee.name && (!attendee.phoneNumber || a.phoneNumber === attendee.phoneNumber))),
+    );
+  }
+
+  return {
+    get,
+    list,
+    /**
+     * Creates a booking. Cal.com has no idempotency key, so a failed attempt is never blindly repeated: before each
+     * retry the booking is looked up (same event type, start and attendee) and returned if the failed attempt made it.
+     */
+    async create(input: CreateBookingInput): Promise<CalcomBooking> {
+      for (let n = 0; ; n++) {
+        try {
+          return await request({ method: "POST", path: "/v2/bookings", version, body: input, schema: CalcomBookingSchema, retry: false });
+        } catch (err) {
+          await request.backoff(n, err);
+          const existing = await findCreated(input).catch(() => undefined);
+          if (existing) return existing;
+        }
+      }
+    },
+    /**
+     * Moves a booking; Cal.com answers with a new booking (new uid) and cancels the old one. Before a retry the old
+     * booking is read: if it already points to its replacement, that replacement is the answer.
+     */
+    async reschedule(uid: string, input: RescheduleBookingInput): Promise<CalcomBooking> {
+      for (let n = 0; ; n++) {
+        try {
+          return await request({ method: "POST", path: `/v2/bookings/${encodeURIComponent(uid)}/reschedule`, version, body: input, schema: CalcomBookingSchema, retry: false });
+        } catch (err) {
+          await request.backoff(n, err);
+          const old = await get(uid).catch(() => undefined);
+          if (old?.rescheduledToUid) return get(old.rescheduledToUid);
+        }
+      }
+    },
+    /**
+     * Cancels a booking (200). Retried like a read; when a retry meets "already been cancelled", the earlier attempt
+     * did the work and the cancelled booking is returned.
+     */
+    async cancel(uid: string, input: CancelBookingInput = {}): Promise<CalcomBooking> {
+      for (let n = 0; ; n++) {
+        try {
+          return await request({ method: "POST", path: `/v2/bookings/${encodeURIComponent(uid)}/cancel`, version, body: input, schema: CalcomBookingSchema, retry: false });
+        } catch (err) {
+          if (n > 0 && err instanceof CalcomApiError && err.status === 400 && /already been cancelled/i.test(err.message)) return get(uid);
+          await request.backoff(n, err);
+        }
+      }
+    },
+  };
+}
