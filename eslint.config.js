@@ -10,7 +10,7 @@ const noEnvInLibs = {
   "no-restricted-properties": ["error", { object: "process", property: "env", message: "Libraries take options; only apps read the environment." }],
 };
 const serverOnly = [
-  { group: ["express", "express/*", "@prisma/*", "../generated/*", "pg", "@electric-sql/*"], message: "Only apps/api uses Express and Prisma." },
+  { group: ["express", "express/*", "@prisma/*", "**/generated/prisma", "**/generated/prisma/*", "pg", "@electric-sql/*"], message: "Only apps/api uses Express and Prisma." },
 ];
 const apps = (...names) => names.map((n) => ({ group: [`@agni/${n}`, `@agni/${n}/*`], message: `Nothing imports the ${n} app.` }));
 
