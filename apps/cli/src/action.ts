@@ -1,0 +1,55 @@
+import { createAgniClient, type AgniClient } from "@agni/client";
+import type { Command } from "commander";
+import { version } from "../package.json";
+import { resolveConfig, type CliConfig, type GlobalOptions } from "./config";
+import { CliError, type CliContext } from "./context";
+import { jsonText, type Output } from "./output";
+
+/** What a command's handler gets besides its own arguments and options. */
+export interface Run {
+  ctx: CliContext;
+  config: CliConfig;
+  /** The API client; asking for it without credentials fails with a hint. */
+  readonly client: AgniClient;
+  /** The `org_id` query fallback (`--org`) that every authenticated route accepts. */
+  query: { org_id?: string };
+}
+
+export type Handler = (run: Run, args: string[], options: Record<string, any>) => Promise<Output>;
+
+function clientFor(ctx: CliContext, config: CliConfig): AgniClient {
+  if (config.token === undefined && config.apiKey === undefined) {
+    throw new CliError("not authenticated: set AGNI_TOKEN (export AGNI_TOKEN=$(agni auth token --org <id>)) or AGNI_API_KEY, or pass --token / --api-key");
+  }
+  return createAgniClient({
+    baseUrl: config.apiUrl,
+    token: config.token,
+    apiKey: config.apiKey,
+    fetch: ctx.fetch,
+    headers: { "user-agent": `agni-cli/${version}` },
+  });
+}
+
+/**
+ * Wraps a handler as a commander action: resolves the global options, hands the handler a Run, and prints what it
+ * returns (raw JSON with `--json`). Errors propagate to `runCli`, which turns them into one stderr line and an exit code.
+ */
+export function action(ctx: CliContext, handler: Handler) {
+  return async (...params: unknown[]): Promise<void> => {
+    // commander calls actions with (...positional arguments, options, command).
+    const command = params.at(-1) as Command;
+    const args = params.slice(0, -2) as string[];
+    const config = resolveConfig(command.optsWithGlobals<GlobalOptions>(), ctx.env);
+    let client: AgniClient | undefined;
+    const run: Run = {
+      ctx,
+      config,
+      get client() {
+        return (client ??= clientFor(ctx, config));
+      },
+      query: config.org === undefined ? {} : { org_id: config.org },
+    };
+    const output = await handler(run, args, command.opts());
+    ctx.stdout(`${config.json ? jsonText(output.body) : output.human()}\n`);
+  };
+}

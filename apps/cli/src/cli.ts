@@ -1,0 +1,59 @@
+import { AgniApiError } from "@agni/client";
+import { Command, CommanderError } from "commander";
+import { version } from "../package.json";
+import { registerAgentCalcom } from "./commands/agent-calcom";
+import { registerAgents } from "./commands/agents";
+import { registerApiKeys } from "./commands/api-keys";
+import { registerAuth } from "./commands/auth";
+import { registerCalcom } from "./commands/calcom";
+import { registerTools } from "./commands/tools";
+import { DEFAULT_API_URL } from "./config";
+import { UsageError, type CliContext } from "./context";
+
+/** Builds the `agni` command tree. Settings made here before the commands are added are inherited by all of them. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command("agni")
+    .description("Developer CLI for the Agni API")
+    .version(version)
+    .exitOverride()
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({ writeOut: (text) => ctx.stdout(text), writeErr: (text) => ctx.stderr(text) })
+    .option("--api-url <url>", `API base URL (env AGNI_API_URL, default ${DEFAULT_API_URL})`)
+    .option("--token <jwt>", "JWT sent as Authorization: Bearer (env AGNI_TOKEN)")
+    .option("--api-key <key>", "organisation API key sent as X-Api-Key (env AGNI_API_KEY)")
+    .option("--org <id>", "organisation: the claim of `auth token`; elsewhere the org_id query fallback")
+    .option("--json", "print the raw JSON response body");
+
+  registerAuth(program, ctx);
+  registerAgents(program, ctx);
+  registerTools(program, ctx);
+  registerCalcom(program, ctx);
+  registerAgentCalcom(program, ctx);
+  registerApiKeys(program, ctx);
+  return program;
+}
+
+/** One line for stderr: `NOT_FOUND: Agent not found (request 0192…)`. */
+export function describeError(err: unknown): string {
+  const text = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " ").trim();
+  if (err instanceof AgniApiError) return `${err.code}: ${text}${err.requestId === undefined ? "" : ` (request ${err.requestId})`}`;
+  return text;
+}
+
+/**
+ * Runs the CLI on `argv` (without `node` and the script) and returns the exit code: 0 success, 1 failure (the API
+ * said no, or could not be reached), 2 usage error. Never calls process.exit.
+ */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  try {
+    await buildProgram(ctx).parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed the help, the version or its own "error: …" line.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    ctx.stderr(`error: ${describeError(err)}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}

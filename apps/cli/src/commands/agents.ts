@@ -1,0 +1,88 @@
+import { unwrap } from "@agni/client";
+import { AgentStatusSchema, type Agent, type UpdateAgentBody } from "@agni/contracts";
+import { InvalidArgumentError, type Command } from "commander";
+import { action } from "../action";
+import { UsageError, type CliContext } from "../context";
+import { integerOrNoneArg, jsonObjectArg, parseList, withPaging } from "../options";
+import { listOutput, objectOutput, type Column } from "../output";
+
+const COLUMNS: readonly Column<Agent>[] = [
+  ["ID", (a) => a.id],
+  ["NAME", (a) => a.agentName],
+  ["STATUS", (a) => a.status],
+  ["TIMEZONE", (a) => a.calendarTimezone],
+  ["CALCOM", (a) => a.calcomConnectionType],
+  ["TOOLS", (a) => a.selectedTools.length],
+];
+
+function parseStatus(value: string): Agent["status"] {
+  const parsed = AgentStatusSchema.safeParse(value.toUpperCase());
+  if (!parsed.success) throw new InvalidArgumentError(`Expected one of ${AgentStatusSchema.options.join(", ")}.`);
+  return parsed.data;
+}
+
+/** The agent fields both `create` and `update` take. */
+function withAgentFields(command: Command): Command {
+  return command
+    .option("--timezone <iana>", "calendar time zone, e.g. Europe/Berlin")
+    .option("--status <status>", "ACTIVE or INACTIVE", parseStatus)
+    .option("--event-type-id <id>", "Cal.com event type id (none to clear)")
+    .option("--prompt <text>", "system prompt")
+    .option("--begin-message <text>", "first thing the agent says")
+    .option("--tools <ids>", "selected tool ids, comma-separated", parseList)
+    .option("--settings <json>", "free-form settings object (null to clear)");
+}
+
+function agentFields(options: Record<string, any>): UpdateAgentBody {
+  return {
+    agentName: options.name,
+    calendarTimezone: options.timezone,
+    status: options.status,
+    calcomEventTypeId: integerOrNoneArg("--event-type-id", options.eventTypeId),
+    prompt: options.prompt,
+    beginMessage: options.beginMessage,
+    selectedTools: options.tools,
+    settings: jsonObjectArg("--settings", options.settings),
+  };
+}
+
+export function registerAgents(program: Command, ctx: CliContext): void {
+  const agents = program.command("agents").description("Manage agents");
+
+  withPaging(agents.command("list").description("List the organisation's agents")).action(
+    action(ctx, async ({ client, query }, _args, options) => {
+      const body = await unwrap(client.agents.listAgents({ query: { ...query, limit: options.limit, offset: options.offset } }));
+      return listOutput(body, COLUMNS, "agents");
+    }),
+  );
+
+  agents
+    .command("get <id>")
+    .description("Show an agent")
+    .action(action(ctx, async ({ client, query }, [id]) => objectOutput(await unwrap(client.agents.getAgent({ params: { id: id! }, query })))));
+
+  withAgentFields(agents.command("create").description("Create an agent").requiredOption("--name <name>", "agent name")).action(
+    action(ctx, async ({ client, query }, _args, options) => {
+      const { agentName, ...rest } = agentFields(options);
+      const body = await unwrap(client.agents.createAgent({ query, body: { agentName: agentName!, ...rest } }));
+      return objectOutput(body, { withMessage: true });
+    }),
+  );
+
+  withAgentFields(agents.command("update <id>").description("Change an agent's fields").option("--name <name>", "agent name")).action(
+    action(ctx, async ({ client, query }, [id], options) => {
+      const fields = agentFields(options);
+      if (Object.values(fields).every((v) => v === undefined)) throw new UsageError("agents update: pass at least one field to change (see --help)");
+      return objectOutput(await unwrap(client.agents.updateAgent({ params: { id: id! }, query, body: fields })), { withMessage: true });
+    }),
+  );
+
+  agents
+    .command("delete <id>")
+    .description("Delete an agent (its private Cal.com connection goes with it; its tools are detached)")
+    .action(
+      action(ctx, async ({ client, query }, [id]) =>
+        objectOutput(await unwrap(client.agents.deleteAgent({ params: { id: id! }, query })), { withMessage: true }),
+      ),
+    );
+}

@@ -1,0 +1,20 @@
+/** Everything a command touches outside itself, injected so that tests can run the CLI in-process. */
+export interface CliContext {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Where relative paths (`--definition-file`, `AGNI_DATA_DIR`) are resolved. */
+  cwd: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** The fetch the API client uses (default: the global one). */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** A mistake in how the CLI was called: exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** A failure that is not the API's answer (no credentials, no JWT secret): exit code 1. */
+export class CliError extends Error {
+  override name = "CliError";
+}

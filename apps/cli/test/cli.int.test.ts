@@ -1,0 +1,184 @@
+// Runs the built `agni` binary against the built API (both are built by the nx test target's dependencies), the way a
+// developer uses them: the API on a random port with an embedded database in a temporary data directory, and the
+// CLI reading the development JWT secret the API wrote there.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const API_MAIN = path.join(root, "apps/api/dist/main.js");
+const CLI_MAIN = path.join(root, "apps/cli/dist/main.js");
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function collect(child: ChildProcess): Promise<Result> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk) => (stdout += chunk));
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts the built API and resolves with its URL once it prints "Agni API listening on …". */
+function startApi(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", HOST: "127.0.0.1", AGNI_DATA_DIR: dataDir, LOG_LEVEL: "warn", NODE_ENV: "development" };
+  // The embedded database and generated development secrets, whatever the surrounding shell has configured.
+  for (const name of ["DATABASE_URL", "AGNI_JWT_SECRET", "AGNI_JWKS_URL", "AGNI_JWT_ISSUER", "AGNI_JWT_AUDIENCE", "AGNI_ENCRYPTION_KEY"]) delete env[name];
+  const child = spawn(process.execPath, [API_MAIN], { cwd: dataDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = /Agni API listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        child.stdout!.off("data", onData);
+        resolve({ child, url: match[1]! });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (chunk) => (output += chunk));
+    child.on("error", reject);
+    child.on("exit", (code) => reject(new Error(`the API exited (code ${code}) before listening:\n${output}`)));
+  });
+}
+
+describe("agni (built binary) against the built API", () => {
+  let dataDir: string;
+  let api: { child: ChildProcess; url: string };
+
+  /** Runs `agni` with only the variables given (plus PATH), never the surrounding shell's AGNI_* settings. */
+  const agni = (args: string[], env: Record<string, string> = {}): Promise<Result> =>
+    collect(
+      spawn(process.execPath, [CLI_MAIN, ...args], {
+        cwd: dataDir,
+        env: { PATH: process.env.PATH ?? "", AGNI_API_URL: api.url, AGNI_DATA_DIR: dataDir, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    );
+
+  /** A fresh organisation and the environment of a developer who has exported a token for it. */
+  const freshOrg = async () => {
+    const orgId = `cli-${randomUUID()}`;
+    const minted = await agni(["auth", "token", "--org", orgId]);
+    expect(minted).toMatchObject({ code: 0, stderr: "" });
+    return { orgId, env: { AGNI_TOKEN: minted.stdout.trim() } };
+  };
+
+  const json = (result: Result) => {
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    return JSON.parse(result.stdout);
+  };
+
+  beforeAll(async () => {
+    for (const file of [API_MAIN, CLI_MAIN]) {
+      if (!existsSync(file)) throw new Error(`${file} is missing: run npx nx run @agni/cli:test (it builds the API and the CLI first)`);
+    }
+    dataDir = mkdtempSync(path.join(tmpdir(), "agni-cli-int-"));
+    api = await startApi(dataDir);
+  });
+
+  afterAll(async () => {
+    if (api?.child.exitCode === null) {
+      const exited = new Promise((resolve) => api.child.once("exit", resolve));
+      api.child.kill("SIGTERM");
+      await exited;
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("auth token prints only a JWT that the API accepts", async () => {
+    const { env } = await freshOrg();
+    expect(env.AGNI_TOKEN).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(await agni(["agents", "list"], env)).toEqual({ code: 0, stdout: "No agents.\n", stderr: "" });
+  });
+
+  it("agents create, list and get", async () => {
+    const { orgId, env } = await freshOrg();
+    const created = await agni(["agents", "create", "--name", "Front desk", "--timezone", "Europe/Berlin"], env);
+    expect(created).toMatchObject({ code: 0, stderr: "" });
+    expect(created.stdout).toMatch(/^Agent created successfully\n/);
+    expect(created.stdout).toMatch(/^calendarTimezone: +Europe\/Berlin$/m);
+    const id = /^id: +(\S+)$/m.exec(created.stdout)![1]!;
+
+    const table = await agni(["agents", "list"], env);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split("\n")[0]).toMatch(/^ID +NAME +STATUS +TIMEZONE +CALCOM +TOOLS$/);
+    expect(table.stdout).toMatch(new RegExp(`^${id} +Front desk +ACTIVE +Europe/Berlin +none +0$`, "m"));
+
+    const listed = json(await agni(["agents", "list", "--json"], env));
+    expect(listed).toMatchObject({ success: true, meta: { total: "1" }, data: [{ id, organizationId: orgId, agentName: "Front desk" }] });
+    expect(json(await agni(["--json", "agents", "get", id], env)).data).toMatchObject({ id, calcomConnectionType: "none" });
+  });
+
+  it("tools create, get and list for an agent", async () => {
+    const { env } = await freshOrg();
+    const agentId = json(await agni(["agents", "create", "--name", "Scheduler", "--json"], env)).data.id as string;
+    const tool = json(
+      await agni(["tools", "create", "--json", "--name", "book_appointment", "--type", "calcom", "--agent", agentId, "--enabled-functions", "book,reschedule"], env),
+    ).data;
+    expect(tool).toMatchObject({ name: "book_appointment", type: "calcom", agentId, isActive: false, enabledFunctions: { values: ["book", "reschedule"] } });
+
+    const shown = await agni(["tools", "get", tool.id], env);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^type: +calcom$/m);
+    expect(shown.stdout).toMatch(/^enabledFunctions: +\{"values":\["book","reschedule"\]\}$/m);
+
+    const listed = await agni(["tools", "list", "--agent", agentId], env);
+    expect(listed.stdout).toMatch(new RegExp(`^${tool.id} +book_appointment +calcom +false +${agentId} +book,reschedule$`, "m"));
+  });
+
+  it("calcom status for an organisation without an account", async () => {
+    const { env } = await freshOrg();
+    const status = await agni(["calcom", "status"], env);
+    expect(status).toEqual({ code: 0, stdout: "connected: false\nstatus:    not_connected\n", stderr: "" });
+    expect(json(await agni(["calcom", "status", "--json"], env)).data).toEqual({ connected: false, status: "not_connected", accounts: [] });
+  });
+
+  it("an API error exits 1 with one stderr line carrying the code and request id", async () => {
+    const { env } = await freshOrg();
+    const missing = await agni(["agents", "get", randomUUID()], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toMatch(/^error: NOT_FOUND: Agent not found \(request [\w-]+\)\n$/);
+
+    const badToken = await agni(["agents", "list"], { AGNI_TOKEN: "not-a-jwt" });
+    expect(badToken.code).toBe(1);
+    expect(badToken.stderr).toMatch(/^error: UNAUTHORIZED: .+ \(request [\w-]+\)\n$/);
+  });
+
+  it("usage errors exit 2 with one stderr line", async () => {
+    const { env } = await freshOrg();
+    expect(await agni(["agents", "create"], env)).toEqual({ code: 2, stdout: "", stderr: "error: required option '--name <name>' not specified\n" });
+    const unknown = await agni(["agnets"], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: unknown command 'agnets'/);
+  });
+
+  it("api-keys create, use and revoke", async () => {
+    const { env } = await freshOrg();
+    const created = json(await agni(["api-keys", "create", "--name", "runtime", "--json"], env)).data;
+    expect(created.key).toMatch(/^agni_/);
+    const keyEnv = { AGNI_API_KEY: created.key as string };
+    expect(await agni(["agents", "list"], keyEnv)).toMatchObject({ code: 0, stdout: "No agents.\n" });
+    expect((await agni(["api-keys", "list"], keyEnv)).stderr).toMatch(/^error: FORBIDDEN: /);
+
+    const listed = await agni(["api-keys", "list"], env);
+    expect(listed.stdout).toContain(created.id);
+    expect(listed.stdout).not.toContain(created.key);
+    expect((await agni(["api-keys", "revoke", created.id], env)).code).toBe(0);
+    const revoked = await agni(["agents", "list"], keyEnv);
+    expect(revoked.code).toBe(1);
+    expect(revoked.stderr).toMatch(/^error: UNAUTHORIZED: /);
+  });
+});
