@@ -62,24 +62,33 @@ async function readBody(res: Response): Promise<unknown> {
   }
 }
 
-/** Queues the call until the key's budget allows it (so a burst never earns Cal.com's 60-second block). */
+/**
+ * Queues the call until the key's budget allows it (so a burst never earns Cal.com's 60-second block). The place is
+ * taken at the moment of sending, never ahead of time, so a late wake-up cannot squeeze two windows together.
+ */
 async function spendBudget(options: TransportOptions): Promise<void> {
   const rl = options.rateLimit;
   if (!rl) return;
-  const wait = await rl.store.reserve(budgetKey(options.apiKey), rl.limit, rl.windowMs, Date.now(), rl.maxWaitMs);
-  if (wait === null) {
-    throw new CalcomRateLimitError(
-      {
-        status: 429,
-        code: "CLIENT_RATE_LIMIT",
-        message: `The request budget for this Cal.com API key (${rl.limit} per ${Math.round(rl.windowMs / 1000)} s) is spent for now`,
-        requestId: null,
-        body: null,
-      },
-      rl.maxWaitMs,
-    );
+  const key = budgetKey(options.apiKey);
+  const deadline = Date.now() + rl.maxWaitMs;
+  for (;;) {
+    const now = Date.now();
+    const wait = await rl.store.take(key, rl.limit, rl.windowMs, now);
+    if (wait <= 0) return;
+    if (now + wait > deadline) {
+      throw new CalcomRateLimitError(
+        {
+          status: 429,
+          code: "CLIENT_RATE_LIMIT",
+          message: `The request budget for this Cal.com API key (${rl.limit} per ${Math.round(rl.windowMs / 1000)} s) is spent for now`,
+          requestId: null,
+          body: null,
+        },
+        wait,
+      );
+    }
+    await sleep(wait + 1);
   }
-  if (wait > 0) await sleep(wait);
 }
 
 /** One HTTP exchange with Cal.com: budget, headers, timeout, error mapping and response validation. No retries. */

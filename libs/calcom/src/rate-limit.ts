@@ -2,28 +2,23 @@ import { createHash } from "node:crypto";
 
 /**
  * Where request budgets live. The in-memory store serves one process; a shared store (e.g. Redis) lets several API
- * replicas spend one key's budget together. `reserve` books the earliest send time at which at most `limit` requests
- * fall in any `windowMs`, and returns the wait until then — or null, booking nothing, when that wait exceeds `maxWaitMs`.
+ * replicas spend one key's budget together. `take` records a request at `now` and returns 0 when fewer than `limit`
+ * requests fall in the last `windowMs`; otherwise it records nothing and returns how long until a place frees up.
  */
 export interface RateLimitStore {
-  reserve(key: string, limit: number, windowMs: number, now: number, maxWaitMs: number): Promise<number | null>;
+  take(key: string, limit: number, windowMs: number, now: number): Promise<number>;
 }
 
 /** A rolling-window log per key: exact, and safe against Cal.com's fixed windows wherever they start. */
 export class MemoryRateLimitStore implements RateLimitStore {
   private readonly logs = new Map<string, number[]>();
 
-  async reserve(key: string, limit: number, windowMs: number, now: number, maxWaitMs: number): Promise<number | null> {
+  async take(key: string, limit: number, windowMs: number, now: number): Promise<number> {
     const log = (this.logs.get(key) ?? []).filter((t) => t > now - windowMs);
-    const at = log.length < limit ? now : Math.max(now, log[log.length - limit]! + windowMs);
-    if (at - now > maxWaitMs) {
-      this.logs.set(key, log);
-      return null;
-    }
-    log.push(at);
-    log.sort((a, b) => a - b);
     this.logs.set(key, log);
-    return at - now;
+    if (log.length >= limit) return log[log.length - limit]! + windowMs - now;
+    log.push(now);
+    return 0;
   }
 }
 
