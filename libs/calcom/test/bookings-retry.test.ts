@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { CalcomSlotUnavailableError, createCalcomClient } from "../src/index";
+import { scriptedServer, type SeenRequest } from "./http-server";
+import type { ServerResponse } from "node:http";
+
+const INPUT = { start: "2030-01-07T09:00:00Z", eventTypeId: 5, attendee: { name: "Ada", email: "ada@example.com", timeZone: "Europe/Berlin" } };
+const booking = (uid: string) => ({
+  id: 1,
+  uid,
+  status: "accepted",
+  start: "2030-01-07T09:00:00.000Z",
+  end: "2030-01-07T09:30:00.000Z",
+  eventTypeId: 5,
+  eventType: { id: 5, slug: "intro" },
+  attendees: [{ name: "Ada", email: "ada@example.com", timeZone: "Europe/Berlin" }],
+});
+const send = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+};
+
+/** A tiny Cal.com whose POST /v2/bookings behaviour the test scripts; GET /v2/bookings lists what was created. */
+async function calcom(onCreate: (n: number, req: SeenRequest, res: ServerResponse, created: unknown[]) => void) {
+  const created: unknown[] = [];
+  let posts = 0;
+  const server = await scriptedServer((req, res) => {
+    if (req.method === "POST" && req.url === "/v2/bookings") return onCreate(++posts, req, res, created);
+    if (req.method === "GET" && req.url.startsWith("/v2/bookings?")) return send(res, 200, { status: "success", data: created });
+    send(res, 404, { statusCode: 404, message: `Cannot ${req.method} ${req.url}` });
+  });
+  return { server, created, posts: () => posts };
+}
+
+const client = (url: string) => createCalcomClient({ apiKey: "cal_test_retry", baseUrl: url, retryBaseMs: 1, rateLimit: false });
+
+describe("bookings.create never books twice", () => {
+  it("returns the booking Cal.com made when the connection dropped before the answer", async () => {
+    const cal = await calcom((_n, _req, res, created) => {
+      created.push(booking("made-once"));
+      res.socket?.destroy(); // Cal.com booked it; the answer never arrives
+    });
+    try {
+      const result = await client(cal.server.url).bookings.create(INPUT as never);
+      expect(result.uid).toBe("made-once");
+      expect(cal.posts()).toBe(1);
+      expect(cal.created).toHaveLength(1);
+      const lookup = cal.server.seen.find((r) => r.method === "GET")!;
+      expect(lookup.url).toContain("eventTypeId=5");
+      expect(lookup.url).toContain("attendeeEmail=ada%40example.com");
+    } finally {
+      await cal.server.close();
+    }
+  });
+
+  it("retries after a failure that booked nothing, and books exactly once", async () => {
+    const cal = await calcom((n, _req, res, created) => {
+      if (n === 1) return send(res, 503, { statusCode: 503, message: "Service Unavailable" });
+      created.push(booking("second-try"));
+      send(res, 201, { status: "success", data: created.at(-1) });
+    });
+    try {
+      await expect(client(cal.server.url).bookings.create(INPUT as never)).resolves.toMatchObject({ uid: "second-try" });
+      expect(cal.posts()).toBe(2);
+      expect(cal.created).toHaveLength(1);
+    } finally {
+      await cal.server.close();
+    }
+  });
+
+  it("does not retry a slot that is taken", async () => {
+    const cal = await calcom((_n, _req, res) =>
+      send(res, 400, { status: "error", error: { code: "BadRequestException", message: "User either already has booking at this time or is not available" } }),
+    );
+    try {
+      await expect(client(cal.server.url).bookings.create(INPUT as never)).rejects.toBeInstanceOf(CalcomSlotUnavailableError);
+      expect(cal.posts()).toBe(1);
+    } finally {
+      await cal.server.close();
+    }
+  });
+});
