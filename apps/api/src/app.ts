@@ -9,6 +9,10 @@ import { errorHandler, notFoundHandler, validationError } from "./http/error-han
 import { requestContextMiddleware } from "./http/request-context";
 import { SecretBox } from "./lib/crypto";
 import { agentsRouter } from "./modules/agents/agents.router";
+import { AppointmentsRepository } from "./modules/appointments/appointments.repository";
+import { appointmentsRouter } from "./modules/appointments/appointments.router";
+import { AppointmentsService } from "./modules/appointments/appointments.service";
+import { IdempotencyStore } from "./modules/appointments/idempotency";
 import { AgentsRepository } from "./modules/agents/agents.repository";
 import { AgentsService } from "./modules/agents/agents.service";
 import { apiKeysRouter } from "./modules/api-keys/api-keys.router";
@@ -67,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
     agents: agentsRouter(new AgentsService(new AgentsRepository(prisma))),
     tools: toolsRouter(new ToolsService(new ToolsRepository(prisma))),
     calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma), gateway, box)),
+    appointments: appointmentsRouter(new AppointmentsService(new AppointmentsRepository(prisma), gateway, box, new IdempotencyStore(prisma))),
   });
   createExpressEndpoints(contract, router, app, {
     logInitialization: false,

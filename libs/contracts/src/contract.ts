@@ -1,6 +1,7 @@
 import { initContract } from "@ts-rest/core";
 import { agentsContract } from "./agents/agents.contract";
 import { apiKeysContract } from "./api-keys/api-keys.contract";
+import { appointmentsContract } from "./appointments/appointments.contract";
 import { calcomContract } from "./calcom/calcom.contract";
 import { healthContract } from "./health/health.contract";
 import { toolsContract } from "./tools/tools.contract";
@@ -14,6 +15,7 @@ export const contract = c.router({
   agents: agentsContract,
   tools: toolsContract,
   calcom: calcomContract,
+  appointments: appointmentsContract,
 });
 
 export type AgniContract = typeof contract;

@@ -7,6 +7,8 @@ export * from "./tools/tools.schemas";
 export * from "./tools/tools.contract";
 export * from "./calcom/calcom.schemas";
 export * from "./calcom/calcom.contract";
+export * from "./appointments/appointments.schemas";
+export * from "./appointments/appointments.contract";
 export * from "./api-keys/api-keys.schemas";
 export * from "./api-keys/api-keys.contract";
 export * from "./health/health.contract";

@@ -5,6 +5,7 @@ import {
   CalcomNotFoundError,
   CalcomRateLimitError,
   createCalcomClient,
+  type CalcomClient,
 } from "@agni/calcom";
 import { AppError } from "../../http/app-error";
 
@@ -19,10 +20,25 @@ export interface CalcomUser {
 export interface CalcomGateway {
   /** Checks a key with `GET /v2/me`; throws AppError with a message naming what Cal.com said. */
   verifyKey(apiBaseUrl: string, apiKey: string): Promise<CalcomUser>;
+  /**
+   * A client for calls made during a conversation: one quick retry at most, and a short queue for the key's request
+   * budget, so that a voice agent gets an answer (or a clear failure) within a few seconds.
+   */
+  client(apiBaseUrl: string, apiKey: string): CalcomClient;
 }
 
 export function createCalcomGateway(options: { timeoutMs: number; fetch?: typeof fetch }): CalcomGateway {
   return {
+    client: (apiBaseUrl, apiKey) =>
+      createCalcomClient({
+        apiKey,
+        baseUrl: apiBaseUrl,
+        timeoutMs: options.timeoutMs,
+        fetch: options.fetch,
+        maxRetries: 1,
+        retryMaxMs: 1_000,
+        rateLimit: { maxWaitMs: 3_000 },
+      }),
     async verifyKey(apiBaseUrl, apiKey) {
       const client = createCalcomClient({ apiKey, baseUrl: apiBaseUrl, timeoutMs: options.timeoutMs, fetch: options.fetch });
       try {

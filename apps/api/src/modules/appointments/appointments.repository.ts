@@ -1,0 +1,67 @@
+import type { Prisma, PrismaClient } from "../../db/prisma";
+import { AGENT_ACCOUNT_INCLUDE } from "../calcom/effective-account";
+
+export type AppointmentRow = Prisma.AppointmentGetPayload<object>;
+export type NewAppointment = Omit<Prisma.AppointmentUncheckedCreateInput, "id" | "createdAt" | "updatedAt" | "calcomBookingUids"> & {
+  calcomBookingUid: string;
+};
+
+/** Everything the appointments module stores: appointments and what it needs about agents. Always org-scoped. */
+export class AppointmentsRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** The agent with its Cal.com accounts and its calendar (`calcom`) tools. */
+  agent(organizationId: string, agentId: string) {
+    return this.prisma.agent.findFirst({
+      where: { id: agentId, organizationId },
+      include: { ...AGENT_ACCOUNT_INCLUDE, tools: { where: { type: "calcom" }, orderBy: { createdAt: "asc" } } },
+    });
+  }
+
+  create(data: NewAppointment): Promise<AppointmentRow> {
+    return this.prisma.appointment.create({ data: { ...data, calcomBookingUids: [data.calcomBookingUid] } });
+  }
+
+  /** By our id, or by any Cal.com booking uid in the appointment's reschedule chain. */
+  find(organizationId: string, idOrUid: string, agentId?: string): Promise<AppointmentRow | null> {
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrUid);
+    return this.prisma.appointment.findFirst({
+      where: {
+        organizationId,
+        ...(agentId ? { agentId } : {}),
+        OR: [...(isUuid ? [{ id: idOrUid }] : []), { calcomBookingUids: { has: idOrUid } }],
+      },
+    });
+  }
+
+  /** Records a reschedule: the new Cal.com booking becomes current and joins the chain. */
+  rescheduled(id: string, booking: { uid: string; start: Date; end: Date; durationMinutes: number }): Promise<AppointmentRow> {
+    return this.prisma.appointment.update({
+      where: { id },
+      data: {
+        calcomBookingUid: booking.uid,
+        calcomBookingUids: { push: booking.uid },
+        startTime: booking.start,
+        endTime: booking.end,
+        durationMinutes: booking.durationMinutes,
+        status: "accepted",
+      },
+    });
+  }
+
+  cancelled(id: string, reason: string | null): Promise<AppointmentRow> {
+    return this.prisma.appointment.update({ where: { id }, data: { status: "cancelled", cancellationReason: reason } });
+  }
+
+  list(organizationId: string, agentId: string, filter: { status?: "upcoming" | "past" | "cancelled" | "all"; limit: number; now: Date }) {
+    const where: Prisma.AppointmentWhereInput = { organizationId, agentId };
+    if (filter.status === "upcoming") Object.assign(where, { status: { not: "cancelled" }, endTime: { gte: filter.now } });
+    if (filter.status === "past") Object.assign(where, { status: { not: "cancelled" }, endTime: { lt: filter.now } });
+    if (filter.status === "cancelled") Object.assign(where, { status: "cancelled" });
+    return this.prisma.appointment.findMany({ where, orderBy: { startTime: "asc" }, take: filter.limit });
+  }
+
+  markAccount(id: string, status: "invalid" | "error", error: string) {
+    return this.prisma.calcomAccount.update({ where: { id }, data: { status, error } });
+  }
+}

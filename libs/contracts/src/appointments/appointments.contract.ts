@@ -1,0 +1,64 @@
+import { initContract } from "@ts-rest/core";
+import { z } from "zod";
+import { ErrorEnvelopeSchema, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope";
+import { commonResponses } from "../common/responses";
+import {
+  AppointmentListSchema,
+  AppointmentSchema,
+  EventTypeSummarySchema,
+  ListAppointmentsQuerySchema,
+  ManageAppointmentBodySchema,
+  ManageResultSchema,
+} from "./appointments.schemas";
+
+const c = initContract();
+
+export const appointmentsContract = c.router(
+  {
+    manageAppointment: {
+      method: "POST",
+      path: "/calcom/appointments/manage",
+      query: OrgQuerySchema,
+      headers: z.object({ "idempotency-key": z.string().min(1).max(255).optional() }),
+      body: ManageAppointmentBodySchema,
+      responses: {
+        200: successEnvelope(ManageResultSchema),
+        409: ErrorEnvelopeSchema,
+        422: ErrorEnvelopeSchema,
+        502: ErrorEnvelopeSchema,
+      },
+      summary: "Check availability, suggest times, book, reschedule or cancel on the agent's effective Cal.com account",
+    },
+    listAppointments: {
+      method: "GET",
+      path: "/calcom/appointments",
+      query: ListAppointmentsQuerySchema,
+      responses: { 200: successEnvelope(AppointmentListSchema), 502: ErrorEnvelopeSchema },
+      summary: "An agent's appointments: those made through Agni merged with the account's Cal.com bookings",
+    },
+    getAppointment: {
+      method: "GET",
+      path: "/calcom/appointments/:appointment_id",
+      pathParams: z.object({ appointment_id: z.string().min(1).max(128) }),
+      query: OrgQuerySchema,
+      responses: { 200: successEnvelope(z.object({ appointment: AppointmentSchema })) },
+      summary: "One appointment, by Agni id or by any Cal.com booking uid in its reschedule chain",
+    },
+    listEventTypes: {
+      method: "GET",
+      path: "/calcom/event-types",
+      query: OrgQuerySchema.extend({ agent_id: uuid("agent_id") }),
+      responses: { 200: successEnvelope(z.object({ event_types: z.array(EventTypeSummarySchema) })), 502: ErrorEnvelopeSchema },
+      summary: "Event types of the agent's effective Cal.com account",
+    },
+    lookupEventType: {
+      method: "GET",
+      path: "/calcom/event-types/lookup/:platform_id",
+      pathParams: z.object({ platform_id: z.string().regex(/^\d+$/, "platform_id must be a Cal.com event type id") }),
+      query: OrgQuerySchema.extend({ agent_id: uuid("agent_id") }),
+      responses: { 200: successEnvelope(z.object({ event_type: EventTypeSummarySchema })), 502: ErrorEnvelopeSchema },
+      summary: "One Cal.com event type by its Cal.com id, with its required booking questions",
+    },
+  },
+  { pathPrefix: "/api/v1", strictStatusCodes: true, commonResponses },
+);

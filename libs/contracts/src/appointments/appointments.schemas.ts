@@ -1,0 +1,119 @@
+import { z } from "zod";
+import { TimeZoneSchema, uuid } from "../common/envelope";
+
+export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability"] as const;
+export type AppointmentAction = (typeof APPOINTMENT_ACTIONS)[number];
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * The manage body. Field rules that depend on `action` (name and email/phone to book, a time to book or reschedule,
+ * an appointment to cancel or reschedule) are checked after parsing so that each failure names what is missing.
+ */
+export const ManageAppointmentBodySchema = z
+  .object({
+    action: z.enum(APPOINTMENT_ACTIONS),
+    agent_id: uuid("agent_id"),
+    org_id: z.string().min(1).max(255).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    email: z.string().trim().email("email must be an email address").max(320).optional(),
+    phone: z.string().trim().regex(E164, "phone must be in E.164 format, such as +14155550123").optional(),
+    timezone: TimeZoneSchema,
+    appointment_datetime: z.string().min(1).max(64).optional(),
+    appointment_id: z.string().min(1).max(128).optional(),
+    call_session_id: z.string().min(1).max(200).optional(),
+    notes: z.string().max(2000).optional(),
+    days_ahead: z.number().int().min(1, "days_ahead must be between 1 and 30").max(30, "days_ahead must be between 1 and 30").optional(),
+    event_type_id: z.number().int().positive().optional(),
+    duration_minutes: z.number().int().positive().max(1440).optional(),
+    /** Answers to the event type's booking questions, keyed by the question's slug. */
+    responses: z.record(z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    const need = (field: keyof typeof b, message: string) => {
+      if (b[field] === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field], message });
+    };
+    if (b.action === "book") {
+      need("name", "name is required to book");
+      if (!b.email && !b.phone) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["email"], message: "email or phone is required to book" });
+      need("appointment_datetime", "appointment_datetime is required to book");
+    }
+    if (b.action === "reschedule") {
+      need("appointment_id", "appointment_id is required to reschedule");
+      need("appointment_datetime", "appointment_datetime is required to reschedule");
+    }
+    if (b.action === "cancel") need("appointment_id", "appointment_id is required to cancel");
+  });
+export type ManageAppointmentBody = z.infer<typeof ManageAppointmentBodySchema>;
+
+export const AvailableDaySchema = z.object({
+  date: z.string(),
+  date_label: z.string(),
+  slots: z.array(z.string()),
+});
+export type AvailableDay = z.infer<typeof AvailableDaySchema>;
+
+export const ManageResultSchema = z.object({
+  success: z.boolean(),
+  message: z.string(),
+  summary: z.string(),
+  action: z.enum(APPOINTMENT_ACTIONS),
+  appointment_id: z.string().nullable(),
+  date_time: z.string().nullable(),
+  /** The same moment in the caller's zone, with its offset. */
+  local_date_time: z.string().nullable(),
+  timezone: z.string(),
+  agent_name: z.string(),
+  action_required: z.string().optional(),
+  available_slots: z.array(AvailableDaySchema),
+  /** Each offered slot as an instant, so an agent can book exactly what it read out. */
+  slot_times: z.array(z.string()).optional(),
+});
+export type ManageResult = z.infer<typeof ManageResultSchema>;
+
+export const APPOINTMENT_STATUSES = ["accepted", "pending", "cancelled"] as const;
+
+export const AppointmentSchema = z.object({
+  id: z.string(),
+  calcom_booking_uid: z.string(),
+  calcom_booking_uids: z.array(z.string()),
+  organization_id: z.string(),
+  agent_id: z.string(),
+  attendee_name: z.string(),
+  attendee_email: z.string().nullable(),
+  attendee_phone: z.string().nullable(),
+  attendee_timezone: z.string(),
+  start_time: z.string(),
+  end_time: z.string(),
+  duration_minutes: z.number().int(),
+  status: z.string(),
+  call_session_id: z.string().nullable(),
+  source: z.enum(["agni", "calcom"]),
+});
+export type Appointment = z.infer<typeof AppointmentSchema>;
+
+export const ListAppointmentsQuerySchema = z.object({
+  agent_id: uuid("agent_id"),
+  status: z.enum(["upcoming", "past", "cancelled", "all"]).optional(),
+  limit: z.coerce.number().int().optional().transform((n) => (n === undefined || n <= 0 || n > 200 ? 50 : n)),
+  org_id: z.string().min(1).max(255).optional(),
+});
+
+export const AppointmentListSchema = z.object({
+  appointments: z.array(AppointmentSchema),
+  count: z.number().int(),
+  org_id: z.string(),
+  agent_id: z.string(),
+});
+
+export const EventTypeSummarySchema = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  slug: z.string(),
+  length_in_minutes: z.number().int(),
+  length_options: z.array(z.number().int()),
+  hidden: z.boolean(),
+  required_questions: z.array(z.object({ slug: z.string(), label: z.string(), type: z.string(), options: z.array(z.string()).optional() })),
+});
+export type EventTypeSummary = z.infer<typeof EventTypeSummarySchema>;
