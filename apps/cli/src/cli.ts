@@ -4,6 +4,7 @@ import { version } from "../package.json";
 import { registerAgentCalcom } from "./commands/agent-calcom";
 import { registerAgents } from "./commands/agents";
 import { registerApiKeys } from "./commands/api-keys";
+import { registerAppointments, registerEventTypes } from "./commands/appointments";
 import { registerAuth } from "./commands/auth";
 import { registerCalcom } from "./commands/calcom";
 import { registerTools } from "./commands/tools";
@@ -30,6 +31,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerCalcom(program, ctx);
   registerAgentCalcom(program, ctx);
   registerApiKeys(program, ctx);
+  registerAppointments(program, ctx);
+  registerEventTypes(program, ctx);
   return program;
 }
 
