@@ -1,5 +1,5 @@
 // Extracts, from Cal.com's official OpenAPI document, the operations libs/calcom covers and every schema they
-// reference, into libs/calcom/test/fixtures/calcom-openapi-subset.json: the conformance tests check the client's
+// reference, into apps/calcom-sandbox/test/fixtures/calcom-openapi-subset.json: the conformance test (apps/calcom-sandbox/test) checks the client's
 // requests and the sandbox's responses against it without needing the full 870 kB document at test time.
 // Usage: npx tsx tools/src/calcom-openapi-subset.ts [path/to/openapi-v2.json]
 import { readFileSync, writeFileSync } from "node:fs";
@@ -48,7 +48,7 @@ const visit = (node: unknown): void => {
 };
 visit(paths);
 
-const target = path.join(root, "libs/calcom/test/fixtures/calcom-openapi-subset.json");
+const target = path.join(root, "apps/calcom-sandbox/test/fixtures/calcom-openapi-subset.json");
 writeFileSync(
   target,
   JSON.stringify({ openapi: doc.openapi, info: { ...doc.info, "x-subset-of": "calcom/cal.com docs/api-reference/v2/openapi.json" }, paths, components: { schemas } }, null, 1) + "\n",

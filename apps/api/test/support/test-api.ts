@@ -14,10 +14,12 @@ export interface TestApi {
   /** Every log line the API wrote, for assertions that secrets never reach the logs. */
   logs: string[];
   sandboxUrl: string;
+  /** The Cal.com sandbox itself: users, event types, bookings, fault injection. */
+  sandbox: import("@agni/calcom-sandbox").Sandbox;
   /** Direct database access, for assertions about what is stored. */
   prisma: import("../../src/db/prisma").PrismaClient;
   /** A fresh Cal.com user in the sandbox and its API key. */
-  calcomUser(): { apiKey: string; username: string; id: number };
+  calcomUser(timeZone?: string): { apiKey: string; username: string; id: number };
   token(claims?: Record<string, unknown>, options?: { expiresIn?: string; secret?: string }): Promise<string>;
   /** A fresh organisation id and a token for it. */
   org(): Promise<{ orgId: string; token: string; auth: Record<string, string> }>;
@@ -87,9 +89,10 @@ export async function startTestApi(): Promise<TestApi> {
     logs,
     prisma: db.prisma,
     sandboxUrl: sandboxServer.url,
-    calcomUser() {
+    sandbox,
+    calcomUser(timeZone = "Europe/Berlin") {
       n += 1;
-      const { user, apiKey } = sandbox.addUser({ username: `user${n}-${randomUUID().slice(0, 8)}`, timeZone: "Europe/Berlin" });
+      const { user, apiKey } = sandbox.addUser({ username: `user${n}-${randomUUID().slice(0, 8)}`, timeZone });
       return { apiKey, username: user.username, id: user.id };
     },
     token,

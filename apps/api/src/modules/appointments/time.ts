@@ -1,0 +1,53 @@
+import { DateTime, IANAZone } from "luxon";
+
+/** A time the caller gave that cannot be used; the message is a sentence an agent can say. */
+export class TimeInputError extends Error {
+  override name = "TimeInputError";
+}
+
+export const isValidTimeZone = (zone: string) => IANAZone.isValidZone(zone);
+
+const OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?$/;
+
+const spokenWallClock = (dt: { year: number; month: number; day: number; hour: number; minute: number }) =>
+  DateTime.fromObject(dt, { zone: "UTC" }).toFormat("h:mm a 'on' cccc, LLLL d");
+
+/**
+ * The instant an `appointment_datetime` names. With an offset (`Z`, `+05:30`) it is that instant; without one it is
+ * wall-clock time in `timeZone`. A wall-clock time the clocks skip is refused; one they pass twice is the earlier.
+ */
+export function resolveAppointmentTime(value: string, timeZone: string): { instant: Date; ambiguous: boolean; hadOffset: boolean } {
+  if (!isValidTimeZone(timeZone)) throw new TimeInputError(`Unknown time zone '${timeZone}'`);
+  const text = value.trim();
+  if (OFFSET.test(text) && /\d{2}:\d{2}/.test(text)) {
+    const dt = DateTime.fromISO(text, { setZone: true });
+    if (!dt.isValid) throw new TimeInputError(`I couldn't read the time '${value}'; please give a date and time like 2026-05-04T14:30`);
+    return { instant: dt.toJSDate(), ambiguous: false, hadOffset: true };
+  }
+  const m = LOCAL.exec(text);
+  if (!m) throw new TimeInputError(`I couldn't read the time '${value}'; please give a date and time like 2026-05-04T14:30`);
+  const wall = { year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: m[6] ? +m[6] : 0 };
+  const dt = DateTime.fromObject(wall, { zone: timeZone });
+  if (!dt.isValid) throw new TimeInputError(`I couldn't read the time '${value}'; please give a date and time like 2026-05-04T14:30`);
+  // Luxon moves a skipped wall-clock time forward; a changed hour or minute means the time does not exist.
+  if (dt.hour !== wall.hour || dt.minute !== wall.minute || dt.day !== wall.day) {
+    throw new TimeInputError(
+      `${spokenWallClock(wall)} does not exist in ${timeZone} because the clocks change that night; please pick another time`,
+    );
+  }
+  // The same wall-clock time one hour earlier in UTC with a different offset means the clocks pass it twice.
+  const zone = IANAZone.create(timeZone);
+  const ts = dt.toMillis();
+  const earlier = ts - 3_600_000;
+  const earlierLocal = DateTime.fromMillis(earlier, { zone });
+  const ambiguous = zone.offset(earlier) !== zone.offset(ts) && earlierLocal.hour === wall.hour && earlierLocal.minute === wall.minute;
+  return { instant: new Date(ambiguous ? earlier : ts), ambiguous, hadOffset: false };
+}
+
+/** From `now` to the end of the caller's local day `daysAhead - 1` days later, as UTC instants. */
+export function localDayRange(timeZone: string, now: Date, daysAhead: number): { start: Date; end: Date } {
+  const local = DateTime.fromJSDate(now, { zone: timeZone });
+  const end = local.plus({ days: Math.max(1, daysAhead) - 1 }).endOf("day");
+  return { start: now, end: end.toJSDate() };
+}
