@@ -1,2 +1,3 @@
 export { createSandbox, type Sandbox, type SandboxOptions, type Fault, type RecordedRequest } from "./sandbox";
-export type { SandboxUser, NewUser } from "./store";
+export type { Seed } from "./seed";
+export type { SandboxUser, NewUser, NewEventType } from "./store";

@@ -1,16 +1,24 @@
+import { readFileSync } from "node:fs";
 import { createSandbox } from "./sandbox";
+import type { Seed } from "./seed";
 
-/** `npm run sandbox`: a local Cal.com API v2 stand-in with one demo user. */
-const DEMO_KEY = "cal_test_sandboxdemo0000000000000000000000";
+/** `npm run sandbox`: a local Cal.com API v2 stand-in, seeded from SANDBOX_SEED (default seeds/default.json). */
 const port = Number(process.env.PORT ?? 5555);
 const host = process.env.HOST ?? "127.0.0.1";
+const seedFile = process.env.SANDBOX_SEED ?? new URL("../seeds/default.json", import.meta.url);
+const seed = JSON.parse(readFileSync(seedFile, "utf8")) as Seed;
 
-const sandbox = createSandbox();
-const { user } = sandbox.addUser({ username: "demo", name: "Demo User", timeZone: process.env.SANDBOX_TIME_ZONE ?? "Europe/London", apiKey: DEMO_KEY });
+const sandbox = createSandbox({ seed });
 const server = await sandbox.listen(port, host);
-process.stdout.write(
-  [`Cal.com sandbox listening on ${server.url}`, `Demo user "${user.username}" (id ${user.id}, ${user.timeZone}); API key: ${DEMO_KEY}`, ""].join("\n"),
-);
+const lines = [`Cal.com sandbox listening on ${server.url}`];
+for (const seeded of seed.users) {
+  const user = [...sandbox.store.users.values()].find((u) => u.username === seeded.username)!;
+  const types = [...sandbox.store.eventTypes.values()].filter((e) => e.ownerId === user.id);
+  lines.push(`User "${user.username}" (id ${user.id}, ${user.timeZone})${seeded.apiKey ? `, API key ${seeded.apiKey}` : ""}`);
+  for (const t of types) lines.push(`  event type ${t.id}: ${t.title} (${t.lengthInMinutes} min)`);
+}
+lines.push("Test controls: POST /_sandbox/reset, POST|DELETE /_sandbox/faults, GET /_sandbox/bookings", "");
+process.stdout.write(lines.join("\n"));
 const stop = () => void server.close().then(() => process.exit(0));
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

@@ -1,21 +1,41 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { assignRequestId, sendError, sendJson, sendSuccess } from "./http";
+import { assignRequestId, readJsonBody, sendBareError, sendError, sendJson, sendSuccess } from "./http";
 import { RateLimiter } from "./rate-limit";
+import { bookingOutput, bookingRoutes } from "./routes/bookings";
+import { HttpError, type Route, type RouteContext } from "./routes/context";
+import { creditRoutes } from "./routes/credits";
+import { eventTypeOutput, eventTypeRoutes } from "./routes/event-types";
 import { meOutput } from "./routes/me";
-import { type NewUser, SandboxStore, type SandboxUser } from "./store";
+import { scheduleRoutes } from "./routes/schedules";
+import { slotRoutes } from "./routes/slots";
+import { deliverWebhooks, webhookRoutes } from "./routes/webhooks";
+import { applySeed, type Seed } from "./seed";
+import { type NewEventType, type NewUser, SandboxStore, type SandboxUser, type StoredSchedule } from "./store";
 
 export interface SandboxOptions {
   /** Requests per minute per API key before 429 (Cal.com's default for API keys is 120). */
   rateLimitPerMinute?: number;
+  /** The clock for slots, notice and bookings (tests pin it). */
+  now?: () => Date;
+  /** Loaded at start and by `POST /_sandbox/reset`. */
+  seed?: Seed;
 }
 
-/** A scripted failure for the next matching request(s): wait `delayMs`, then answer `status` with `body` (if given). */
+/**
+ * A scripted failure for the next matching request(s). `delayMs` waits first; then `status` answers with `body`
+ * (or Cal.com's error envelope), `malformed` answers 200 with a body that is not JSON, `drop: "before"` closes the
+ * connection without handling, and `drop: "after"` handles the request fully and then closes the connection
+ * without answering (Cal.com did the work; the client never hears of it).
+ */
 export interface Fault {
   path?: string | RegExp;
+  method?: string;
   status?: number;
   body?: unknown;
   delayMs?: number;
+  malformed?: boolean;
+  drop?: "before" | "after";
   /** How many requests it applies to (default 1). */
   times?: number;
 }
@@ -28,24 +48,16 @@ export interface RecordedRequest {
   hadBearer: boolean;
 }
 
-interface RouteContext {
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
-  params: string[];
-  user: SandboxUser;
-}
-
-interface Route {
-  method: string;
-  pattern: RegExp;
-  handle(ctx: RouteContext): void | Promise<void>;
-}
-
 export interface Sandbox {
-  store: SandboxStore;
+  readonly store: SandboxStore;
   addUser(input: NewUser): { user: SandboxUser; apiKey: string };
+  addEventType(userId: number, input: NewEventType): ReturnType<typeof eventTypeOutput>;
+  addSchedule(userId: number, input: Omit<StoredSchedule, "id" | "ownerId" | "isDefault"> & { isDefault?: boolean }): StoredSchedule;
   revokeKey(apiKey: string): boolean;
+  /** Every booking (all users), as Cal.com would return them, plus the host's user id. */
+  bookings(): (ReturnType<typeof bookingOutput> & { userId: number })[];
+  /** Back to the seed (or empty). */
+  reset(): void;
   faults: { inject(fault: Fault): void; clear(): void };
   /** Every request received, newest last (no credentials recorded). */
   requests: RecordedRequest[];
@@ -53,75 +65,144 @@ export interface Sandbox {
   listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
 }
 
+// `cal-api-version` values Cal.com knows; anything else (or nothing) is treated as 2024-04-15.
+const KNOWN_VERSIONS = new Set(["2024-04-15", "2024-06-11", "2024-06-14", "2024-08-13", "2024-09-04"]);
+const ROUTES: Route[] = [
+  { method: "GET", pattern: /^\/v2\/me\/?$/, auth: "required", handle: ({ res, user }) => sendSuccess(res, meOutput(user!)) },
+  ...slotRoutes,
+  ...bookingRoutes,
+  ...eventTypeRoutes,
+  ...scheduleRoutes,
+  ...webhookRoutes,
+  ...creditRoutes,
+];
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
-  const store = new SandboxStore();
+  let store = new SandboxStore();
+  if (options.seed) applySeed(store, options.seed);
   const limiter = new RateLimiter(options.rateLimitPerMinute ?? 120);
   const faults: (Fault & { remaining: number })[] = [];
   const requests: RecordedRequest[] = [];
+  const now = () => (options.now ? options.now().getTime() : Date.now());
 
-  const routes: Route[] = [
-    { method: "GET", pattern: /^\/v2\/me\/?$/, handle: ({ res, user }) => sendSuccess(res, meOutput(user)) },
-  ];
-
-  const takeFault = (path: string) => {
-    const i = faults.findIndex((f) => !f.path || (typeof f.path === "string" ? path === f.path : f.path.test(path)));
+  const takeFault = (method: string, path: string) => {
+    const i = faults.findIndex(
+      (f) => (!f.method || f.method.toUpperCase() === method) && (!f.path || (typeof f.path === "string" ? path === f.path : f.path.test(path))),
+    );
     if (i < 0) return undefined;
     const fault = faults[i]!;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) faults.splice(i, 1);
+    if (--fault.remaining <= 0) faults.splice(i, 1);
     return fault;
   };
+
+  /** Unauthenticated test controls under /_sandbox/ (reset, faults, bookings). */
+  async function admin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (req.method === "POST" && path === "/_sandbox/reset") {
+      sandbox.reset();
+      return sendSuccess(res, { reset: true });
+    }
+    if (req.method === "POST" && path === "/_sandbox/faults") {
+      const f = (await readJsonBody(req)) as Fault & { path?: string; pathPattern?: string };
+      sandbox.faults.inject({ ...f, ...(f.pathPattern ? { path: new RegExp(f.pathPattern) } : {}) });
+      return sendSuccess(res, { injected: true }, 201);
+    }
+    if (req.method === "DELETE" && path === "/_sandbox/faults") {
+      sandbox.faults.clear();
+      return sendSuccess(res, { cleared: true });
+    }
+    if (req.method === "GET" && path === "/_sandbox/bookings") return sendSuccess(res, sandbox.bookings());
+    sendError(req, res, 404, `Cannot ${req.method} ${path}`);
+  }
 
   const handler: RequestListener = async (req, res) => {
     assignRequestId(res);
     const url = new URL(req.url ?? "/", "http://sandbox.local");
+    const method = req.method ?? "GET";
     const auth = req.headers.authorization ?? "";
-    requests.push({
-      method: req.method ?? "GET",
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      calApiVersion: (req.headers["cal-api-version"] as string | undefined) ?? null,
-      hadBearer: auth.startsWith("Bearer "),
-    });
+    const header = (req.headers["cal-api-version"] as string | undefined) ?? null;
+    requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), calApiVersion: header, hadBearer: auth.startsWith("Bearer ") });
     if (requests.length > 1000) requests.shift();
 
     try {
-      const fault = takeFault(url.pathname);
+      if (url.pathname.startsWith("/_sandbox/")) return await admin(req, res, url.pathname);
+      const fault = takeFault(method, url.pathname);
       if (fault?.delayMs) await sleep(fault.delayMs);
-      if (fault?.status) {
-        if (fault.body !== undefined) sendJson(res, fault.status, fault.body);
-        else sendError(req, res, fault.status, "Injected fault");
-        return;
+      if (fault?.drop === "before") return void req.socket.destroy();
+      if (fault?.malformed) {
+        res.writeHead(200, { "content-type": "application/json" });
+        return void res.end('{"status":"success","data":');
       }
+      if (fault?.status) return fault.body !== undefined ? sendJson(res, fault.status, fault.body) : sendError(req, res, fault.status, "Injected fault");
 
-      const matched = routes.map((r) => ({ r, m: r.method === req.method ? r.pattern.exec(url.pathname) : null })).find((x) => x.m);
-      if (!matched) return sendError(req, res, 404, `Cannot ${req.method} ${url.pathname}`);
+      const version = header && KNOWN_VERSIONS.has(header) ? header : "2024-04-15";
+      const route = ROUTES.find((r) => r.method === method && r.pattern.test(url.pathname) && (!r.versions || r.versions.includes(version)));
+      if (!route) return sendError(req, res, 404, `Cannot ${method} ${url.pathname}`);
 
       const apiKey = auth.startsWith("Bearer ") ? auth.slice("Bearer ".length).trim() : "";
       const user = apiKey ? store.userForKey(apiKey) : undefined;
-      if (!user) return sendError(req, res, 401, "ApiAuthStrategy - api key - Your api key is not valid");
+      if (apiKey && !user) return sendError(req, res, 401, "ApiAuthStrategy - api key - Your api key is not valid");
+      if (!user && route.auth === "required") return sendError(req, res, 401, "ApiAuthStrategy - api key - Your api key is not valid");
+      if (user) {
+        const rate = limiter.hit(apiKey);
+        res.setHeader("X-RateLimit-Limit-Default", String(rate.limit));
+        res.setHeader("X-RateLimit-Remaining-Default", String(rate.remaining));
+        res.setHeader("X-RateLimit-Reset-Default", String(rate.resetSeconds));
+        if (!rate.allowed) return sendError(req, res, 429, "CustomThrottlerGuard - Too many requests. Please try again later.");
+      }
 
-      const rate = limiter.hit(apiKey);
-      res.setHeader("X-RateLimit-Limit-Default", String(rate.limit));
-      res.setHeader("X-RateLimit-Remaining-Default", String(rate.remaining));
-      res.setHeader("X-RateLimit-Reset-Default", String(rate.resetSeconds));
-      if (!rate.allowed) return sendError(req, res, 429, "CustomThrottlerGuard - Too many requests. Please try again later.");
-
-      await matched.r.handle({ req, res, url, params: matched.m!.slice(1), user });
+      let body: unknown;
+      try {
+        body = await readJsonBody(req);
+      } catch {
+        return sendError(req, res, 400, "Unexpected token in JSON body");
+      }
+      if (fault?.drop === "after") {
+        // Do the work, then lose the answer.
+        const sink = Object.assign(Object.create(res), { writeHead: () => sink, setHeader: () => sink, end: () => sink });
+        await route.handle(context(req, sink, url, route, user, body));
+        return void req.socket.destroy();
+      }
+      await route.handle(context(req, res, url, route, user, body));
     } catch (err) {
-      if (!res.headersSent) sendJson(res, 500, { statusCode: 500, message: "Internal server error" });
+      if (res.headersSent) return;
+      if (err instanceof HttpError) return err.bare ? sendBareError(res, err.status, err.message) : sendError(req, res, err.status, err.message);
+      sendJson(res, 500, { statusCode: 500, message: "Internal server error" });
       process.stderr.write(`sandbox: ${(err as Error).stack ?? err}\n`);
     }
   };
 
-  return {
-    store,
+  function context(req: IncomingMessage, res: ServerResponse, url: URL, route: Route, user: SandboxUser | undefined, body: unknown): RouteContext {
+    return {
+      req,
+      res,
+      url,
+      params: route.pattern.exec(url.pathname)!.slice(1),
+      user,
+      body,
+      store,
+      now,
+      notify: (trigger, booking) => void deliverWebhooks(store, trigger, booking, now()),
+    };
+  }
+
+  const sandbox: Sandbox = {
+    get store() {
+      return store;
+    },
     addUser: (input) => store.addUser(input),
+    addEventType: (userId, input) => eventTypeOutput(store.addEventType(userId, input), store),
+    addSchedule: (userId, input) => store.addSchedule(userId, input),
     revokeKey: (apiKey) => store.revokeKey(apiKey),
+    bookings: () => [...store.bookings.values()].map((b) => ({ ...bookingOutput(b, store), userId: b.userId })),
+    reset() {
+      store = new SandboxStore();
+      if (options.seed) applySeed(store, options.seed);
+      faults.splice(0);
+    },
     faults: {
-      inject: (fault) => faults.push({ ...fault, remaining: fault.times ?? 1 }),
+      inject: (fault) => void faults.push({ ...fault, remaining: fault.times ?? 1 }),
       clear: () => void faults.splice(0),
     },
     requests,
@@ -143,4 +224,5 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       };
     },
   };
+  return sandbox;
 }

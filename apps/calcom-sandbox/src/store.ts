@@ -1,4 +1,5 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Schedule, SlotRules, WeeklyHours } from "./slots";
 
 export interface SandboxUser {
   id: number;
@@ -11,6 +12,78 @@ export interface SandboxUser {
   defaultScheduleId: number | null;
 }
 
+export interface StoredSchedule extends Schedule {
+  id: number;
+  ownerId: number;
+  name: string;
+  isDefault: boolean;
+}
+
+export interface BookingField {
+  type: string;
+  slug: string;
+  label?: string;
+  required: boolean;
+  hidden?: boolean;
+  isDefault?: boolean;
+  options?: string[];
+  placeholder?: string;
+}
+
+export interface StoredEventType extends SlotRules {
+  id: number;
+  ownerId: number;
+  title: string;
+  slug: string;
+  description: string;
+  lengthInMinutesOptions?: number[];
+  hidden: boolean;
+  scheduleId: number | null;
+  bookingFields: BookingField[];
+}
+
+export interface StoredBooking {
+  id: number;
+  uid: string;
+  userId: number;
+  eventTypeId: number;
+  title: string;
+  status: "accepted" | "pending" | "cancelled" | "rejected";
+  start: number;
+  end: number;
+  attendee: { name: string; email: string; timeZone: string; language: string; phoneNumber?: string };
+  bookingFieldsResponses: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  location: string;
+  cancellationReason?: string;
+  reschedulingReason?: string;
+  rescheduledFromUid?: string;
+  rescheduledToUid?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StoredReservation {
+  uid: string;
+  eventTypeId: number;
+  userId: number;
+  start: number;
+  end: number;
+  duration: number;
+  reservationDuration: number;
+  until: number;
+}
+
+export interface StoredWebhook {
+  id: number;
+  userId: number;
+  subscriberUrl: string;
+  active: boolean;
+  triggers: string[];
+  payloadTemplate: string | null;
+  secret: string | null;
+}
+
 export interface NewUser {
   username: string;
   timeZone?: string;
@@ -20,12 +93,51 @@ export interface NewUser {
   live?: boolean;
   /** Use this exact key (e.g. the fixed demo key). */
   apiKey?: string;
+  /** Weekly hours of the default schedule; Monday–Friday 09:00–17:00 in the user's zone when absent. */
+  schedule?: { availability?: WeeklyHours[]; overrides?: Schedule["overrides"]; timeZone?: string };
 }
 
-/** The sandbox's state: users and their API keys. Grows with schedules, event types and bookings. */
+export interface NewEventType {
+  title: string;
+  slug?: string;
+  lengthInMinutes: number;
+  lengthInMinutesOptions?: number[];
+  slotInterval?: number;
+  minimumBookingNotice?: number;
+  beforeEventBuffer?: number;
+  afterEventBuffer?: number;
+  bookingWindow?: SlotRules["bookingWindow"];
+  /** Custom questions; an entry with slug `email` replaces the default email field (e.g. `required: false`). */
+  bookingFields?: Partial<BookingField>[];
+  hidden?: boolean;
+  scheduleId?: number;
+  description?: string;
+}
+
+const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
+
+/** Cal.com's default booking fields, present on every event type. */
+function defaultFields(): BookingField[] {
+  return [
+    { type: "name", slug: "name", label: "Your name", required: true, isDefault: true, hidden: false },
+    { type: "email", slug: "email", label: "Email address", required: true, isDefault: true, hidden: false },
+    { type: "text", slug: "title", label: "What is this meeting about?", required: false, isDefault: true, hidden: true },
+    { type: "textarea", slug: "notes", label: "Additional notes", required: false, isDefault: true, hidden: false },
+    { type: "multiemail", slug: "guests", label: "Add guests", required: false, isDefault: true, hidden: false },
+    { type: "textarea", slug: "rescheduleReason", label: "Reason for reschedule", required: false, isDefault: true, hidden: false },
+  ];
+}
+
+/** The sandbox's whole state. Tests and the admin endpoints reset it by making a new one. */
 export class SandboxStore {
-  private nextUserId = 1;
+  private seq = { user: 1, schedule: 1, eventType: 1, booking: 1, webhook: 1 };
   readonly users = new Map<number, SandboxUser>();
+  readonly schedules = new Map<number, StoredSchedule>();
+  readonly eventTypes = new Map<number, StoredEventType>();
+  readonly bookings = new Map<string, StoredBooking>();
+  readonly reservations = new Map<string, StoredReservation>();
+  readonly webhooks = new Map<number, StoredWebhook>();
+  readonly credits = new Map<number, { monthlyRemaining: number; additional: number; charged: Set<string> }>();
   private readonly keys = new Map<string, number>();
 
   addUser(input: NewUser): { user: SandboxUser; apiKey: string } {
@@ -34,7 +146,7 @@ export class SandboxStore {
     const timeZone = input.timeZone ?? "Europe/London";
     new Intl.DateTimeFormat("en", { timeZone }); // throws RangeError on an unknown zone
     const user: SandboxUser = {
-      id: this.nextUserId++,
+      id: this.seq.user++,
       username: input.username,
       email: input.email ?? `${input.username}@example.com`,
       name: input.name ?? input.username,
@@ -44,7 +156,64 @@ export class SandboxStore {
       defaultScheduleId: null,
     };
     this.users.set(user.id, user);
+    const schedule = this.addSchedule(user.id, {
+      name: "Working hours",
+      timeZone: input.schedule?.timeZone ?? timeZone,
+      availability: input.schedule?.availability ?? [{ days: WEEKDAYS, startTime: "09:00", endTime: "17:00" }],
+      overrides: input.schedule?.overrides ?? [],
+    });
+    user.defaultScheduleId = schedule.id;
+    this.credits.set(user.id, { monthlyRemaining: 500, additional: 0, charged: new Set() });
     return { user, apiKey: this.issueKey(user.id, input) };
+  }
+
+  addSchedule(ownerId: number, input: Omit<StoredSchedule, "id" | "ownerId" | "isDefault"> & { isDefault?: boolean }): StoredSchedule {
+    const schedule: StoredSchedule = { id: this.seq.schedule++, ownerId, isDefault: input.isDefault ?? this.users.get(ownerId)?.defaultScheduleId == null, ...input };
+    this.schedules.set(schedule.id, schedule);
+    return schedule;
+  }
+
+  addEventType(ownerId: number, input: NewEventType): StoredEventType {
+    if (!this.users.has(ownerId)) throw new Error(`no user ${ownerId}`);
+    const fields = defaultFields();
+    for (const f of input.bookingFields ?? []) {
+      const field: BookingField = { required: false, hidden: false, isDefault: false, type: "text", slug: "", ...f } as BookingField;
+      const i = fields.findIndex((d) => d.slug === field.slug);
+      if (i >= 0) fields[i] = { ...fields[i]!, ...field, isDefault: true };
+      else fields.push(field);
+    }
+    const eventType: StoredEventType = {
+      id: this.seq.eventType++,
+      ownerId,
+      title: input.title,
+      slug: input.slug ?? input.title.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
+      description: input.description ?? "",
+      lengthInMinutes: input.lengthInMinutes,
+      lengthInMinutesOptions: input.lengthInMinutesOptions,
+      slotInterval: input.slotInterval ?? null,
+      minimumBookingNotice: input.minimumBookingNotice ?? 0,
+      beforeEventBuffer: input.beforeEventBuffer ?? 0,
+      afterEventBuffer: input.afterEventBuffer ?? 0,
+      bookingWindow: input.bookingWindow ?? null,
+      hidden: input.hidden ?? false,
+      scheduleId: input.scheduleId ?? null,
+      bookingFields: fields,
+    };
+    this.eventTypes.set(eventType.id, eventType);
+    return eventType;
+  }
+
+  scheduleFor(eventType: StoredEventType): StoredSchedule {
+    const owner = this.users.get(eventType.ownerId)!;
+    return this.schedules.get(eventType.scheduleId ?? owner.defaultScheduleId ?? -1)!;
+  }
+
+  newBookingIds() {
+    return { id: this.seq.booking++, uid: randomBytes(11).toString("base64url") };
+  }
+
+  newWebhookId() {
+    return this.seq.webhook++;
   }
 
   issueKey(userId: number, options: { live?: boolean; apiKey?: string } = {}): string {
@@ -60,5 +229,9 @@ export class SandboxStore {
   userForKey(apiKey: string): SandboxUser | undefined {
     const id = this.keys.get(apiKey);
     return id === undefined ? undefined : this.users.get(id);
+  }
+
+  newReservationUid() {
+    return randomUUID();
   }
 }

@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { SandboxStore, SandboxUser, StoredBooking } from "../store";
+
+/** What a route handler gets. `user` is absent on routes where Cal.com makes authentication optional. */
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  params: string[];
+  user?: SandboxUser;
+  body: any;
+  store: SandboxStore;
+  now: () => number;
+  /** Fires the user's webhooks for a booking event. */
+  notify(trigger: "BOOKING_CREATED" | "BOOKING_RESCHEDULED" | "BOOKING_CANCELLED", booking: StoredBooking): void;
+}
+
+export interface Route {
+  method: string;
+  pattern: RegExp;
+  /** The `cal-api-version` values whose controller serves this route; absent means any (or none). */
+  versions?: readonly string[];
+  auth: "required" | "optional";
+  handle(ctx: RouteContext): void | Promise<void>;
+}
+
+/** A Cal.com error: an HttpException in the error envelope, or (bare) a plain Error answered unwrapped. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly bare = false,
+  ) {
+    super(message);
+  }
+}
+
+export const BOOKINGS_VERSIONS = ["2024-08-13"] as const;
+export const SLOTS_VERSIONS = ["2024-09-04"] as const;
+export const EVENT_TYPES_VERSIONS = ["2024-06-14"] as const;
+export const SCHEDULES_VERSIONS = ["2024-06-11", "2024-06-14"] as const;
+export const LEGACY_SLOTS_VERSIONS = ["2024-04-15", "2024-06-11", "2024-06-14", "2024-08-13"] as const;
