@@ -7,7 +7,6 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-type Auth = Record<string, string>;
 const MANAGE = "/api/v1/calcom/appointments/manage";
 const ALL = ["book", "reschedule", "cancel", "suggest", "availability"];
 
