@@ -35,9 +35,60 @@ function applyKnownDeviations(doc: Doc): Doc {
   const s = doc.components.schemas;
   // Webhook `triggers` is typed as a string; Cal.com takes and returns an array of trigger names.
   for (const name of ["CreateWebhookInputDto", "UpdateWebhookInputDto"]) if (s[name]?.properties?.triggers) s[name].properties.triggers = { type: "array", items: { type: "string" } };
-  for (const name of Object.keys(s)) if (/WebhookOutputDto$/.test(name) && s[name].properties?.triggers) s[name].properties.triggers = { type: "array", items: { type: "string" } };
-  // Booking `metadata` and `bookingFieldsResponses` are free-form objects (the generator reads them as empty ones).
+  for (const name of Object.keys(s)) {
+    if (!/WebhookOutputDto$/.test(name) || !s[name].properties?.triggers) continue;
+    s[name].properties.triggers = { type: "array", items: { type: "string" } };
+    // A webhook created without a template has `payloadTemplate: null`.
+    s[name].properties.payloadTemplate = { type: "string", nullable: true };
+  }
+  // GET /v2/slots: the document describes `data` at the top level with string items; Cal.com answers in the usual
+  // envelope, with `{start}` objects (`{start, end}` for format=range).
+  doc.paths["/v2/slots"]!.get!.responses["200"]!.content!["application/json"]!.schema = {
+    type: "object",
+    required: ["status", "data"],
+    properties: {
+      status: { type: "string", enum: ["success"] },
+      data: { type: "object", additionalProperties: { type: "array", items: { type: "object", required: ["start"], properties: { start: { type: "string" }, end: { type: "string" } } } } },
+    },
+  };
+  // The reservation read's `data` refers to its own envelope; it is the reservation.
+  if (s.GetReservedSlotOutput_2024_09_04) s.GetReservedSlotOutput_2024_09_04.properties.data = { $ref: "#/components/schemas/ReserveSlotOutput_2024_09_04" };
+  repairSchemaBugs(doc.components);
+  repairSchemaBugs(doc.paths);
   return doc;
+}
+
+/**
+ * Flaws of the generated document itself, repaired generically: booleans typed `object` (e.g. `isDefault`),
+ * `enum` placed on an array instead of its items, a constant name where a regex belongs (`TIME_FORMAT_HH_MM`), and
+ * unions without discriminators (`oneOf` over shapes told apart only by a `type` string), checked as `anyOf`.
+ */
+function repairSchemaBugs(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(repairSchemaBugs);
+  if (!node || typeof node !== "object") return;
+  const n = node as Record<string, any>;
+  if (n.type === "object" && !n.properties && (typeof n.default === "boolean" || typeof n.example === "boolean")) n.type = "boolean";
+  if (n.type === "object" && !n.properties && /^(Can be set|If true)/.test(n.description ?? "")) n.type = "boolean";
+  if (n.type === "array" && Array.isArray(n.enum)) delete n.enum;
+  if (n.pattern === "TIME_FORMAT_HH_MM") n.pattern = "^\\d{2}:\\d{2}$";
+  if (Array.isArray(n.oneOf)) {
+    n.anyOf = n.oneOf;
+    delete n.oneOf;
+  }
+  Object.values(n).forEach(repairSchemaBugs);
+}
+
+/** OpenAPI 3.0's `nullable` without a `type` (e.g. beside `$ref`), in JSON Schema terms that Ajv accepts. */
+function normaliseNullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(normaliseNullable);
+  if (!node || typeof node !== "object") return node;
+  const entries = Object.entries(node).map(([k, v]) => [k, normaliseNullable(v)] as const);
+  const out = Object.fromEntries(entries) as Record<string, unknown>;
+  if (out.nullable === true && out.type === undefined) {
+    delete out.nullable;
+    return { anyOf: [out, { type: "null" }] };
+  }
+  return out;
 }
 
 export class OpenApiCheck {
@@ -46,7 +97,7 @@ export class OpenApiCheck {
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor(file: URL) {
-    this.doc = applyKnownDeviations(JSON.parse(readFileSync(file, "utf8")));
+    this.doc = normaliseNullable(applyKnownDeviations(JSON.parse(readFileSync(file, "utf8")))) as Doc;
     this.ajv.addSchema({ components: this.doc.components }, "doc");
   }
 

@@ -34,7 +34,7 @@ export function eventTypeOutput(et: StoredEventType, store: SandboxStore) {
     ...(et.bookingWindow ? { bookingWindow: et.bookingWindow } : {}),
     hidden: et.hidden,
     bookingRequiresAuthentication: false,
-    users: [{ id: owner.id, name: owner.name, username: owner.username, avatarUrl: null, weekStart: owner.weekStart, brandColor: null, darkBrandColor: null, metadata: {} }],
+    users: [owner.username],
   };
 }
 
