@@ -14,8 +14,10 @@ import { applySeed, type Seed } from "./seed";
 import { type NewEventType, type NewUser, SandboxStore, type SandboxUser, type StoredSchedule } from "./store";
 
 export interface SandboxOptions {
-  /** Requests per minute per API key before 429 (Cal.com's default for API keys is 120). */
+  /** Requests per window per API key before 429 (Cal.com's default for API keys is 120 a minute). */
   rateLimitPerMinute?: number;
+  /** The rate-limit window (and block) length; default 60 s. Tests shorten it. */
+  rateLimitWindowMs?: number;
   /** The clock for slots, notice and bookings (tests pin it). */
   now?: () => Date;
   /** Loaded at start and by `POST /_sandbox/reset`. */
@@ -82,7 +84,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   let store = new SandboxStore();
   if (options.seed) applySeed(store, options.seed);
-  const limiter = new RateLimiter(options.rateLimitPerMinute ?? 120);
+  const limiter = new RateLimiter(options.rateLimitPerMinute ?? 120, options.rateLimitWindowMs);
   const faults: (Fault & { remaining: number })[] = [];
   const requests: RecordedRequest[] = [];
   const now = () => (options.now ? options.now().getTime() : Date.now());

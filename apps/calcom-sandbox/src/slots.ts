@@ -42,14 +42,16 @@ function openingsOn(schedule: Schedule, date: DateTime): Interval[] {
   const overrides = schedule.overrides.filter((o) => o.date === iso);
   const weekday = date.toFormat("cccc");
   const hours = overrides.length > 0 ? overrides : schedule.availability.filter((a) => a.days.includes(weekday));
+  // Wall-clock times of that date (not durations from midnight, which a DST change would shift).
+  const at = (mins: number) =>
+    mins >= 24 * 60 ? date.plus({ days: 1 }).startOf("day") : date.startOf("day").set({ hour: Math.floor(mins / 60), minute: mins % 60 });
   return hours.map((h) => {
-    const at = (mins: number) => date.startOf("day").plus({ minutes: mins });
-    const endMinutes = minutes(h.endTime) === 0 ? 24 * 60 : minutes(h.endTime) === 23 * 60 + 59 ? 24 * 60 : minutes(h.endTime);
-    return { start: at(minutes(h.startTime)).toMillis(), end: at(endMinutes).toMillis() };
+    const end = minutes(h.endTime);
+    return { start: at(minutes(h.startTime)).toMillis(), end: at(end === 0 || end === 23 * 60 + 59 ? 24 * 60 : end).toMillis() };
   });
 }
 
-/** The last instant the booking window allows, or Infinity. */
+/** The last instant the booking window allows (the end of the value-th day after today), or Infinity. */
 function windowEnd(rules: SlotRules, schedule: Schedule, now: number): number {
   const w = rules.bookingWindow;
   if (!w) return Number.POSITIVE_INFINITY;
@@ -59,7 +61,7 @@ function windowEnd(rules: SlotRules, schedule: Schedule, now: number): number {
     day = day.plus({ days: 1 });
     if (w.type === "calendarDays" || day.weekday <= 5) left -= 1;
   }
-  return day.toMillis();
+  return day.endOf("day").toMillis();
 }
 
 /** Whether [start, start + duration) is a time the host can take, ignoring slot alignment. */
