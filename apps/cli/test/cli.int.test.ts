@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const API_MAIN = path.join(root, "apps/api/dist/main.js");
 const CLI_MAIN = path.join(root, "apps/cli/dist/main.js");
+const SANDBOX_MAIN = path.join(root, "apps/calcom-sandbox/dist/main.js");
+const SANDBOX_KEY = "cal_test_sandboxdemo0000000000000000000000";
 
 interface Result {
   code: number | null;
@@ -35,12 +37,17 @@ function startApi(dataDir: string): Promise<{ child: ChildProcess; url: string }
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", HOST: "127.0.0.1", AGNI_DATA_DIR: dataDir, LOG_LEVEL: "warn", NODE_ENV: "development" };
   // The embedded database and generated development secrets, whatever the surrounding shell has configured.
   for (const name of ["DATABASE_URL", "AGNI_JWT_SECRET", "AGNI_JWKS_URL", "AGNI_JWT_ISSUER", "AGNI_JWT_AUDIENCE", "AGNI_ENCRYPTION_KEY"]) delete env[name];
-  const child = spawn(process.execPath, [API_MAIN], { cwd: dataDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  return startServer(API_MAIN, dataDir, env, /Agni API listening on (http:\/\/\S+)/);
+}
+
+/** Starts a built server and resolves with the URL its start-up line names. */
+function startServer(main: string, cwd: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [main], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk;
-      const match = /Agni API listening on (http:\/\/\S+)/.exec(output);
+      const match = ready.exec(output);
       if (match) {
         child.stdout!.off("data", onData);
         resolve({ child, url: match[1]! });
@@ -49,13 +56,14 @@ function startApi(dataDir: string): Promise<{ child: ChildProcess; url: string }
     child.stdout!.on("data", onData);
     child.stderr!.on("data", (chunk) => (output += chunk));
     child.on("error", reject);
-    child.on("exit", (code) => reject(new Error(`the API exited (code ${code}) before listening:\n${output}`)));
+    child.on("exit", (code) => reject(new Error(`${path.basename(path.dirname(path.dirname(main)))} exited (code ${code}) before listening:\n${output}`)));
   });
 }
 
 describe("agni (built binary) against the built API", () => {
   let dataDir: string;
   let api: { child: ChildProcess; url: string };
+  let sandbox: { child: ChildProcess; url: string };
 
   /** Runs `agni` with only the variables given (plus PATH), never the surrounding shell's AGNI_* settings. */
   const agni = (args: string[], env: Record<string, string> = {}): Promise<Result> =>
@@ -81,17 +89,19 @@ describe("agni (built binary) against the built API", () => {
   };
 
   beforeAll(async () => {
-    for (const file of [API_MAIN, CLI_MAIN]) {
+    for (const file of [API_MAIN, CLI_MAIN, SANDBOX_MAIN]) {
       if (!existsSync(file)) throw new Error(`${file} is missing: run npx nx run @agni/cli:test (it builds the API and the CLI first)`);
     }
     dataDir = mkdtempSync(path.join(tmpdir(), "agni-cli-int-"));
     api = await startApi(dataDir);
+    sandbox = await startServer(SANDBOX_MAIN, dataDir, { PATH: process.env.PATH ?? "", PORT: "0" }, /Cal\.com sandbox listening on (http:\/\/\S+)/);
   });
 
   afterAll(async () => {
-    if (api?.child.exitCode === null) {
-      const exited = new Promise((resolve) => api.child.once("exit", resolve));
-      api.child.kill("SIGTERM");
+    for (const server of [api, sandbox]) {
+      if (server?.child.exitCode !== null) continue;
+      const exited = new Promise((resolve) => server.child.once("exit", resolve));
+      server.child.kill("SIGTERM");
       await exited;
     }
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -180,5 +190,32 @@ describe("agni (built binary) against the built API", () => {
     const revoked = await agni(["agents", "list"], keyEnv);
     expect(revoked.code).toBe(1);
     expect(revoked.stderr).toMatch(/^error: UNAUTHORIZED: /);
+  });
+
+  it("appointments and event types against the Cal.com sandbox", async () => {
+    const { env } = await freshOrg();
+    const agentId = json(await agni(["agents", "create", "--json", "--name", "Desk", "--event-type-id", "1"], env)).data.id as string;
+    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
+    json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest,book,cancel"], env));
+
+    const types = await agni(["event-types", "list", "--agent", agentId], env);
+    expect(types.stdout).toMatch(/^1 +30 min intro +intro-call +30 +-$/m);
+    expect(types.stdout).toMatch(/consultation .*company-size$/m);
+
+    const suggested = json(await agni(["appointments", "suggest", "--json", "--agent", agentId, "--timezone", "America/New_York"], env)).data;
+    expect(suggested.slot_times.length).toBeGreaterThan(0);
+    const spoken = await agni(["appointments", "suggest", "--agent", agentId, "--timezone", "America/New_York"], env);
+    expect(spoken.stdout).toMatch(/^I can offer .+\.$/m);
+
+    const booked = await agni(["appointments", "book", suggested.slot_times[0], "--agent", agentId, "--timezone", "America/New_York", "--name", "Ada", "--email", "ada@example.com"], env);
+    expect(booked).toMatchObject({ code: 0, stderr: "" });
+    expect(booked.stdout).toMatch(/^You're booked for /);
+    const id = /^appointment_id: (\S+)$/m.exec(booked.stdout)![1]!;
+    expect((await agni(["appointments", "list", "--agent", agentId], env)).stdout).toMatch(new RegExp(`^${id} `, "m"));
+
+    const refused = await agni(["appointments", "reschedule", id, suggested.slot_times[1], "--agent", agentId, "--timezone", "UTC"], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: FORBIDDEN: .*does not allow "reschedule"/);
+    expect((await agni(["appointments", "cancel", id, "--agent", agentId, "--timezone", "UTC"], env)).stdout).toMatch(/is cancelled\.$/m);
   });
 });
