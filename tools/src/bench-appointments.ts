@@ -21,7 +21,7 @@ const db = await openDatabase({});
 const app = createApp({
   prisma: db.prisma,
   ping: () => db.ping(),
-  config: { auth: { jwtSecret: secret }, encryptionKey: randomBytes(32), bodyLimit: "1mb", calcomTimeoutMs: 8000 },
+  config: { auth: { jwtSecret: secret }, encryptionKey: randomBytes(32), bodyLimit: "1mb", calcomTimeoutMs: 8000, calcomRateLimit: 100_000 },
   logger: createLogger("warn", new Writable({ write: (_c, _e, cb) => cb() })),
 });
 const server = app.listen(0, "127.0.0.1");

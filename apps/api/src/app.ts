@@ -33,7 +33,7 @@ export interface AppDeps {
   prisma: PrismaClient;
   /** Resolves when the database answers; used by `/ready`. */
   ping: () => Promise<void>;
-  config: Pick<AppConfig, "auth" | "encryptionKey" | "bodyLimit" | "calcomTimeoutMs">;
+  config: Pick<AppConfig, "auth" | "encryptionKey" | "bodyLimit" | "calcomTimeoutMs" | "calcomRateLimit">;
   logger: Logger;
   /** Overrides how the API reaches Cal.com (tests point it at the sandbox). */
   calcomGateway?: CalcomGateway;
@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): Express {
   const { prisma, config, logger } = deps;
   const apiKeys = new ApiKeysService(new ApiKeysRepository(prisma));
   const organizations = new OrganizationsRepository(prisma);
-  const gateway = deps.calcomGateway ?? createCalcomGateway({ timeoutMs: config.calcomTimeoutMs });
+  const gateway = deps.calcomGateway ?? createCalcomGateway({ timeoutMs: config.calcomTimeoutMs, rateLimitPerMinute: config.calcomRateLimit });
   const box = new SecretBox(config.encryptionKey);
 
   const app = express();

@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   AGNI_ENCRYPTION_KEY: base64Key.optional(),
   AGNI_BODY_LIMIT: z.string().default("1mb"),
   AGNI_CALCOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
+  AGNI_CALCOM_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -34,6 +35,8 @@ export interface AppConfig {
   encryptionKey: Buffer;
   bodyLimit: string;
   calcomTimeoutMs: number;
+  /** Requests per minute this API sends per Cal.com key (Cal.com's default budget is 120). */
+  calcomRateLimit?: number;
   logLevel: string;
   /** Set when development secrets were generated or read from the data directory. */
   devSecretsFile?: string;
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     encryptionKey: Buffer.from(encryptionKey!, "base64"),
     bodyLimit: e.AGNI_BODY_LIMIT,
     calcomTimeoutMs: e.AGNI_CALCOM_TIMEOUT_MS,
+    calcomRateLimit: e.AGNI_CALCOM_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
     devSecretsFile,
     devSecretsGenerated,

@@ -230,6 +230,21 @@ describe("failures an agent can say", () => {
     expect(bookingsOf(host.id)).toHaveLength(0);
   }, 30_000);
 
+  it("429 RATE_LIMITED when Cal.com has blocked the key, and a failure is not replayed to the retry", async () => {
+    const { manage, host } = await setup();
+    const slot = await firstFreeSlot(manage);
+    const throttled = { status: "error", error: { code: "ThrottlerException", message: "CustomThrottlerGuard - Too many requests. Please try again later." } };
+    api.sandbox.faults.inject({ path: "/v2/bookings", method: "POST", status: 429, body: throttled, times: 1 } as never);
+    const body = { action: "book", name: "Retry", email: "retry@example.com", appointment_datetime: slot };
+    const limited = await manage(body, { "idempotency-key": "call-7-book" });
+    expect(limited.status).toBe(429);
+    expect(limited.body.code).toBe("RATE_LIMITED");
+    expect(bookingsOf(host.id)).toHaveLength(0);
+    const retried = await manage(body, { "idempotency-key": "call-7-book" });
+    expect(retried.status).toBe(200);
+    expect(bookingsOf(host.id)).toHaveLength(1);
+  });
+
   it("404 for another organisation's agent or appointment, 400 for bad input", async () => {
     const a = await setup();
     const b = await api.org();

@@ -27,7 +27,7 @@ export interface CalcomGateway {
   client(apiBaseUrl: string, apiKey: string): CalcomClient;
 }
 
-export function createCalcomGateway(options: { timeoutMs: number; fetch?: typeof fetch }): CalcomGateway {
+export function createCalcomGateway(options: { timeoutMs: number; rateLimitPerMinute?: number; fetch?: typeof fetch }): CalcomGateway {
   return {
     client: (apiBaseUrl, apiKey) =>
       createCalcomClient({
@@ -37,7 +37,7 @@ export function createCalcomGateway(options: { timeoutMs: number; fetch?: typeof
         fetch: options.fetch,
         maxRetries: 1,
         retryMaxMs: 1_000,
-        rateLimit: { maxWaitMs: 3_000 },
+        rateLimit: { limit: options.rateLimitPerMinute ?? 120, maxWaitMs: 3_000 },
       }),
     async verifyKey(apiBaseUrl, apiKey) {
       const client = createCalcomClient({ apiKey, baseUrl: apiBaseUrl, timeoutMs: options.timeoutMs, fetch: options.fetch });
