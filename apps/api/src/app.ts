@@ -1,10 +1,11 @@
-import { contract } from "@agni/contracts";
+import { buildOpenApiDocument, contract } from "@agni/contracts";
 import { createExpressEndpoints, initServer } from "@ts-rest/express";
 import express, { type Express, type RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { PrismaClient } from "./db/prisma";
 import { AppError } from "./http/app-error";
 import { authMiddleware } from "./http/auth";
+import { docsRouter } from "./http/docs";
 import { errorHandler, notFoundHandler, validationError } from "./http/error-handler";
 import { requestContextMiddleware } from "./http/request-context";
 import { SecretBox } from "./lib/crypto";
@@ -61,6 +62,9 @@ export function createApp(deps: AppDeps): Express {
   app.set("query parser", "simple");
   app.set("etag", false);
   app.use(requestContextMiddleware(logger));
+  const openApi = buildOpenApiDocument();
+  app.get("/openapi.json", (_req, res) => void res.json(openApi));
+  app.use(docsRouter());
   app.use("/api", authMiddleware({ auth: config.auth, apiKeys, organizations }));
   app.use("/api", requireJsonBody, express.json({ limit: config.bodyLimit, strict: true }));
 

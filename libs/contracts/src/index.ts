@@ -13,4 +13,5 @@ export * from "./api-keys/api-keys.schemas";
 export * from "./api-keys/api-keys.contract";
 export * from "./health/health.contract";
 export * from "./contract";
+export { buildOpenApiDocument } from "./openapi";
 export { maskSecret } from "./common/mask";

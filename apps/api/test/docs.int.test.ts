@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildOpenApiDocument } from "@agni/contracts";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApi, type TestApi } from "./support/test-api";
+
+// The API reference in a real headless Chromium (Debian's package; .ci/run installs it when missing).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test-artifacts");
+
+let api: TestApi;
+let browser: Browser;
+beforeAll(async () => {
+  api = await startTestApi();
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+describe("OpenAPI and the reference page", () => {
+  it("serves the contract's OpenAPI document without authentication", async () => {
+    const res = await api.request("GET", "/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
+  });
+
+  it("renders /docs from local assets, listing the Cal.com and tools operations, with no console errors", async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+    const external: string[] = [];
+    page.on("request", (r) => !r.url().startsWith(api.url) && !r.url().startsWith("data:") && external.push(r.url()));
+    await page.goto(`${api.url}/docs`, { waitUntil: "networkidle" });
+    await page.waitForSelector(".opblock", { timeout: 15_000 });
+    const paths = await page.$$eval(".opblock-summary-path", (els) => els.map((e) => e.getAttribute("data-path") ?? e.textContent ?? ""));
+    expect(paths).toEqual(expect.arrayContaining(["/api/v1/calcom/agents/{agent_id}/account", "/api/v1/calcom/appointments/manage", "/api/v1/tools/{id}/"]));
+    expect(await page.title()).toBe("Agni API reference");
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, "docs.png"), fullPage: false });
+    expect(problems).toEqual([]);
+    expect(external).toEqual([]);
+    await page.close();
+  }, 60_000);
+});

@@ -1,0 +1,49 @@
+import { generateOpenApi } from "@ts-rest/open-api";
+import { contract } from "./contract";
+
+const PUBLIC_ROUTES = new Set(["/health", "/ready"]);
+
+/**
+ * The OpenAPI 3 document of the whole API, generated from the contract: every route with its parameters, bodies and
+ * every status it can return, and both ways to authenticate (a Bearer JWT or an organisation `X-Api-Key`).
+ */
+export function buildOpenApiDocument(version = "1.0.0") {
+  let errorSchema: unknown;
+  const doc = generateOpenApi(
+    contract,
+    {
+      info: {
+        title: "Agni API",
+        version,
+        description:
+          "Cal.com connections, agent tools and appointments for AI voice and chat agents. Authenticate with a Bearer JWT (claim `org_id`) or an organisation API key in `X-Api-Key`.",
+      },
+      servers: [{ url: "/", description: "This server" }],
+      components: {
+        securitySchemes: {
+          BearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "A JWT whose `org_id` claim names the organisation." },
+          ApiKeyAuth: { type: "apiKey", in: "header", name: "X-Api-Key", description: "An organisation API key (created under /api/v1/api-keys)." },
+        },
+      },
+      security: [{ BearerAuth: [] }, { ApiKeyAuth: [] }],
+    },
+    {
+      setOperationId: true,
+      operationMapper: (operation, route) => ({
+        ...operation,
+        // Every error answer has the same envelope: one shared schema instead of a copy per status and route.
+        responses: Object.fromEntries(
+          Object.entries(operation.responses ?? {}).map(([status, response]: [string, any]) => {
+            if (Number(status) < 400 || !response.content?.["application/json"]) return [status, response];
+            errorSchema ??= response.content["application/json"].schema;
+            return [status, { ...response, content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorEnvelope" } } } }];
+          }),
+        ),
+        ...(PUBLIC_ROUTES.has(route.path) ? { security: [] } : {}),
+        tags: [route.path.split("/")[3] === "calcom" && route.path.includes("appointments") ? "appointments" : (route.path.split("/")[3] ?? "health")],
+      }),
+    },
+  );
+  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ErrorEnvelope: errorSchema as object } };
+  return doc;
+}
