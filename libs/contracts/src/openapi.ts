@@ -34,8 +34,13 @@ export function buildOpenApiDocument(version = "1.0.0") {
         // Every error answer has the same envelope: one shared schema instead of a copy per status and route.
         responses: Object.fromEntries(
           Object.entries(operation.responses ?? {}).map(([status, response]: [string, any]) => {
-            if (Number(status) < 400 || !response.content?.["application/json"]) return [status, response];
-            errorSchema ??= response.content["application/json"].schema;
+            const example = (route.metadata as { examples?: Record<string, unknown> } | undefined)?.examples?.[status];
+            if (example && response.content?.["application/json"]) {
+              return [status, { ...response, content: { "application/json": { ...response.content["application/json"], example } } }];
+            }
+            const schema = response.content?.["application/json"]?.schema;
+            if (Number(status) < 400 || !schema?.properties?.code) return [status, response];
+            errorSchema ??= schema;
             return [status, { ...response, content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorEnvelope" } } } }];
           }),
         ),

@@ -86,6 +86,15 @@ export const calcomContract = c.router(
       pathParams: AgentParams,
       query: OrgQuerySchema,
       responses: { 200: successEnvelope(EffectiveAccountSchema) },
+      metadata: {
+        examples: {
+          200: {
+            success: true,
+            message: "Agent Cal.com account retrieved",
+            data: { connected: true, type: "agent", calcom_account_id: "0192f5d4-8a1e-7c3b-9d2a-5b6c7d8e9f01", account_name: "Default", status: "active", api_base_url: "https://api.cal.com" },
+          },
+        },
+      },
       summary: "Get Agent Cal.com Account",
     },
     getAgentCalcomStatus: {
@@ -94,6 +103,15 @@ export const calcomContract = c.router(
       pathParams: AgentParams,
       query: OrgQuerySchema,
       responses: { 200: successEnvelope(AgentStatusResultSchema) },
+      metadata: {
+        examples: {
+          200: {
+            success: true,
+            message: "Agent connection status retrieved",
+            data: { connected: true, status: "active", accounts: [{ id: "0192f5d4-8a1e-7c3b-9d2a-5b6c7d8e9f01", account_name: "Default", status: "active", error: "" }] },
+          },
+        },
+      },
       summary: "Get Agent Cal.com Status",
     },
   },
