@@ -25,6 +25,7 @@ import { calcomRouter } from "./modules/calcom/calcom.router";
 import { CalcomService } from "./modules/calcom/calcom.service";
 import { healthRouter } from "./modules/health/health.router";
 import { OrganizationsRepository } from "./modules/organizations/organizations.repository";
+import { ToolExporter } from "./modules/tools/tool-export";
 import { toolsRouter } from "./modules/tools/tools.router";
 import { ToolsRepository } from "./modules/tools/tools.repository";
 import { ToolsService } from "./modules/tools/tools.service";
@@ -68,14 +69,16 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api", authMiddleware({ auth: config.auth, apiKeys, organizations }));
   app.use("/api", requireJsonBody, express.json({ limit: config.bodyLimit, strict: true }));
 
+  const tools = new ToolsService(new ToolsRepository(prisma));
+  const appointments = new AppointmentsService(new AppointmentsRepository(prisma), gateway, box, new IdempotencyStore(prisma));
   const s = initServer();
   const router = s.router(contract, {
     health: healthRouter(deps.ping),
     apiKeys: apiKeysRouter(apiKeys),
     agents: agentsRouter(new AgentsService(new AgentsRepository(prisma))),
-    tools: toolsRouter(new ToolsService(new ToolsRepository(prisma))),
+    tools: toolsRouter(tools, new ToolExporter(tools, appointments)),
     calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma), gateway, box)),
-    appointments: appointmentsRouter(new AppointmentsService(new AppointmentsRepository(prisma), gateway, box, new IdempotencyStore(prisma))),
+    appointments: appointmentsRouter(appointments),
   });
   createExpressEndpoints(contract, router, app, {
     logInitialization: false,

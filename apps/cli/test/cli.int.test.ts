@@ -196,7 +196,10 @@ describe("agni (built binary) against the built API", () => {
     const { env } = await freshOrg();
     const agentId = json(await agni(["agents", "create", "--json", "--name", "Desk", "--event-type-id", "1"], env)).data.id as string;
     json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
-    json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest,book,cancel"], env));
+    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest,book,cancel"], env)).data.id;
+    const exported = await agni(["tools", "export", toolId, "--format", "openai"], env);
+    expect(exported).toMatchObject({ code: 0, stderr: "" });
+    expect((JSON.parse(exported.stdout) as { function: { name: string } }[]).map((t) => t.function.name)).toEqual(["suggest_appointment_times", "book_appointment", "cancel_appointment"]);
 
     const types = await agni(["event-types", "list", "--agent", agentId], env);
     expect(types.stdout).toMatch(/^1 +30 min intro +intro-call +30 +-$/m);

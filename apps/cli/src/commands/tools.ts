@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { unwrap } from "@agni/client";
-import { TOOL_TYPES, type Tool, type UpdateToolBody } from "@agni/contracts";
+import { EXPORT_FORMATS, TOOL_TYPES, type Tool, type UpdateToolBody } from "@agni/contracts";
 import { Option, type Command } from "commander";
 import { action } from "../action";
 import { UsageError, type CliContext } from "../context";
 import { jsonObjectArg, noneToNull, parseList, withPaging } from "../options";
-import { listOutput, objectOutput, type Column } from "../output";
+import { jsonText, listOutput, objectOutput, type Column } from "../output";
 
 const COLUMNS: readonly Column<Tool>[] = [
   ["ID", (t) => t.id],
@@ -69,6 +69,17 @@ export function registerTools(program: Command, ctx: CliContext): void {
     .command("get <id>")
     .description("Show a tool")
     .action(action(ctx, async ({ client, query }, [id]) => objectOutput(await unwrap(client.tools.getTool({ params: { id: id! }, query })))));
+
+  tools
+    .command("export <id>")
+    .description("The tool as function definitions for a platform (paste-ready JSON; --json for the whole answer)")
+    .addOption(new Option("--format <format>", "target platform").choices(EXPORT_FORMATS).makeOptionMandatory())
+    .action(
+      action(ctx, async ({ client, query }, [id], options) => {
+        const body = await unwrap(client.tools.exportTool({ params: { id: id! }, query: { ...query, format: options.format } }));
+        return { body, human: () => jsonText(body.data.tools) };
+      }),
+    );
 
   withToolFields(
     tools

@@ -2,7 +2,7 @@ import { initContract } from "@ts-rest/core";
 import { z } from "zod";
 import { ErrorEnvelopeSchema, listEnvelope, OrgQuerySchema, PagingQuerySchema, successEnvelope, uuid } from "../common/envelope";
 import { commonResponses } from "../common/responses";
-import { CreateToolBodySchema, ToolSchema, UpdateToolBodySchema } from "./tools.schemas";
+import { CreateToolBodySchema, EXPORT_FORMATS, ToolExportSchema, ToolSchema, UpdateToolBodySchema } from "./tools.schemas";
 
 const c = initContract();
 const IdParams = z.object({ id: uuid("id") });
@@ -28,6 +28,16 @@ export const toolsContract = c.router(
       query: ToolListQuerySchema,
       responses: { 200: listEnvelope(ToolSchema) },
       summary: "List tools, optionally for one agent",
+    },
+    exportTool: {
+      method: "GET",
+      path: "/tools/:id/export",
+      pathParams: IdParams,
+      query: OrgQuerySchema.extend({
+        format: z.enum(EXPORT_FORMATS, { errorMap: () => ({ message: `format must be one of ${EXPORT_FORMATS.join(", ")}` }) }),
+      }),
+      responses: { 200: successEnvelope(ToolExportSchema), 502: ErrorEnvelopeSchema },
+      summary: "The tool as a function definition for an LLM or agent platform (a calcom tool is compiled from its event type)",
     },
     getTool: {
       method: "GET",

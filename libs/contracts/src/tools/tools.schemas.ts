@@ -116,3 +116,17 @@ export const UpdateToolBodySchema = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, "the body must change at least one field");
 export type UpdateToolBody = z.infer<typeof UpdateToolBodySchema>;
+
+/** Platforms a tool can be exported to. */
+export const EXPORT_FORMATS = ["openai", "anthropic", "mcp"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const ToolExportSchema = z.object({
+  format: z.enum(EXPORT_FORMATS),
+  tool_id: z.string(),
+  /** Whether the Cal.com event type's questions were read (a `calcom` tool on an agent with a connected account). */
+  event_type_id: z.number().int().nullable(),
+  /** The tool in the platform's own shape: one entry per function (a `calcom` tool gives one per enabled function). */
+  tools: z.array(z.record(z.unknown())),
+});
+export type ToolExport = z.infer<typeof ToolExportSchema>;

@@ -347,6 +347,23 @@ export class AppointmentsService {
     }
   }
 
+  /** The event type the agent books, or null when it has no account or event type to read (for tool export). */
+  async eventTypeForAgent(organizationId: string, agentId: string): Promise<CalcomEventType | null> {
+    let calendar: Calendar;
+    try {
+      calendar = await this.calendar(organizationId, agentId);
+    } catch (err) {
+      if (err instanceof AppError && err.code === "NOT_CONNECTED") return null;
+      throw err;
+    }
+    try {
+      return await this.bookableEventType(calendar);
+    } catch (err) {
+      if (err instanceof AppError && err.code === "INVALID_REQUEST") return null;
+      throw speakableCalcomError(err);
+    }
+  }
+
   async eventTypeById(organizationId: string, agentId: string, id: number): Promise<EventTypeSummary> {
     const calendar = await this.calendar(organizationId, agentId);
     try {

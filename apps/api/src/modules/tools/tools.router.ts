@@ -1,12 +1,17 @@
 import { contract } from "@agni/contracts";
 import { initServer } from "@ts-rest/express";
 import { authOf } from "../../http/auth";
+import type { ToolExporter } from "./tool-export";
 import type { ToolsService } from "./tools.service";
 
 const s = initServer();
 
-export function toolsRouter(service: ToolsService) {
+export function toolsRouter(service: ToolsService, exporter: ToolExporter) {
   return s.router(contract.tools, {
+    exportTool: async ({ params, query, res }) => {
+      const data = await exporter.export(authOf(res).orgId, params.id, query.format);
+      return { status: 200, body: { success: true, message: "Tool exported", data } };
+    },
     createTool: async ({ body, res }) => {
       const data = await service.create(authOf(res).orgId, body);
       return { status: 201, body: { success: true, message: "Tool created successfully", data } };

@@ -1,0 +1,130 @@
+import type { CalcomEventType } from "@agni/calcom";
+import type { ExportFormat, Tool, ToolExport } from "@agni/contracts";
+import { AppError } from "../../http/app-error";
+import { acceptsPhoneOnly, requiredQuestions } from "../appointments/booking-fields";
+
+/** A platform-neutral function: a name, what it does, and a JSON Schema for its arguments. */
+export interface FunctionSpec {
+  name: string;
+  description: string;
+  parameters: { type: "object"; properties: Record<string, unknown>; required: string[]; additionalProperties?: boolean };
+}
+
+interface ToolLike {
+  name: string;
+  description: string;
+  type: string;
+  definition: unknown;
+  enabledFunctions: string[];
+}
+
+const str = (description: string, extra: Record<string, unknown> = {}) => ({ type: "string", description, ...extra });
+const TIMEZONE = str("The caller's IANA time zone, e.g. America/New_York. Every time in the answer is spoken in it.");
+const WHEN = str("The appointment time in ISO 8601. With an offset (Z, +05:30) it is that instant; without one it is wall-clock time in `timezone`, e.g. 2026-05-04T14:30.");
+const DAYS = { type: "integer", minimum: 1, maximum: 30, description: "How many days ahead to look (default 7)." };
+const APPOINTMENT = str("The appointment id returned when it was booked (or its Cal.com booking uid).");
+
+/**
+ * The functions of a `calcom` tool: one per enabled function, each with exactly the arguments it needs. The event
+ * type's required questions become required arguments of `book_appointment` (label as description, options as
+ * enum), and email is required unless the event type lets phone-only callers book.
+ */
+export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | null): FunctionSpec[] {
+  const about = (tool.definition as { description?: string } | null)?.description ?? tool.description;
+  const suffix = about ? ` ${about}` : "";
+  const fns: Record<string, () => FunctionSpec> = {
+    availability: () => ({
+      name: "check_availability",
+      description: `List every open appointment time for the next days, grouped by day.${suffix}`,
+      parameters: { type: "object", properties: { timezone: TIMEZONE, days_ahead: DAYS }, required: ["timezone"] },
+    }),
+    suggest: () => ({
+      name: "suggest_appointment_times",
+      description: `Offer a few well-spread open times to read to the caller.${suffix}`,
+      parameters: { type: "object", properties: { timezone: TIMEZONE, days_ahead: DAYS }, required: ["timezone"] },
+    }),
+    book: () => {
+      const questions = eventType ? requiredQuestions(eventType) : [];
+      const phoneOnly = eventType ? acceptsPhoneOnly(eventType) : false;
+      const properties: Record<string, unknown> = {
+        name: str("The caller's full name."),
+        email: str(phoneOnly ? "The caller's email address (or give phone)." : "The caller's email address.", { format: "email" }),
+        phone: str("The caller's phone number in E.164 form, e.g. +14155550123.", { pattern: "^\\+[1-9]\\d{6,14}$" }),
+        timezone: TIMEZONE,
+        appointment_datetime: WHEN,
+        notes: str("Anything the host should know."),
+      };
+      for (const q of questions) properties[q.slug] = str(q.label, q.options ? { enum: q.options } : {});
+      return {
+        name: "book_appointment",
+        description: `Book an appointment at a time the caller chose.${suffix}`,
+        parameters: { type: "object", properties, required: ["name", ...(phoneOnly ? [] : ["email"]), "timezone", "appointment_datetime", ...questions.map((q) => q.slug)] },
+      };
+    },
+    reschedule: () => ({
+      name: "reschedule_appointment",
+      description: `Move an existing appointment to a new time.${suffix}`,
+      parameters: { type: "object", properties: { appointment_id: APPOINTMENT, timezone: TIMEZONE, appointment_datetime: WHEN, notes: str("Why it moves.") }, required: ["appointment_id", "timezone", "appointment_datetime"] },
+    }),
+    cancel: () => ({
+      name: "cancel_appointment",
+      description: `Cancel an existing appointment.${suffix}`,
+      parameters: { type: "object", properties: { appointment_id: APPOINTMENT, timezone: TIMEZONE, notes: str("Why it is cancelled.") }, required: ["appointment_id", "timezone"] },
+    }),
+  };
+  return Object.keys(fns)
+    .filter((action) => tool.enabledFunctions.includes(action))
+    .map((action) => fns[action]!());
+}
+
+/** The action each exported calcom function runs. */
+export const CALCOM_FUNCTION_ACTIONS: Record<string, string> = {
+  check_availability: "availability",
+  suggest_appointment_times: "suggest",
+  book_appointment: "book",
+  reschedule_appointment: "reschedule",
+  cancel_appointment: "cancel",
+};
+
+/** A `function`/`webhook`/`custom` tool: its stored declaration. */
+export function storedFunction(tool: ToolLike): FunctionSpec {
+  if (!["function", "webhook", "custom"].includes(tool.type)) {
+    throw new AppError("INVALID_REQUEST", `Tools of type ${tool.type} run inside the voice runtime and have no function to export`);
+  }
+  const d = (tool.definition ?? {}) as { name?: string; description?: string; parameters?: FunctionSpec["parameters"] };
+  return {
+    name: d.name ?? tool.name,
+    description: d.description ?? tool.description,
+    parameters: { type: "object", properties: {}, required: [], ...(d.parameters ?? {}) },
+  };
+}
+
+/** The functions in a platform's own shape (see test/fixtures/tool-export for each platform's documented form). */
+export function renderFunctions(format: ExportFormat, fns: FunctionSpec[]): Record<string, unknown>[] {
+  switch (format) {
+    case "openai":
+      return fns.map((f) => ({ type: "function", function: { name: f.name, description: f.description, parameters: f.parameters } }));
+    case "anthropic":
+      return fns.map((f) => ({ name: f.name, description: f.description, input_schema: f.parameters }));
+    case "mcp":
+      return fns.map((f) => ({ name: f.name, description: f.description, inputSchema: f.parameters }));
+  }
+}
+
+/** Exports tools: reads the tool, and for a `calcom` tool the agent's event type through its Cal.com account. */
+export class ToolExporter {
+  constructor(
+    private readonly tools: { get(organizationId: string, id: string): Promise<Tool> },
+    private readonly eventTypes: { eventTypeForAgent(organizationId: string, agentId: string): Promise<CalcomEventType | null> },
+  ) {}
+
+  async export(organizationId: string, id: string, format: ExportFormat): Promise<ToolExport> {
+    const tool = await this.tools.get(organizationId, id);
+    const like = { ...tool, enabledFunctions: tool.enabledFunctions.values };
+    if (tool.type !== "calcom") return { format, tool_id: tool.id, event_type_id: null, tools: renderFunctions(format, [storedFunction(like)]) };
+    const eventType = tool.agentId ? await this.eventTypes.eventTypeForAgent(organizationId, tool.agentId) : null;
+    const fns = calcomFunctions(like, eventType);
+    if (fns.length === 0) throw new AppError("INVALID_REQUEST", "This calendar tool enables no functions; set enabledFunctions (book, reschedule, cancel, suggest, availability)");
+    return { format, tool_id: tool.id, event_type_id: eventType?.id ?? null, tools: renderFunctions(format, fns) };
+  }
+}

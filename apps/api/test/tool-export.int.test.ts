@@ -1,0 +1,72 @@
+import { readFileSync } from "node:fs";
+import Ajv from "ajv";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApi, type TestApi } from "./support/test-api";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api?.close());
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+const platformShape = (format: string) => ajv.compile(JSON.parse(readFileSync(new URL(`./fixtures/tool-export/${format}.schema.json`, import.meta.url), "utf8")));
+const parametersOf = (format: string, entry: any) => (format === "openai" ? entry.function.parameters : format === "anthropic" ? entry.input_schema : entry.inputSchema);
+const nameOf = (format: string, entry: any) => (format === "openai" ? entry.function.name : entry.name);
+
+async function calendarAgent(functions: string[]) {
+  const { auth } = await api.org();
+  const host = api.calcomUser("America/New_York");
+  const eventType = api.sandbox.addEventType(host.id, {
+    title: "Consultation",
+    lengthInMinutes: 30,
+    bookingFields: [{ type: "select", slug: "company-size", label: "Company size", required: true, options: ["1-10", "11-50", "51+"] }],
+  } as never) as { id: number };
+  const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Desk", calcomEventTypeId: eventType.id } })).body.data;
+  await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
+  const tool = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: functions } } })).body.data;
+  return { auth, agent, tool, eventType };
+}
+
+describe("tool export", () => {
+  it.each(["openai", "anthropic", "mcp"])("compiles a calcom tool for %s from the agent's event type, with only the enabled functions", async (format) => {
+    const { auth, tool, eventType } = await calendarAgent(["book", "suggest"]);
+    const res = await api.request("GET", `/api/v1/tools/${tool.id}/export?format=${format}`, { auth });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ success: true, message: "Tool exported", data: { format, tool_id: tool.id, event_type_id: eventType.id } });
+    const entries = res.body.data.tools as any[];
+    const valid = platformShape(format);
+    for (const entry of entries) expect(valid(entry), JSON.stringify(valid.errors)).toBe(true);
+    expect(entries.map((e) => nameOf(format, e)).sort()).toEqual(["book_appointment", "suggest_appointment_times"]);
+
+    const book = parametersOf(format, entries.find((e) => nameOf(format, e) === "book_appointment"));
+    expect(book.required).toEqual(["name", "email", "timezone", "appointment_datetime", "company-size"]);
+    expect(book.properties["company-size"]).toEqual({ type: "string", description: "Company size", enum: ["1-10", "11-50", "51+"] });
+    // The compiled schema is a real JSON Schema: a complete booking validates, a missing answer does not.
+    const args = ajv.compile(book);
+    const call = { name: "Ada", email: "ada@example.com", timezone: "Europe/Berlin", appointment_datetime: "2030-01-07T10:00", "company-size": "11-50" };
+    expect(args(call)).toBe(true);
+    expect(args({ ...call, "company-size": "huge" })).toBe(false);
+    expect(args({ ...call, "company-size": undefined })).toBe(false);
+  });
+
+  it("exports a function tool's stored declaration", async () => {
+    const { auth } = await api.org();
+    const parameters = { type: "object", properties: { order_id: { type: "string" } }, required: ["order_id"] };
+    const tool = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "lookup_order", type: "function", description: "Find an order", definition: { parameters } } })).body.data;
+    const res = await api.request("GET", `/api/v1/tools/${tool.id}/export?format=openai`, { auth });
+    expect(res.body.data.tools).toEqual([{ type: "function", function: { name: "lookup_order", description: "Find an order", parameters } }]);
+  });
+
+  it("refuses tools with nothing to export, unknown formats and other tenants' tools", async () => {
+    const { auth, tool } = await calendarAgent([]);
+    expect((await api.request("GET", `/api/v1/tools/${tool.id}/export?format=openai`, { auth })).status).toBe(400);
+    const bad = await api.request("GET", `/api/v1/tools/${tool.id}/export?format=carrier-pigeon`, { auth });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/format must be one of openai, anthropic, mcp/);
+    const other = await api.org();
+    expect((await api.request("GET", `/api/v1/tools/${tool.id}/export?format=openai`, { auth: other.auth })).status).toBe(404);
+    const endCall = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "hang_up", type: "end_call" } })).body.data;
+    expect((await api.request("GET", `/api/v1/tools/${endCall.id}/export?format=mcp`, { auth })).status).toBe(400);
+  });
+});
