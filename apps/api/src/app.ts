@@ -26,6 +26,7 @@ import { CalcomService } from "./modules/calcom/calcom.service";
 import { healthRouter } from "./modules/health/health.router";
 import { OrganizationsRepository } from "./modules/organizations/organizations.repository";
 import { ToolExporter } from "./modules/tools/tool-export";
+import { mcpRouter } from "./modules/mcp/mcp.router";
 import { toolsRouter } from "./modules/tools/tools.router";
 import { ToolsRepository } from "./modules/tools/tools.repository";
 import { ToolsService } from "./modules/tools/tools.service";
@@ -66,17 +67,21 @@ export function createApp(deps: AppDeps): Express {
   const openApi = buildOpenApiDocument();
   app.get("/openapi.json", (_req, res) => void res.json(openApi));
   app.use(docsRouter());
-  app.use("/api", authMiddleware({ auth: config.auth, apiKeys, organizations }));
-  app.use("/api", requireJsonBody, express.json({ limit: config.bodyLimit, strict: true }));
+  const authenticate = authMiddleware({ auth: config.auth, apiKeys, organizations });
+  const jsonBody = [requireJsonBody, express.json({ limit: config.bodyLimit, strict: true })];
+  app.use("/api", authenticate, ...jsonBody);
+  app.use("/mcp", authenticate, ...jsonBody);
 
   const tools = new ToolsService(new ToolsRepository(prisma));
   const appointments = new AppointmentsService(new AppointmentsRepository(prisma), gateway, box, new IdempotencyStore(prisma));
+  const exporter = new ToolExporter(tools, appointments);
+  app.use("/mcp", mcpRouter({ tools, exporter, appointments }));
   const s = initServer();
   const router = s.router(contract, {
     health: healthRouter(deps.ping),
     apiKeys: apiKeysRouter(apiKeys),
     agents: agentsRouter(new AgentsService(new AgentsRepository(prisma))),
-    tools: toolsRouter(tools, new ToolExporter(tools, appointments)),
+    tools: toolsRouter(tools, exporter),
     calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma), gateway, box)),
     appointments: appointmentsRouter(appointments),
   });

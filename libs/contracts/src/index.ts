@@ -5,6 +5,7 @@ export * from "./agents/agents.schemas";
 export * from "./agents/agents.contract";
 export * from "./tools/tools.schemas";
 export * from "./tools/tools.contract";
+export * from "./tools/calcom-functions";
 export * from "./calcom/calcom.schemas";
 export * from "./calcom/calcom.contract";
 export * from "./appointments/appointments.schemas";

@@ -347,6 +347,11 @@ export class AppointmentsService {
     }
   }
 
+  /** 404 unless the agent belongs to the organisation. */
+  async assertAgent(organizationId: string, agentId: string): Promise<void> {
+    if (!(await this.repo.agent(organizationId, agentId))) throw notFound("Agent");
+  }
+
   /** The event type the agent books, or null when it has no account or event type to read (for tool export). */
   async eventTypeForAgent(organizationId: string, agentId: string): Promise<CalcomEventType | null> {
     let calendar: Calendar;

@@ -1,5 +1,5 @@
 import type { CalcomEventType } from "@agni/calcom";
-import type { ExportFormat, Tool, ToolExport } from "@agni/contracts";
+import { CALCOM_FUNCTION_ACTIONS, type ExportFormat, type Tool, type ToolExport } from "@agni/contracts";
 import { AppError } from "../../http/app-error";
 import { acceptsPhoneOnly, requiredQuestions } from "../appointments/booking-fields";
 
@@ -18,6 +18,9 @@ interface ToolLike {
   enabledFunctions: string[];
 }
 
+/** Function name per action (the inverse of CALCOM_FUNCTION_ACTIONS). */
+const NAME = Object.fromEntries(Object.entries(CALCOM_FUNCTION_ACTIONS).map(([name, action]) => [action, name])) as Record<string, string>;
+
 const str = (description: string, extra: Record<string, unknown> = {}) => ({ type: "string", description, ...extra });
 const TIMEZONE = str("The caller's IANA time zone, e.g. America/New_York. Every time in the answer is spoken in it.");
 const WHEN = str("The appointment time in ISO 8601. With an offset (Z, +05:30) it is that instant; without one it is wall-clock time in `timezone`, e.g. 2026-05-04T14:30.");
@@ -34,12 +37,12 @@ export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | nul
   const suffix = about ? ` ${about}` : "";
   const fns: Record<string, () => FunctionSpec> = {
     availability: () => ({
-      name: "check_availability",
+      name: NAME.availability!,
       description: `List every open appointment time for the next days, grouped by day.${suffix}`,
       parameters: { type: "object", properties: { timezone: TIMEZONE, days_ahead: DAYS }, required: ["timezone"] },
     }),
     suggest: () => ({
-      name: "suggest_appointment_times",
+      name: NAME.suggest!,
       description: `Offer a few well-spread open times to read to the caller.${suffix}`,
       parameters: { type: "object", properties: { timezone: TIMEZONE, days_ahead: DAYS }, required: ["timezone"] },
     }),
@@ -56,18 +59,18 @@ export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | nul
       };
       for (const q of questions) properties[q.slug] = str(q.label, q.options ? { enum: q.options } : {});
       return {
-        name: "book_appointment",
+        name: NAME.book!,
         description: `Book an appointment at a time the caller chose.${suffix}`,
         parameters: { type: "object", properties, required: ["name", ...(phoneOnly ? [] : ["email"]), "timezone", "appointment_datetime", ...questions.map((q) => q.slug)] },
       };
     },
     reschedule: () => ({
-      name: "reschedule_appointment",
+      name: NAME.reschedule!,
       description: `Move an existing appointment to a new time.${suffix}`,
       parameters: { type: "object", properties: { appointment_id: APPOINTMENT, timezone: TIMEZONE, appointment_datetime: WHEN, notes: str("Why it moves.") }, required: ["appointment_id", "timezone", "appointment_datetime"] },
     }),
     cancel: () => ({
-      name: "cancel_appointment",
+      name: NAME.cancel!,
       description: `Cancel an existing appointment.${suffix}`,
       parameters: { type: "object", properties: { appointment_id: APPOINTMENT, timezone: TIMEZONE, notes: str("Why it is cancelled.") }, required: ["appointment_id", "timezone"] },
     }),
@@ -76,15 +79,6 @@ export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | nul
     .filter((action) => tool.enabledFunctions.includes(action))
     .map((action) => fns[action]!());
 }
-
-/** The action each exported calcom function runs. */
-export const CALCOM_FUNCTION_ACTIONS: Record<string, string> = {
-  check_availability: "availability",
-  suggest_appointment_times: "suggest",
-  book_appointment: "book",
-  reschedule_appointment: "reschedule",
-  cancel_appointment: "cancel",
-};
 
 /** A `function`/`webhook`/`custom` tool: its stored declaration. */
 export function storedFunction(tool: ToolLike): FunctionSpec {

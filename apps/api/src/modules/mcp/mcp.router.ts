@@ -1,0 +1,73 @@
+import { manageBodyFromToolCall, ManageAppointmentBodySchema } from "@agni/contracts";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import express, { type Router } from "express";
+import { AppError, invalidRequest } from "../../http/app-error";
+import { authOf } from "../../http/auth";
+import type { AppointmentsService } from "../appointments/appointments.service";
+import type { ToolExporter } from "../tools/tool-export";
+import type { ToolsService } from "../tools/tools.service";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface McpDeps {
+  tools: ToolsService;
+  exporter: ToolExporter;
+  appointments: AppointmentsService;
+}
+
+/** The agent's calendar functions as MCP tools (the same compilation as `GET /tools/{id}/export?format=mcp`). */
+async function listAgentTools(deps: McpDeps, orgId: string, agentId: string) {
+  const { items } = await deps.tools.list(orgId, agentId, 200, 0);
+  const exported = await Promise.all(items.filter((t) => t.type === "calcom").map((t) => deps.exporter.export(orgId, t.id, "mcp")));
+  return exported.flatMap((e) => e.tools) as { name: string; description?: string; inputSchema: { type: "object" } }[];
+}
+
+/** Runs a calendar function through the manage endpoint's own code path (validation, idempotency, messages). */
+async function callAgentTool(deps: McpDeps, orgId: string, agentId: string, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  const body = manageBodyFromToolCall(name, args, agentId);
+  if (!body) return { isError: true, content: [{ type: "text", text: `Unknown tool ${name}` }] };
+  try {
+    const parsed = ManageAppointmentBodySchema.safeParse(body);
+    if (!parsed.success) throw invalidRequest(parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; "));
+    const result = await deps.appointments.manage(orgId, parsed.data);
+    return { content: [{ type: "text", text: result.body.message }], structuredContent: result.body.data as unknown as Record<string, unknown> };
+  } catch (err) {
+    if (err instanceof AppError) {
+      return { isError: true, content: [{ type: "text", text: err.message }], structuredContent: { code: err.code, ...(err.details ? { details: err.details } : {}) } };
+    }
+    throw err;
+  }
+}
+
+/**
+ * `POST /mcp?agent_id=<uuid>`: an MCP server over Streamable HTTP (stateless: one server per request), authenticated
+ * like the API, exposing one agent's calendar functions.
+ */
+export function mcpRouter(deps: McpDeps): Router {
+  const router = express.Router();
+  router.post("/", async (req, res, next) => {
+    try {
+      const agentId = String(req.query.agent_id ?? "");
+      if (!UUID.test(agentId)) throw invalidRequest("agent_id must be a UUID (POST /mcp?agent_id=<agent id>)");
+      const orgId = authOf(res).orgId;
+      await deps.appointments.assertAgent(orgId, agentId); // 404 for another organisation's agent, before any MCP exchange
+
+      const server = new Server({ name: "agni", version: "1.0.0" }, { capabilities: { tools: {} } });
+      server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await listAgentTools(deps, orgId, agentId) }));
+      server.setRequestHandler(CallToolRequestSchema, (request) => callAgentTool(deps, orgId, agentId, request.params.name, request.params.arguments ?? {}));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      res.on("close", () => {
+        void transport.close();
+        void server.close();
+      });
+      await server.connect(transport);
+      await transport.handleRequest(req, res, req.body);
+    } catch (err) {
+      next(err);
+    }
+  });
+  router.all("/", (_req, _res, next) => next(new AppError("INVALID_REQUEST", "This MCP endpoint is stateless: send JSON-RPC messages with POST")));
+  return router;
+}

@@ -1,0 +1,32 @@
+import type { AppointmentAction } from "../appointments/appointments.schemas";
+
+/** The functions an exported `calcom` tool offers (one per enabled function), and the action each one runs. */
+export const CALCOM_FUNCTION_ACTIONS: Record<string, AppointmentAction> = {
+  check_availability: "availability",
+  suggest_appointment_times: "suggest",
+  book_appointment: "book",
+  reschedule_appointment: "reschedule",
+  cancel_appointment: "cancel",
+};
+
+const MANAGE_FIELDS = new Set(["name", "email", "phone", "timezone", "appointment_datetime", "appointment_id", "call_session_id", "notes", "days_ahead", "event_type_id", "duration_minutes"]);
+
+/**
+ * The manage-endpoint body for a call of an exported calcom function (from an MCP client or an LLM's function call):
+ * the function names the action, the agent is bound by the caller, and arguments that are not manage fields are the
+ * event type's booking questions. Returns null for a name that is not a calcom function. The result is validated by
+ * the manage endpoint's schema like any other request.
+ */
+export function manageBodyFromToolCall(name: string, args: Record<string, unknown>, agentId: string): Record<string, unknown> | null {
+  const action = CALCOM_FUNCTION_ACTIONS[name];
+  if (!action) return null;
+  const body: Record<string, unknown> = { action, agent_id: agentId };
+  const responses: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args ?? {})) {
+    if (value === undefined || value === null) continue;
+    if (MANAGE_FIELDS.has(key)) body[key] = value;
+    else responses[key] = value;
+  }
+  if (Object.keys(responses).length > 0) body.responses = responses;
+  return body;
+}
