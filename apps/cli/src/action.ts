@@ -15,7 +15,8 @@ export interface Run {
   query: { org_id?: string };
 }
 
-export type Handler = (run: Run, args: string[], options: Record<string, any>) => Promise<Output>;
+/** A handler returns what to print, or null when it wrote nothing to stdout itself (a long-running server). */
+export type Handler = (run: Run, args: string[], options: Record<string, any>) => Promise<Output | null>;
 
 function clientFor(ctx: CliContext, config: CliConfig): AgniClient {
   if (config.token === undefined && config.apiKey === undefined) {
@@ -50,6 +51,6 @@ export function action(ctx: CliContext, handler: Handler) {
       query: config.org === undefined ? {} : { org_id: config.org },
     };
     const output = await handler(run, args, command.opts());
-    ctx.stdout(`${config.json ? jsonText(output.body) : output.human()}\n`);
+    if (output) ctx.stdout(`${config.json ? jsonText(output.body) : output.human()}\n`);
   };
 }

@@ -1,4 +1,3 @@
-import { AgniApiError } from "@agni/client";
 import { Command, CommanderError } from "commander";
 import { version } from "../package.json";
 import { registerAgentCalcom } from "./commands/agent-calcom";
@@ -7,9 +6,10 @@ import { registerApiKeys } from "./commands/api-keys";
 import { registerAppointments, registerEventTypes } from "./commands/appointments";
 import { registerAuth } from "./commands/auth";
 import { registerCalcom } from "./commands/calcom";
+import { registerMcp } from "./commands/mcp";
 import { registerTools } from "./commands/tools";
 import { DEFAULT_API_URL } from "./config";
-import { UsageError, type CliContext } from "./context";
+import { describeError, UsageError, type CliContext } from "./context";
 
 /** Builds the `agni` command tree. Settings made here before the commands are added are inherited by all of them. */
 export function buildProgram(ctx: CliContext): Command {
@@ -33,15 +33,11 @@ export function buildProgram(ctx: CliContext): Command {
   registerApiKeys(program, ctx);
   registerAppointments(program, ctx);
   registerEventTypes(program, ctx);
+  registerMcp(program, ctx);
   return program;
 }
 
-/** One line for stderr: `NOT_FOUND: Agent not found (request 0192…)`. */
-export function describeError(err: unknown): string {
-  const text = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " ").trim();
-  if (err instanceof AgniApiError) return `${err.code}: ${text}${err.requestId === undefined ? "" : ` (request ${err.requestId})`}`;
-  return text;
-}
+export { describeError };
 
 /**
  * Runs the CLI on `argv` (without `node` and the script) and returns the exit code: 0 success, 1 failure (the API

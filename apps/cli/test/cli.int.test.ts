@@ -7,6 +7,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -220,5 +222,28 @@ describe("agni (built binary) against the built API", () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^error: FORBIDDEN: .*does not allow "reschedule"/);
     expect((await agni(["appointments", "cancel", id, "--agent", agentId, "--timezone", "UTC"], env)).stdout).toMatch(/is cancelled\.$/m);
+  });
+
+  it("mcp --agent serves the agent's calendar over stdio to the official MCP client", async () => {
+    const { env } = await freshOrg();
+    const agentId = json(await agni(["agents", "create", "--json", "--name", "Voice", "--event-type-id", "1"], env)).data.id as string;
+    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
+    json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest,book"], env));
+
+    const client = new Client({ name: "agni-cli-test", version: "1.0.0" });
+    await client.connect(
+      new StdioClientTransport({ command: process.execPath, args: [CLI_MAIN, "mcp", "--agent", agentId], env: { PATH: process.env.PATH ?? "", AGNI_API_URL: api.url, ...env }, stderr: "pipe" }),
+    );
+    try {
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["suggest_appointment_times", "book_appointment"]);
+      const suggested = await client.callTool({ name: "suggest_appointment_times", arguments: { timezone: "Asia/Kolkata" } });
+      const slot = (suggested.structuredContent as { slot_times: string[] }).slot_times.at(-1)!;
+      const booked = await client.callTool({ name: "book_appointment", arguments: { name: "Mira", email: "mira@example.com", timezone: "Asia/Kolkata", appointment_datetime: slot } });
+      expect(booked.isError).toBeFalsy();
+      const id = (booked.structuredContent as { appointment_id: string }).appointment_id;
+      expect(json(await agni(["appointments", "get", id, "--json"], env)).data.appointment).toMatchObject({ attendee_name: "Mira", status: "accepted" });
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -107,7 +107,7 @@ export function registerAppointments(program: Command, ctx: CliContext): void {
     .action(
       action(ctx, async ({ client, query }, [id]) => {
         const body = await unwrap(client.appointments.getAppointment({ params: { appointment_id: id! }, query }));
-        return objectOutput({ message: body.message, data: body.data.appointment });
+        return { body, human: () => objectOutput({ message: body.message, data: body.data.appointment }).human() };
       }),
     );
 }
@@ -142,7 +142,7 @@ export function registerEventTypes(program: Command, ctx: CliContext): void {
     .action(
       action(ctx, async ({ client, query }, [id], options) => {
         const body = await unwrap(client.appointments.lookupEventType({ params: { platform_id: id! }, query: { ...query, agent_id: options.agent } }));
-        return objectOutput({ message: body.message, data: body.data.event_type });
+        return { body, human: () => objectOutput({ message: body.message, data: body.data.event_type }).human() };
       }),
     );
 }
