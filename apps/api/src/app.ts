@@ -26,6 +26,7 @@ import { CalcomService } from "./modules/calcom/calcom.service";
 import { healthRouter } from "./modules/health/health.router";
 import { OrganizationsRepository } from "./modules/organizations/organizations.repository";
 import { ToolExporter } from "./modules/tools/tool-export";
+import { ToolInvoker } from "./modules/tools/tool-invoke";
 import { mcpRouter } from "./modules/mcp/mcp.router";
 import { toolsRouter } from "./modules/tools/tools.router";
 import { ToolsRepository } from "./modules/tools/tools.repository";
@@ -36,7 +37,7 @@ export interface AppDeps {
   prisma: PrismaClient;
   /** Resolves when the database answers; used by `/ready`. */
   ping: () => Promise<void>;
-  config: Pick<AppConfig, "auth" | "encryptionKey" | "bodyLimit" | "calcomTimeoutMs" | "calcomRateLimit">;
+  config: Pick<AppConfig, "auth" | "encryptionKey" | "bodyLimit" | "calcomTimeoutMs" | "calcomRateLimit" | "publicUrl">;
   logger: Logger;
   /** Overrides how the API reaches Cal.com (tests point it at the sandbox). */
   calcomGateway?: CalcomGateway;
@@ -81,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
     health: healthRouter(deps.ping),
     apiKeys: apiKeysRouter(apiKeys),
     agents: agentsRouter(new AgentsService(new AgentsRepository(prisma))),
-    tools: toolsRouter(tools, exporter),
+    tools: toolsRouter(tools, exporter, new ToolInvoker(tools, appointments), config.publicUrl),
     calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma), gateway, box)),
     appointments: appointmentsRouter(appointments),
   });

@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   AGNI_BODY_LIMIT: z.string().default("1mb"),
   AGNI_CALCOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
   AGNI_CALCOM_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+  AGNI_PUBLIC_URL: z.string().url("AGNI_PUBLIC_URL must be a URL such as https://agni.example.com").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -37,6 +38,8 @@ export interface AppConfig {
   calcomTimeoutMs: number;
   /** Requests per minute this API sends per Cal.com key (Cal.com's default budget is 120). */
   calcomRateLimit?: number;
+  /** Where agent platforms reach this API (exported webhook tools point here); default: the request's own host. */
+  publicUrl?: string;
   logLevel: string;
   /** Set when development secrets were generated or read from the data directory. */
   devSecretsFile?: string;
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     bodyLimit: e.AGNI_BODY_LIMIT,
     calcomTimeoutMs: e.AGNI_CALCOM_TIMEOUT_MS,
     calcomRateLimit: e.AGNI_CALCOM_RATE_LIMIT,
+    publicUrl: e.AGNI_PUBLIC_URL?.replace(/\/+$/, ""),
     logLevel: e.LOG_LEVEL,
     devSecretsFile,
     devSecretsGenerated,

@@ -11,8 +11,9 @@ afterAll(() => api?.close());
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 const platformShape = (format: string) => ajv.compile(JSON.parse(readFileSync(new URL(`./fixtures/tool-export/${format}.schema.json`, import.meta.url), "utf8")));
-const parametersOf = (format: string, entry: any) => (format === "openai" ? entry.function.parameters : format === "anthropic" ? entry.input_schema : entry.inputSchema);
-const nameOf = (format: string, entry: any) => (format === "openai" ? entry.function.name : entry.name);
+const parametersOf = (format: string, entry: any) =>
+  ({ openai: entry.function?.parameters, vapi: entry.function?.parameters, anthropic: entry.input_schema, mcp: entry.inputSchema, retell: entry.parameters, elevenlabs: entry.api_schema?.request_body_schema })[format];
+const nameOf = (format: string, entry: any) => (format === "openai" || format === "vapi" ? entry.function.name : entry.name);
 
 async function calendarAgent(functions: string[]) {
   const { auth } = await api.org();
@@ -29,7 +30,7 @@ async function calendarAgent(functions: string[]) {
 }
 
 describe("tool export", () => {
-  it.each(["openai", "anthropic", "mcp"])("compiles a calcom tool for %s from the agent's event type, with only the enabled functions", async (format) => {
+  it.each(["openai", "anthropic", "mcp", "retell", "vapi", "elevenlabs"])("compiles a calcom tool for %s from the agent's event type, with only the enabled functions", async (format) => {
     const { auth, tool, eventType } = await calendarAgent(["book", "suggest"]);
     const res = await api.request("GET", `/api/v1/tools/${tool.id}/export?format=${format}`, { auth });
     expect(res.status).toBe(200);
@@ -42,6 +43,7 @@ describe("tool export", () => {
     const book = parametersOf(format, entries.find((e) => nameOf(format, e) === "book_appointment"));
     expect(book.required).toEqual(["name", "email", "timezone", "appointment_datetime", "company-size"]);
     expect(book.properties["company-size"]).toEqual({ type: "string", description: "Company size", enum: ["1-10", "11-50", "51+"] });
+    expect(JSON.stringify(entries)).not.toMatch(/cal_(test|live)_/); // never a secret: webhook formats carry a placeholder
     // The compiled schema is a real JSON Schema: a complete booking validates, a missing answer does not.
     const args = ajv.compile(book);
     const call = { name: "Ada", email: "ada@example.com", timezone: "Europe/Berlin", appointment_datetime: "2030-01-07T10:00", "company-size": "11-50" };
@@ -68,5 +70,50 @@ describe("tool export", () => {
     expect((await api.request("GET", `/api/v1/tools/${tool.id}/export?format=openai`, { auth: other.auth })).status).toBe(404);
     const endCall = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "hang_up", type: "end_call" } })).body.data;
     expect((await api.request("GET", `/api/v1/tools/${endCall.id}/export?format=mcp`, { auth })).status).toBe(400);
+  });
+
+  describe("voice platforms call the exported webhook", () => {
+    async function exported(format: string, functions = ["suggest", "book"]) {
+      const setup = await calendarAgent(functions);
+      const res = await api.request("GET", `/api/v1/tools/${setup.tool.id}/export?format=${format}`, { auth: setup.auth });
+      const entries = res.body.data.tools as any[];
+      const urlOf = (name: string) => {
+        const e = entries.find((x) => nameOf(format, x) === name);
+        return new URL(format === "vapi" ? e.server.url : format === "elevenlabs" ? e.api_schema.url : e.url);
+      };
+      const invoke = (name: string, body: unknown) => {
+        const url = urlOf(name);
+        expect(url.origin).toBe(api.url);
+        return api.request("POST", url.pathname + url.search, { auth: setup.auth, body });
+      };
+      const slot = async () => (await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: setup.auth, body: { action: "suggest", agent_id: setup.agent.id, timezone: "UTC" } })).body.data.slot_times[0];
+      return { ...setup, invoke, slot };
+    }
+    const bookArgs = (slot: string) => ({ name: "Ada", email: "ada@example.com", timezone: "America/New_York", appointment_datetime: slot, "company-size": "1-10" });
+
+    it("Retell: {call, name, args} books and answers a sentence", async () => {
+      const { invoke, slot } = await exported("retell");
+      const res = await invoke("book_appointment", { call: { call_id: "retell-call-1" }, name: "book_appointment", args: bookArgs(await slot()) });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ success: true, result: expect.stringMatching(/^You're booked for /) });
+    });
+
+    it("Vapi: tool-calls with string arguments answer {results: [{toolCallId, result}]}", async () => {
+      const { invoke, slot } = await exported("vapi");
+      const body = { message: { type: "tool-calls", call: { id: "vapi-call-1" }, toolCallList: [{ id: "tc_1", type: "function", function: { name: "book_appointment", arguments: JSON.stringify(bookArgs(await slot())) } }] } };
+      const res = await invoke("book_appointment", body);
+      expect(res.body).toEqual({ results: [{ toolCallId: "tc_1", result: expect.stringMatching(/^You're booked for /) }] });
+      const again = await invoke("book_appointment", body); // Vapi retried: same answer, one booking
+      expect(again.body).toEqual(res.body);
+    });
+
+    it("ElevenLabs: the arguments are the body; a missing answer comes back as a sentence to ask", async () => {
+      const { invoke, slot } = await exported("elevenlabs");
+      const args = bookArgs(await slot());
+      const missing = await invoke("book_appointment", { ...args, "company-size": undefined });
+      expect(missing.body).toMatchObject({ success: false, result: "I still need your company size (1-10, 11-50, 51+)." });
+      const ok = await invoke("book_appointment", args);
+      expect(ok.body).toMatchObject({ success: true });
+    });
   });
 });

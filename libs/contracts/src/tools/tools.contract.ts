@@ -2,7 +2,7 @@ import { initContract } from "@ts-rest/core";
 import { z } from "zod";
 import { ErrorEnvelopeSchema, listEnvelope, OrgQuerySchema, PagingQuerySchema, successEnvelope, uuid } from "../common/envelope";
 import { commonResponses } from "../common/responses";
-import { CreateToolBodySchema, EXPORT_FORMATS, ToolExportSchema, ToolSchema, UpdateToolBodySchema } from "./tools.schemas";
+import { CreateToolBodySchema, EXPORT_FORMATS, ToolExportSchema, ToolSchema, UpdateToolBodySchema, WEBHOOK_FORMATS } from "./tools.schemas";
 
 const c = initContract();
 const IdParams = z.object({ id: uuid("id") });
@@ -38,6 +38,18 @@ export const toolsContract = c.router(
       }),
       responses: { 200: successEnvelope(ToolExportSchema), 502: ErrorEnvelopeSchema },
       summary: "The tool as a function definition for an LLM or agent platform (a calcom tool is compiled from its event type)",
+    },
+    invokeTool: {
+      method: "POST",
+      path: "/tools/:id/invoke",
+      pathParams: IdParams,
+      query: OrgQuerySchema.extend({
+        format: z.enum(WEBHOOK_FORMATS, { errorMap: () => ({ message: `format must be one of ${WEBHOOK_FORMATS.join(", ")}` }) }),
+        function: z.string().max(64).optional(),
+      }),
+      body: z.record(z.unknown()),
+      responses: { 200: z.record(z.unknown()), 422: ErrorEnvelopeSchema, 502: ErrorEnvelopeSchema },
+      summary: "Where Retell, Vapi and ElevenLabs send a calendar tool call (as exported); answers in the platform's shape",
     },
     getTool: {
       method: "GET",

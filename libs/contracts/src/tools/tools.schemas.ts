@@ -118,7 +118,12 @@ export const UpdateToolBodySchema = z
 export type UpdateToolBody = z.infer<typeof UpdateToolBodySchema>;
 
 /** Platforms a tool can be exported to. */
-export const EXPORT_FORMATS = ["openai", "anthropic", "mcp"] as const;
+export const EXPORT_FORMATS = ["openai", "anthropic", "mcp", "retell", "vapi", "elevenlabs"] as const;
+/** Voice platforms that call Agni back over HTTP (`POST /tools/{id}/invoke?format=…`) when the model uses the tool. */
+export const WEBHOOK_FORMATS = ["retell", "vapi", "elevenlabs"] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+/** Exported webhook definitions carry this placeholder where the platform must send an Agni API key (never a real one). */
+export const API_KEY_PLACEHOLDER = "<AGNI_API_KEY>";
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const ToolExportSchema = z.object({

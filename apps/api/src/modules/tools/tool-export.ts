@@ -1,5 +1,5 @@
 import type { CalcomEventType } from "@agni/calcom";
-import { CALCOM_FUNCTION_ACTIONS, type ExportFormat, type Tool, type ToolExport } from "@agni/contracts";
+import { API_KEY_PLACEHOLDER, CALCOM_FUNCTION_ACTIONS, type ExportFormat, type Tool, type ToolExport } from "@agni/contracts";
 import { AppError } from "../../http/app-error";
 import { acceptsPhoneOnly, requiredQuestions } from "../appointments/booking-fields";
 
@@ -93,8 +93,13 @@ export function storedFunction(tool: ToolLike): FunctionSpec {
   };
 }
 
-/** The functions in a platform's own shape (see test/fixtures/tool-export for each platform's documented form). */
-export function renderFunctions(format: ExportFormat, fns: FunctionSpec[]): Record<string, unknown>[] {
+/**
+ * The functions in a platform's own shape (test/fixtures/tool-export holds each platform's documented form).
+ * Voice platforms get a webhook definition whose URL is `invokeUrl(functionName)` and whose API-key header is a
+ * placeholder for the user to fill in.
+ */
+export function renderFunctions(format: ExportFormat, fns: FunctionSpec[], invokeUrl: (fn: string) => string): Record<string, unknown>[] {
+  const headers = { "X-Api-Key": API_KEY_PLACEHOLDER };
   switch (format) {
     case "openai":
       return fns.map((f) => ({ type: "function", function: { name: f.name, description: f.description, parameters: f.parameters } }));
@@ -102,6 +107,28 @@ export function renderFunctions(format: ExportFormat, fns: FunctionSpec[]): Reco
       return fns.map((f) => ({ name: f.name, description: f.description, input_schema: f.parameters }));
     case "mcp":
       return fns.map((f) => ({ name: f.name, description: f.description, inputSchema: f.parameters }));
+    case "retell":
+      return fns.map((f) => ({
+        type: "custom",
+        name: f.name,
+        description: f.description,
+        url: invokeUrl(f.name),
+        method: "POST",
+        headers,
+        parameters: f.parameters,
+        speak_during_execution: false,
+        speak_after_execution: true,
+        timeout_ms: 10_000,
+      }));
+    case "vapi":
+      return fns.map((f) => ({ type: "function", function: { name: f.name, description: f.description, parameters: f.parameters }, server: { url: invokeUrl(f.name), headers } }));
+    case "elevenlabs":
+      return fns.map((f) => ({
+        type: "webhook",
+        name: f.name,
+        description: f.description,
+        api_schema: { url: invokeUrl(f.name), method: "POST", request_headers: headers, request_body_schema: { ...f.parameters, description: f.description } },
+      }));
   }
 }
 
@@ -112,13 +139,18 @@ export class ToolExporter {
     private readonly eventTypes: { eventTypeForAgent(organizationId: string, agentId: string): Promise<CalcomEventType | null> },
   ) {}
 
-  async export(organizationId: string, id: string, format: ExportFormat): Promise<ToolExport> {
+  /** `baseUrl` is where the platform reaches this API (for the webhook formats). */
+  async export(organizationId: string, id: string, format: ExportFormat, baseUrl = ""): Promise<ToolExport> {
     const tool = await this.tools.get(organizationId, id);
     const like = { ...tool, enabledFunctions: tool.enabledFunctions.values };
-    if (tool.type !== "calcom") return { format, tool_id: tool.id, event_type_id: null, tools: renderFunctions(format, [storedFunction(like)]) };
+    const invokeUrl = (fn: string) => `${baseUrl}/api/v1/tools/${tool.id}/invoke?format=${format}&function=${fn}`;
+    if (tool.type !== "calcom") {
+      if (!["openai", "anthropic", "mcp"].includes(format)) throw new AppError("INVALID_REQUEST", `Only calendar (calcom) tools can be exported as ${format} webhooks; ${tool.type} tools call your own endpoint`);
+      return { format, tool_id: tool.id, event_type_id: null, tools: renderFunctions(format, [storedFunction(like)], invokeUrl) };
+    }
     const eventType = tool.agentId ? await this.eventTypes.eventTypeForAgent(organizationId, tool.agentId) : null;
     const fns = calcomFunctions(like, eventType);
     if (fns.length === 0) throw new AppError("INVALID_REQUEST", "This calendar tool enables no functions; set enabledFunctions (book, reschedule, cancel, suggest, availability)");
-    return { format, tool_id: tool.id, event_type_id: eventType?.id ?? null, tools: renderFunctions(format, fns) };
+    return { format, tool_id: tool.id, event_type_id: eventType?.id ?? null, tools: renderFunctions(format, fns, invokeUrl) };
   }
 }

@@ -2,14 +2,16 @@ import { contract } from "@agni/contracts";
 import { initServer } from "@ts-rest/express";
 import { authOf } from "../../http/auth";
 import type { ToolExporter } from "./tool-export";
+import type { ToolInvoker } from "./tool-invoke";
 import type { ToolsService } from "./tools.service";
 
 const s = initServer();
 
-export function toolsRouter(service: ToolsService, exporter: ToolExporter) {
+export function toolsRouter(service: ToolsService, exporter: ToolExporter, invoker: ToolInvoker, publicUrl?: string) {
   return s.router(contract.tools, {
-    exportTool: async ({ params, query, res }) => {
-      const data = await exporter.export(authOf(res).orgId, params.id, query.format);
+    exportTool: async ({ params, query, req, res }) => {
+      const baseUrl = publicUrl ?? `${req.protocol}://${req.get("host")}`;
+      const data = await exporter.export(authOf(res).orgId, params.id, query.format, baseUrl);
       return { status: 200, body: { success: true, message: "Tool exported", data } };
     },
     createTool: async ({ body, res }) => {
@@ -24,6 +26,10 @@ export function toolsRouter(service: ToolsService, exporter: ToolExporter) {
         body: { success: true, message: "Tools fetched successfully", data: items, meta: { total: String(total), limit: query.limit, offset: query.offset } },
       };
     },
+    invokeTool: async ({ params, query, body, res }) => ({
+      status: 200,
+      body: await invoker.invoke(authOf(res).orgId, params.id, query.format, body, query.function),
+    }),
     getTool: async ({ params, res }) => {
       const data = await service.get(authOf(res).orgId, params.id);
       return { status: 200, body: { success: true, message: "Tool fetched successfully", data } };

@@ -1,0 +1,90 @@
+import { manageBodyFromToolCall, ManageAppointmentBodySchema, type WebhookFormat } from "@agni/contracts";
+import { AppError, invalidRequest } from "../../http/app-error";
+import type { AppointmentsService } from "../appointments/appointments.service";
+import type { ToolsService } from "./tools.service";
+
+/** One function call as a voice platform sends it. */
+interface Call {
+  id?: string;
+  name: string;
+  args: Record<string, unknown>;
+  /** The platform's call id: makes retries within one phone call idempotent. */
+  callId?: string;
+}
+
+const object = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+function parseArgs(raw: unknown): Record<string, unknown> {
+  if (typeof raw !== "string") return object(raw);
+  try {
+    return object(JSON.parse(raw));
+  } catch {
+    throw invalidRequest("The function arguments are not valid JSON");
+  }
+}
+
+/**
+ * The calls in a platform's webhook body: Retell posts `{call, name, args}`; Vapi posts `{message: {toolCallList:
+ * [{id, function: {name, arguments}}], call}}`; ElevenLabs posts the arguments themselves (the function is named in
+ * the exported URL).
+ */
+export function callsFrom(format: WebhookFormat, body: Record<string, unknown>, fn?: string): Call[] {
+  switch (format) {
+    case "retell": {
+      const name = typeof body.name === "string" ? body.name : fn;
+      if (!name) throw invalidRequest("Retell payload without a function name");
+      return [{ name, args: parseArgs(body.args), callId: object(body.call).call_id as string | undefined }];
+    }
+    case "vapi": {
+      const message = object(body.message);
+      const list = (message.toolCallList ?? message.toolCalls) as unknown[] | undefined;
+      if (!Array.isArray(list) || list.length === 0) throw invalidRequest("Vapi payload without message.toolCallList");
+      const callId = object(message.call).id as string | undefined;
+      return list.map((c) => {
+        const call = object(c);
+        const f = object(call.function);
+        return { id: call.id as string | undefined, name: String(f.name ?? ""), args: parseArgs(f.arguments), callId };
+      });
+    }
+    case "elevenlabs":
+      if (!fn) throw invalidRequest("ElevenLabs calls name the function in the URL (?function=…), as exported");
+      return [{ name: fn, args: body }];
+  }
+}
+
+/** Runs webhook calls from voice platforms on a `calcom` tool through the manage code path. */
+export class ToolInvoker {
+  constructor(
+    private readonly tools: ToolsService,
+    private readonly appointments: AppointmentsService,
+  ) {}
+
+  private async run(organizationId: string, agentId: string, call: Call): Promise<{ ok: boolean; message: string; data?: unknown }> {
+    const body = manageBodyFromToolCall(call.name, call.args, agentId);
+    if (!body) return { ok: false, message: `Unknown function ${call.name}` };
+    if (call.callId && body.call_session_id === undefined) body.call_session_id = call.callId;
+    try {
+      const parsed = ManageAppointmentBodySchema.safeParse(body);
+      if (!parsed.success) throw invalidRequest(parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; "));
+      const result = await this.appointments.manage(organizationId, parsed.data);
+      return { ok: true, message: result.body.message, data: result.body.data };
+    } catch (err) {
+      if (err instanceof AppError) return { ok: false, message: err.message, data: { code: err.code, details: err.details } };
+      throw err;
+    }
+  }
+
+  /**
+   * Answers in the platform's shape. Failures the caller can act on (a taken slot, a missing answer) are answered
+   * 200 with the sentence to say, because voice platforms read the result to the model rather than the status.
+   */
+  async invoke(organizationId: string, toolId: string, format: WebhookFormat, body: Record<string, unknown>, fn?: string): Promise<Record<string, unknown>> {
+    const tool = await this.tools.get(organizationId, toolId);
+    if (tool.type !== "calcom" || !tool.agentId) throw invalidRequest("Only calendar (calcom) tools attached to an agent can be invoked");
+    const calls = callsFrom(format, body, fn);
+    const results = await Promise.all(calls.map((c) => this.run(organizationId, tool.agentId!, c)));
+    if (format === "vapi") return { results: results.map((r, i) => ({ toolCallId: calls[i]!.id ?? "", result: r.message })) };
+    const [r] = results;
+    return { success: r!.ok, result: r!.message, data: r!.data ?? null };
+  }
+}
