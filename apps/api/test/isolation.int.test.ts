@@ -1,0 +1,137 @@
+import { contract } from "@agni/contracts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApi, type TestApi } from "./support/test-api";
+
+// Tenant isolation, generated from the contract: every route that names an object (in its path, query or body) is
+// called by organisation A with organisation B's ids, with a JWT and with an API key. Nothing may succeed, nothing
+// of B's may appear in an answer, and B's data must be untouched afterwards.
+
+interface Route {
+  method: string;
+  path: string;
+}
+const routes: [string, Route][] = [];
+(function walk(node: Record<string, any>, prefix: string) {
+  for (const [key, value] of Object.entries(node)) {
+    if (value && typeof value === "object" && "method" in value && "path" in value) routes.push([`${prefix}${key}`, value as Route]);
+    else if (value && typeof value === "object") walk(value, `${prefix}${key}.`);
+  }
+})(contract as unknown as Record<string, any>, "");
+
+let api: TestApi;
+const b = { agent: "", tool: "", account: "", appointment: "", apiKey: "", eventType: 0, calcomKey: "" };
+let bAuth: Record<string, string>;
+let aJwt: Record<string, string>;
+let aKey: Record<string, string>;
+let aAgent = "";
+
+beforeAll(async () => {
+  api = await startTestApi();
+  const orgB = await api.org();
+  bAuth = orgB.auth;
+  const host = api.calcomUser("Europe/Berlin");
+  b.calcomKey = host.apiKey;
+  b.eventType = (api.sandbox.addEventType(host.id, { title: "B intro", lengthInMinutes: 30 } as never) as { id: number }).id;
+  b.agent = (await api.request("POST", "/api/v1/agents/", { auth: bAuth, body: { agentName: "B agent", calcomEventTypeId: b.eventType } })).body.data.id;
+  await api.request("POST", `/api/v1/calcom/agents/${b.agent}/connect`, { auth: bAuth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
+  b.account = (await api.request("POST", "/api/v1/calcom/connect", { auth: bAuth, body: { api_key: api.calcomUser().apiKey, api_base_url: api.sandboxUrl } })).body.data.provider_id;
+  b.tool = (await api.request("POST", "/api/v1/tools/", { auth: bAuth, body: { name: "calendar", type: "calcom", agentId: b.agent, enabledFunctions: { values: ["book", "suggest", "cancel"] } } })).body.data.id;
+  const slot = (await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: bAuth, body: { action: "suggest", agent_id: b.agent, timezone: "UTC" } })).body.data.slot_times[0];
+  b.appointment = (
+    await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: bAuth, body: { action: "book", agent_id: b.agent, timezone: "UTC", name: "B caller", email: "b@example.com", appointment_datetime: slot } })
+  ).body.data.appointment_id;
+  b.apiKey = (await api.request("POST", "/api/v1/api-keys", { auth: bAuth, body: { name: "b" } })).body.data.id;
+
+  const orgA = await api.org();
+  aJwt = orgA.auth;
+  aKey = { "x-api-key": (await api.request("POST", "/api/v1/api-keys", { auth: aJwt, body: { name: "a" } })).body.data.key };
+  aAgent = (await api.request("POST", "/api/v1/agents/", { auth: aJwt, body: { agentName: "A agent" } })).body.data.id;
+});
+afterAll(() => api?.close());
+
+/** The request that aims route `key` at B's objects (null: the route names no object). */
+function attack(key: string, route: Route): { path: string; body?: unknown }[] | null {
+  const path = (ids: Record<string, string | number>, query = "") =>
+    route.path.replace(/:(\w+)/g, (_m, name: string) => String(ids[name])) + query;
+  switch (key) {
+    case "agents.getAgent":
+    case "agents.deleteAgent":
+      return [{ path: path({ id: b.agent }) }];
+    case "agents.updateAgent":
+      return [{ path: path({ id: b.agent }), body: { agentName: "hijacked" } }];
+    case "tools.getTool":
+    case "tools.deleteTool":
+      return [{ path: path({ id: b.tool }) }];
+    case "tools.updateTool":
+      return [{ path: path({ id: b.tool }), body: { description: "hijacked" } }];
+    case "tools.exportTool":
+      return [{ path: path({ id: b.tool }, "?format=openai") }];
+    case "tools.invokeTool":
+      return [{ path: path({ id: b.tool }, "?format=retell"), body: { name: "cancel_appointment", args: { appointment_id: b.appointment, timezone: "UTC" } } }];
+    case "tools.listTools":
+      return [{ path: `${route.path}?agentId=${b.agent}` }];
+    case "apiKeys.revokeApiKey":
+      return [{ path: path({ id: b.apiKey }) }];
+    case "calcom.connectAgentCalcom":
+      return [{ path: path({ agent_id: b.agent }), body: { api_key: b.calcomKey, api_base_url: api?.sandboxUrl } }];
+    case "calcom.disconnectAgentCalcom":
+    case "calcom.getAgentCalcomInfo":
+    case "calcom.getAgentCalcomAccount":
+    case "calcom.getAgentCalcomStatus":
+      return [{ path: path({ agent_id: b.agent }) }];
+    case "calcom.assignAgentCalcomAccount":
+      return [
+        { path: path({ agent_id: b.agent }), body: { calcom_account_id: null } },
+        { path: path({ agent_id: aAgent }), body: { calcom_account_id: b.account } },
+      ];
+    case "calcom.disconnectCalcom":
+      return [{ path: route.path, body: { provider_id: b.account } }];
+    case "appointments.manageAppointment":
+      return [
+        { path: route.path, body: { action: "cancel", agent_id: b.agent, appointment_id: b.appointment, timezone: "UTC" } },
+        { path: route.path, body: { action: "suggest", agent_id: b.agent, timezone: "UTC" } },
+      ];
+    case "appointments.listAppointments":
+      return [{ path: `${route.path}?agent_id=${b.agent}&status=all` }];
+    case "appointments.getAppointment":
+      return [{ path: path({ appointment_id: b.appointment }) }];
+    case "appointments.listEventTypes":
+      return [{ path: `${route.path}?agent_id=${b.agent}` }];
+    case "appointments.lookupEventType":
+      return [{ path: path({ platform_id: b.eventType }, `?agent_id=${b.agent}`) }];
+    default:
+      return null; // creates and lists of one's own organisation, health
+  }
+}
+
+const SCOPED = new Set(["agents.createAgent", "agents.listAgents", "tools.createTool", "apiKeys.createApiKey", "apiKeys.listApiKeys", "calcom.connectCalcom", "calcom.getCalcomStatus", "health.health", "health.ready"]);
+
+describe("tenant isolation over every route of the contract", () => {
+  it("knows every route (a new route must be added to the matrix)", () => {
+    const unknown = routes.filter(([key, route]) => attack(key, route) === null && !SCOPED.has(key)).map(([key]) => key);
+    expect(unknown).toEqual([]);
+  });
+
+  it.each(routes.filter(([key, route]) => attack(key, route) !== null))("%s refuses organisation B's objects to organisation A", async (key, route) => {
+    const secrets = Object.values(b).map(String).filter((v) => v.length > 3);
+    for (const auth of [aJwt, aKey]) {
+      for (const request of attack(key, route)!) {
+        const res = await api.request(route.method, request.path, { auth, body: request.body });
+        // A list filtered by another organisation's agent is simply empty, exactly as for an agent that does not exist.
+        const emptyList = key === "tools.listTools" && res.status === 200 && res.body.data.length === 0;
+        if (!emptyList) expect([401, 403, 404], `${route.method} ${request.path} → ${res.status} ${JSON.stringify(res.body)}`).toContain(res.status);
+        const text = JSON.stringify(res.body);
+        for (const secret of secrets) expect(text, `${key} leaked ${secret}`).not.toContain(secret);
+      }
+    }
+  });
+
+  it("leaves organisation B's data untouched", async () => {
+    expect((await api.request("GET", `/api/v1/agents/${b.agent}/`, { auth: bAuth })).body.data.agentName).toBe("B agent");
+    expect((await api.request("GET", `/api/v1/tools/${b.tool}/`, { auth: bAuth })).body.data.description).toBe("");
+    expect((await api.request("GET", `/api/v1/calcom/agents/${b.agent}/account`, { auth: bAuth })).body.data).toMatchObject({ connected: true, type: "agent" });
+    expect((await api.request("GET", "/api/v1/calcom/status", { auth: bAuth })).body.data.accounts.find((x: { id: string }) => x.id === b.account)).toMatchObject({ status: "active" });
+    expect((await api.request("GET", `/api/v1/calcom/appointments/${b.appointment}`, { auth: bAuth })).body.data.appointment.status).toBe("accepted");
+    expect((await api.request("GET", "/api/v1/api-keys", { auth: bAuth })).body.data.map((k: { id: string; revokedAt: string | null }) => k.id)).toContain(b.apiKey);
+  });
+});
