@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApi, type TestApi } from "./support/test-api";
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from "jose";
+import { startTestApi, TEST_JWT_SECRET, type TestApi } from "./support/test-api";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -54,6 +57,33 @@ describe("authentication", () => {
     const forged = Buffer.from(JSON.stringify({ org_id: "org-b", exp: Math.floor(Date.now() / 1000) + 600 })).toString("base64url");
     const res = await api.request("GET", AGENTS, { auth: { authorization: `Bearer ${h}.${forged}.${s}` } });
     expect(res.status).toBe(401);
+  });
+
+  it("rejects a token that is not valid yet (nbf in the future) and one without exp", async () => {
+    const secret = new TextEncoder().encode(TEST_JWT_SECRET);
+    const early = await new SignJWT({ org_id: "o1" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setNotBefore("5m")
+      .setExpirationTime("10m")
+      .sign(secret);
+    const res = await api.request("GET", AGENTS, { auth: { authorization: `Bearer ${early}` } });
+    expect(res.status).toBe(401);
+    expect(res.body.message).toMatch(/nbf/);
+
+    const forever = await new SignJWT({ org_id: "o1" }).setProtectedHeader({ alg: "HS256" }).sign(secret);
+    const res2 = await api.request("GET", AGENTS, { auth: { authorization: `Bearer ${forever}` } });
+    expect(res2.status).toBe(401);
+    expect(res2.body.message).toMatch(/exp/);
+  });
+
+  it("rejects HS256 tokens signed with other algorithms' key material and other HMAC variants", async () => {
+    const hs512 = await new SignJWT({ org_id: "o1" })
+      .setProtectedHeader({ alg: "HS512" })
+      .setExpirationTime("10m")
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    const res = await api.request("GET", AGENTS, { auth: { authorization: `Bearer ${hs512}` } });
+    expect(res.status).toBe(401);
+    expect(res.body.message).toMatch(/HS512 is not accepted/);
   });
 
   it("needs org context: no claim and no org_id is 401", async () => {
@@ -169,5 +199,65 @@ describe("HTTP basics", () => {
     const nowhere = await api.request("GET", "/api/v1/nowhere", { auth });
     expect(nowhere.status).toBe(404);
     expect(nowhere.body.code).toBe("NOT_FOUND");
+  });
+});
+
+describe("HS/RS algorithm confusion", () => {
+  // The API trusts both a shared HS256 secret and an RSA key published at a JWKS URL. The classic attack signs an
+  // HS256 token using the *public* RSA key as the HMAC secret; it must fail, as must an RS256 token from another key.
+  let jwksApi: TestApi;
+  let jwksServer: Server;
+  let keys: { privateKey: CryptoKey; publicKey: CryptoKey };
+  let publicPem: string;
+
+  beforeAll(async () => {
+    keys = await generateKeyPair("RS256", { extractable: true });
+    publicPem = await exportSPKI(keys.publicKey);
+    const jwk = { ...(await exportJWK(keys.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+    jwksServer = createServer((_req, res) => res.setHeader("content-type", "application/json").end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((resolve) => jwksServer.listen(0, "127.0.0.1", resolve));
+    const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
+    jwksApi = await startTestApi({ config: { auth: { jwtSecret: TEST_JWT_SECRET, jwksUrl } } });
+  });
+  afterAll(async () => {
+    await jwksApi?.close();
+    jwksServer?.close();
+  });
+
+  const get = (token: string) => jwksApi.request("GET", AGENTS, { auth: { authorization: `Bearer ${token}` } });
+
+  it("accepts a genuine RS256 token from the JWKS and a genuine HS256 token", async () => {
+    const rs = await new SignJWT({ org_id: `org_${randomUUID()}` })
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .setExpirationTime("10m")
+      .sign(keys.privateKey);
+    expect((await get(rs)).status).toBe(200);
+    expect((await get(await jwksApi.token({ org_id: `org_${randomUUID()}` }))).status).toBe(200);
+  });
+
+  it("rejects an HS256 token whose HMAC secret is the RSA public key", async () => {
+    for (const secret of [publicPem, JSON.stringify(await exportJWK(keys.publicKey))]) {
+      const forged = await new SignJWT({ org_id: "victim" })
+        .setProtectedHeader({ alg: "HS256", kid: "k1" })
+        .setExpirationTime("10m")
+        .sign(new TextEncoder().encode(secret));
+      const res = await get(forged);
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ success: false, code: "UNAUTHORIZED" });
+    }
+  });
+
+  it("rejects an RS256 token signed by a key that is not in the JWKS, and an RS256 header over an HMAC signature", async () => {
+    const stranger = await generateKeyPair("RS256");
+    const rs = await new SignJWT({ org_id: "victim" })
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .setExpirationTime("10m")
+      .sign(stranger.privateKey);
+    expect((await get(rs)).status).toBe(401);
+
+    const hs = await jwksApi.token({ org_id: "victim" });
+    const [, payload, signature] = hs.split(".");
+    const relabelled = `${Buffer.from(JSON.stringify({ alg: "RS256", kid: "k1" })).toString("base64url")}.${payload}.${signature}`;
+    expect((await get(relabelled)).status).toBe(401);
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { createSandbox } from "@agni/calcom-sandbox";
 import { SignJWT } from "jose";
-import { createApp } from "../../src/app";
+import { type AppDeps, createApp } from "../../src/app";
 import { createLogger } from "../../src/logger";
 import { createTestDatabase } from "./test-database";
 
@@ -31,7 +31,7 @@ export interface TestApi {
  * Starts the real API (createApp) over HTTP on a random port, on the test database (PGlite, or PostgreSQL when
  * DATABASE_URL is set), with the Cal.com sandbox over real HTTP.
  */
-export async function startTestApi(): Promise<TestApi> {
+export async function startTestApi(options: { config?: Partial<AppDeps["config"]> } = {}): Promise<TestApi> {
   const db = await createTestDatabase();
   const sandbox = createSandbox();
   const sandboxServer = await sandbox.listen(0, "127.0.0.1");
@@ -50,6 +50,7 @@ export async function startTestApi(): Promise<TestApi> {
       encryptionKey: randomBytes(32),
       bodyLimit: "1mb",
       calcomTimeoutMs: 3000,
+      ...options.config,
     },
     logger: createLogger("info", sink),
   });
