@@ -7,8 +7,10 @@ import { AppError } from "./http/app-error";
 import { authMiddleware } from "./http/auth";
 import { docsRouter } from "./http/docs";
 import { errorHandler, notFoundHandler, validationError } from "./http/error-handler";
+import { apiRateLimit } from "./http/rate-limit";
 import { requestContextMiddleware } from "./http/request-context";
 import { SecretBox } from "./lib/crypto";
+import type { SharedStores } from "./lib/redis-stores";
 import { agentsRouter } from "./modules/agents/agents.router";
 import { AppointmentsRepository } from "./modules/appointments/appointments.repository";
 import { appointmentsRouter } from "./modules/appointments/appointments.router";
@@ -37,7 +39,10 @@ export interface AppDeps {
   prisma: PrismaClient;
   /** Resolves when the database answers; used by `/ready`. */
   ping: () => Promise<void>;
-  config: Pick<AppConfig, "auth" | "encryptionKey" | "bodyLimit" | "calcomTimeoutMs" | "calcomRateLimit" | "publicUrl">;
+  config: Pick<AppConfig, "auth" | "encryptionKey" | "bodyLimit" | "calcomTimeoutMs" | "calcomRateLimit" | "publicUrl"> &
+    Partial<Pick<AppConfig, "rateLimit">>;
+  /** Rate-limit stores shared by replicas (Redis); each process keeps its own counters when absent. */
+  stores?: Partial<Omit<SharedStores, "close">>;
   logger: Logger;
   /** Overrides how the API reaches Cal.com (tests point it at the sandbox). */
   calcomGateway?: CalcomGateway;
@@ -57,7 +62,13 @@ export function createApp(deps: AppDeps): Express {
   const { prisma, config, logger } = deps;
   const apiKeys = new ApiKeysService(new ApiKeysRepository(prisma));
   const organizations = new OrganizationsRepository(prisma);
-  const gateway = deps.calcomGateway ?? createCalcomGateway({ timeoutMs: config.calcomTimeoutMs, rateLimitPerMinute: config.calcomRateLimit });
+  const gateway =
+    deps.calcomGateway ??
+    createCalcomGateway({
+      timeoutMs: config.calcomTimeoutMs,
+      rateLimitPerMinute: config.calcomRateLimit,
+      rateLimitStore: deps.stores?.calcom,
+    });
   const box = new SecretBox(config.encryptionKey);
 
   const app = express();
@@ -69,9 +80,10 @@ export function createApp(deps: AppDeps): Express {
   app.get("/openapi.json", (_req, res) => void res.json(openApi));
   app.use(docsRouter());
   const authenticate = authMiddleware({ auth: config.auth, apiKeys, organizations });
+  const limits = config.rateLimit ? [apiRateLimit({ limit: config.rateLimit, store: deps.stores?.api })] : [];
   const jsonBody = [requireJsonBody, express.json({ limit: config.bodyLimit, strict: true })];
-  app.use("/api", authenticate, ...jsonBody);
-  app.use("/mcp", authenticate, ...jsonBody);
+  app.use("/api", authenticate, ...limits, ...jsonBody);
+  app.use("/mcp", authenticate, ...limits, ...jsonBody);
 
   const tools = new ToolsService(new ToolsRepository(prisma));
   const appointments = new AppointmentsService(new AppointmentsRepository(prisma), gateway, box, new IdempotencyStore(prisma));

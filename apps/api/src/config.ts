@@ -21,6 +21,8 @@ const EnvSchema = z.object({
   AGNI_BODY_LIMIT: z.string().default("1mb"),
   AGNI_CALCOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
   AGNI_CALCOM_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+  AGNI_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  REDIS_URL: z.string().url("REDIS_URL must be a URL such as redis://127.0.0.1:6379").optional(),
   AGNI_PUBLIC_URL: z.string().url("AGNI_PUBLIC_URL must be a URL such as https://agni.example.com").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -38,6 +40,10 @@ export interface AppConfig {
   calcomTimeoutMs: number;
   /** Requests per minute this API sends per Cal.com key (Cal.com's default budget is 120). */
   calcomRateLimit?: number;
+  /** Requests per minute one credential may make to this API; 0 turns the limit off. */
+  rateLimit: number;
+  /** When set, rate budgets (ours and Cal.com's per key) live in Redis and are shared by every replica. */
+  redisUrl?: string;
   /** Where agent platforms reach this API (exported webhook tools point here); default: the request's own host. */
   publicUrl?: string;
   logLevel: string;
@@ -114,6 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     bodyLimit: e.AGNI_BODY_LIMIT,
     calcomTimeoutMs: e.AGNI_CALCOM_TIMEOUT_MS,
     calcomRateLimit: e.AGNI_CALCOM_RATE_LIMIT,
+    rateLimit: e.AGNI_RATE_LIMIT,
+    redisUrl: e.REDIS_URL,
     publicUrl: e.AGNI_PUBLIC_URL?.replace(/\/+$/, ""),
     logLevel: e.LOG_LEVEL,
     devSecretsFile,

@@ -3,6 +3,7 @@ import path from "node:path";
 import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
+import { createRedisStores } from "./lib/redis-stores";
 import { createLogger } from "./logger";
 
 /** Starts the API: config → database (migrated) → app → listen, and shuts down cleanly on SIGTERM/SIGINT. */
@@ -30,7 +31,8 @@ async function main() {
     dataDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite"),
     logger,
   });
-  const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger });
+  const stores = config.redisUrl ? createRedisStores(config.redisUrl) : undefined;
+  const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger, stores });
   const server = app.listen(config.port, config.host);
   await once(server, "listening");
   const address = server.address();
@@ -54,6 +56,7 @@ async function main() {
     force.unref();
     server.close(async () => {
       await db.close().catch(() => undefined);
+      await stores?.close();
       process.exit(0);
     });
     server.closeIdleConnections();

@@ -207,7 +207,7 @@ describe("HS/RS algorithm confusion", () => {
   // HS256 token using the *public* RSA key as the HMAC secret; it must fail, as must an RS256 token from another key.
   let jwksApi: TestApi;
   let jwksServer: Server;
-  let keys: { privateKey: CryptoKey; publicKey: CryptoKey };
+  let keys: Awaited<ReturnType<typeof generateKeyPair>>;
   let publicPem: string;
 
   beforeAll(async () => {

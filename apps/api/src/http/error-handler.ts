@@ -89,6 +89,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     ...(envelope.details === undefined ? {} : { details: envelope.details }),
     request_id: ctx.requestId,
   };
+  const retryAfter = (envelope.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
+  if (envelope.code === "RATE_LIMITED" && typeof retryAfter === "number") res.setHeader("Retry-After", String(retryAfter));
   res.status(envelope.status).json(body);
 };
 

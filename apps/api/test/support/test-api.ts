@@ -31,7 +31,7 @@ export interface TestApi {
  * Starts the real API (createApp) over HTTP on a random port, on the test database (PGlite, or PostgreSQL when
  * DATABASE_URL is set), with the Cal.com sandbox over real HTTP.
  */
-export async function startTestApi(options: { config?: Partial<AppDeps["config"]> } = {}): Promise<TestApi> {
+export async function startTestApi(options: { config?: Partial<AppDeps["config"]>; stores?: AppDeps["stores"] } = {}): Promise<TestApi> {
   const db = await createTestDatabase();
   const sandbox = createSandbox();
   const sandboxServer = await sandbox.listen(0, "127.0.0.1");
@@ -53,6 +53,7 @@ export async function startTestApi(options: { config?: Partial<AppDeps["config"]
       ...options.config,
     },
     logger: createLogger("info", sink),
+    stores: options.stores,
   });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));

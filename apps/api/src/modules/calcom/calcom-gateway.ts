@@ -6,6 +6,7 @@ import {
   CalcomRateLimitError,
   createCalcomClient,
   type CalcomClient,
+  type RateLimitStore,
 } from "@agni/calcom";
 import { AppError } from "../../http/app-error";
 
@@ -27,7 +28,13 @@ export interface CalcomGateway {
   client(apiBaseUrl: string, apiKey: string): CalcomClient;
 }
 
-export function createCalcomGateway(options: { timeoutMs: number; rateLimitPerMinute?: number; fetch?: typeof fetch }): CalcomGateway {
+export function createCalcomGateway(options: {
+  timeoutMs: number;
+  rateLimitPerMinute?: number;
+  /** Where per-key budgets live (shared by replicas); the process's memory by default. */
+  rateLimitStore?: RateLimitStore;
+  fetch?: typeof fetch;
+}): CalcomGateway {
   return {
     client: (apiBaseUrl, apiKey) =>
       createCalcomClient({
@@ -37,7 +44,7 @@ export function createCalcomGateway(options: { timeoutMs: number; rateLimitPerMi
         fetch: options.fetch,
         maxRetries: 1,
         retryMaxMs: 1_000,
-        rateLimit: { limit: options.rateLimitPerMinute ?? 120, maxWaitMs: 3_000 },
+        rateLimit: { limit: options.rateLimitPerMinute ?? 120, maxWaitMs: 3_000, store: options.rateLimitStore },
       }),
     async verifyKey(apiBaseUrl, apiKey) {
       const client = createCalcomClient({ apiKey, baseUrl: apiBaseUrl, timeoutMs: options.timeoutMs, fetch: options.fetch });

@@ -1,0 +1,57 @@
+import type { RateLimitStore } from "@agni/calcom";
+import type { Store } from "express-rate-limit";
+import { Redis } from "ioredis";
+import { RedisStore, type RedisReply } from "rate-limit-redis";
+
+// A rolling-window log per key in a sorted set, checked and appended atomically (same rule as the in-memory
+// store in @agni/calcom): returns 0 when a place was taken, or the milliseconds until one frees up.
+const TAKE = `
+local key = KEYS[1]
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+if count >= limit then
+  local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) + window - now)
+end
+redis.call('ZADD', key, now, ARGV[4])
+redis.call('PEXPIRE', key, window)
+return 0`;
+
+/** The Cal.com per-key request budget, shared by every API replica that points at the same Redis. */
+export class RedisRateLimitStore implements RateLimitStore {
+  private seq = 0;
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = "agni:",
+  ) {}
+
+  async take(key: string, limit: number, windowMs: number, now: number): Promise<number> {
+    const member = `${now}:${process.pid}:${(this.seq = (this.seq + 1) % 1e9)}:${Math.random()}`;
+    const wait = await this.redis.eval(TAKE, 1, this.prefix + key, now, windowMs, limit, member);
+    return Number(wait);
+  }
+}
+
+export interface SharedStores {
+  calcom: RateLimitStore;
+  api: Store;
+  close(): Promise<void>;
+}
+
+/** Rate-limit stores on Redis for a multi-replica deployment (REDIS_URL). */
+export function createRedisStores(url: string): SharedStores {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  return {
+    calcom: new RedisRateLimitStore(redis),
+    api: new RedisStore({
+      prefix: "agni:api:",
+      sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+    }),
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

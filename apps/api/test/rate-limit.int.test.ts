@@ -1,0 +1,104 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRedisStores, RedisRateLimitStore, type SharedStores } from "../src/lib/redis-stores";
+import { startTestApi, type TestApi } from "./support/test-api";
+
+// Redis runs on 127.0.0.1:6379 on development and CI machines (.ci/run starts it when it is down).
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const AGENTS = "/api/v1/agents/";
+
+async function mintKey(api: TestApi, auth: Record<string, string>): Promise<Record<string, string>> {
+  const created = await api.request("POST", "/api/v1/api-keys", { auth, body: { name: `k-${randomUUID()}` } });
+  return { "x-api-key": created.body.data.key as string };
+}
+
+describe("per-credential rate limit on our API", () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ config: { rateLimit: 5 } });
+  });
+  afterAll(() => api?.close());
+
+  it("counts down in RateLimit-* headers, then refuses with 429 RATE_LIMITED and Retry-After, per API key", async () => {
+    const { auth } = await api.org();
+    const keyA = await mintKey(api, auth);
+    const keyB = await mintKey(api, auth);
+
+    const remaining: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await api.request("GET", AGENTS, { auth: keyA });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("ratelimit-limit")).toBe("5");
+      expect(res.headers.get("ratelimit-policy")).toBe("5;w=60");
+      remaining.push(res.headers.get("ratelimit-remaining")!);
+    }
+    expect(remaining).toEqual(["4", "3", "2", "1", "0"]);
+
+    const refused = await api.request("GET", AGENTS, { auth: keyA });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ success: false, code: "RATE_LIMITED" });
+    expect(refused.body.message).toMatch(/try again in \d+ seconds/);
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(refused.body.details.retry_after_seconds).toBe(retryAfter);
+
+    // Another key of the same organisation has its own budget.
+    expect((await api.request("GET", AGENTS, { auth: keyB })).status).toBe(200);
+  });
+
+  it("limits each JWT subject on its own: another organisation is unaffected", async () => {
+    const { auth } = await api.org();
+    for (let i = 0; i < 5; i++) expect((await api.request("GET", AGENTS, { auth })).status).toBe(200);
+    expect((await api.request("GET", AGENTS, { auth })).status).toBe(429);
+    const other = await api.org();
+    expect((await api.request("GET", AGENTS, { auth: other.auth })).status).toBe(200);
+  });
+
+  it("leaves unauthenticated health checks unlimited", async () => {
+    for (let i = 0; i < 8; i++) expect((await api.request("GET", "/health")).status).toBe(200);
+  });
+});
+
+describe("budgets shared through Redis (REDIS_URL)", () => {
+  let stores: SharedStores[];
+  beforeAll(() => {
+    stores = [createRedisStores(REDIS_URL), createRedisStores(REDIS_URL)];
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it("two API replicas spend one credential's request budget together", async () => {
+    const [one, two] = await Promise.all(stores.map((s) => startTestApi({ config: { rateLimit: 4 }, stores: s })));
+    try {
+      // Each test replica has its own database, so an API key from one is unknown to the other; a JWT is valid on
+      // both and its budget key (organisation and subject) is the same on both.
+      const orgId = `org_${randomUUID()}`;
+      const auth = { authorization: `Bearer ${await one!.token({ org_id: orgId })}` };
+      const statuses = [];
+      for (const api of [one!, two!, one!, two!, one!, two!]) statuses.push((await api.request("GET", AGENTS, { auth })).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    } finally {
+      await Promise.all([one?.close(), two?.close()]);
+    }
+  });
+
+  it("the Cal.com budget per key is one rolling window across stores", async () => {
+    const redis = [new Redis(REDIS_URL), new Redis(REDIS_URL)];
+    try {
+      const prefix = `agni-test:${randomUUID()}:`;
+      const [s1, s2] = redis.map((r) => new RedisRateLimitStore(r, prefix));
+      const t0 = Date.now();
+      expect(await s1!.take("calcom:k", 3, 1_000, t0)).toBe(0);
+      expect(await s2!.take("calcom:k", 3, 1_000, t0 + 10)).toBe(0);
+      expect(await s1!.take("calcom:k", 3, 1_000, t0 + 20)).toBe(0);
+      expect(await s2!.take("calcom:k", 3, 1_000, t0 + 30)).toBe(970); // the first request leaves the window at t0+1000
+      expect(await s1!.take("calcom:k", 3, 1_000, t0 + 1_001)).toBe(0);
+      expect(await s2!.take("calcom:other", 3, 1_000, t0 + 1_001)).toBe(0); // each Cal.com key has its own budget
+    } finally {
+      redis.forEach((r) => r.disconnect());
+    }
+  });
+});
