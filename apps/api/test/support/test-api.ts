@@ -1,10 +1,13 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import { createServer } from "node:http";
 import { createSandbox } from "@agni/calcom-sandbox";
 import { SignJWT } from "jose";
 import { type AppDeps, createApp } from "../../src/app";
 import { createLogger } from "../../src/logger";
+import { SecretBox } from "../../src/lib/crypto";
+import { findLeaks, mintedKeys, recordResponses } from "./secret-scan";
 import { createTestDatabase } from "./test-database";
 
 export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
@@ -13,6 +16,8 @@ export interface TestApi {
   url: string;
   /** Every log line the API wrote, for assertions that secrets never reach the logs. */
   logs: string[];
+  /** Every response the API sent during this run (any client), for the secrets scan. */
+  responses: import("./secret-scan").RecordedResponse[];
   sandboxUrl: string;
   /** The Cal.com sandbox itself: users, event types, bookings, fault injection. */
   sandbox: import("@agni/calcom-sandbox").Sandbox;
@@ -35,6 +40,8 @@ export async function startTestApi(options: { config?: Partial<AppDeps["config"]
   const db = await createTestDatabase();
   const sandbox = createSandbox();
   const sandboxServer = await sandbox.listen(0, "127.0.0.1");
+  const encryptionKey = randomBytes(32);
+  const calcomKeys: string[] = [];
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -47,7 +54,7 @@ export async function startTestApi(options: { config?: Partial<AppDeps["config"]
     ping: () => db.ping(),
     config: {
       auth: { jwtSecret: TEST_JWT_SECRET },
-      encryptionKey: randomBytes(32),
+      encryptionKey,
       bodyLimit: "1mb",
       calcomTimeoutMs: 3000,
       ...options.config,
@@ -55,7 +62,8 @@ export async function startTestApi(options: { config?: Partial<AppDeps["config"]
     logger: createLogger("info", sink),
     stores: options.stores,
   });
-  const server = app.listen(0, "127.0.0.1");
+  const recorder = recordResponses(app);
+  const server = createServer(recorder.listener).listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -89,12 +97,14 @@ export async function startTestApi(options: { config?: Partial<AppDeps["config"]
   return {
     url,
     logs,
+    responses: recorder.responses,
     prisma: db.prisma,
     sandboxUrl: sandboxServer.url,
     sandbox,
     calcomUser(timeZone = "Europe/Berlin") {
       n += 1;
       const { user, apiKey } = sandbox.addUser({ username: `user${n}-${randomUUID().slice(0, 8)}`, timeZone });
+      calcomKeys.push(apiKey);
       return { apiKey, username: user.username, id: user.id };
     },
     token,
@@ -107,7 +117,14 @@ export async function startTestApi(options: { config?: Partial<AppDeps["config"]
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandboxServer.close();
+      // Secrets scan: no Cal.com key (handed to the API, or still stored) and no organisation API key may appear in
+      // any response body or log line of this run.
+      const box = new SecretBox(encryptionKey);
+      const stored = await db.prisma.calcomAccount.findMany({ where: { apiKeyEncrypted: { not: null } } });
+      const secrets = [...calcomKeys, ...stored.map((a) => box.decrypt(a.apiKeyEncrypted!, a.organizationId)), ...mintedKeys(recorder.responses)];
       await db.close();
+      const leaks = findLeaks(secrets, recorder.responses, logs);
+      if (leaks.length > 0) throw new Error(`Secrets leaked during this test file:\n${leaks.join("\n")}`);
     },
   };
 }
