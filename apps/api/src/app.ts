@@ -57,6 +57,28 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/**
+ * PostgreSQL cannot store U+0000 in text, and no field of ours has a use for it: refuse it in the path, query and
+ * body up front rather than failing half-way into a write.
+ */
+const rejectNulCharacters: RequestHandler = (req, _res, next) => {
+  const refuse = () => next(new AppError("INVALID_REQUEST", "Text must not contain NUL characters (\\u0000)"));
+  if (/%00/i.test(req.originalUrl)) return refuse();
+  const stack: unknown[] = [req.body];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) return refuse();
+    } else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes("\u0000")) return refuse();
+        stack.push(v);
+      }
+    }
+  }
+  next();
+};
+
 /** Builds the Express application. Reads no environment and does not listen: main.ts and tests do that. */
 export function createApp(deps: AppDeps): Express {
   const { prisma, config, logger } = deps;
@@ -81,7 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(docsRouter());
   const authenticate = authMiddleware({ auth: config.auth, apiKeys, organizations });
   const limits = config.rateLimit ? [apiRateLimit({ limit: config.rateLimit, store: deps.stores?.api })] : [];
-  const jsonBody = [requireJsonBody, express.json({ limit: config.bodyLimit, strict: true })];
+  const jsonBody = [requireJsonBody, express.json({ limit: config.bodyLimit, strict: true }), rejectNulCharacters];
   app.use("/api", authenticate, ...limits, ...jsonBody);
   app.use("/mcp", authenticate, ...limits, ...jsonBody);
 

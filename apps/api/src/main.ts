@@ -3,6 +3,7 @@ import path from "node:path";
 import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
+import { answerClientErrorsInEnvelope } from "./http/client-error";
 import { createRedisStores } from "./lib/redis-stores";
 import { createLogger } from "./logger";
 
@@ -34,6 +35,7 @@ async function main() {
   const stores = config.redisUrl ? createRedisStores(config.redisUrl) : undefined;
   const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger, stores });
   const server = app.listen(config.port, config.host);
+  answerClientErrorsInEnvelope(server);
   await once(server, "listening");
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;

@@ -1,22 +1,13 @@
-import { contract } from "@agni/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ContractRoute, contractRoutes } from "./support/contract-routes";
 import { startTestApi, type TestApi } from "./support/test-api";
 
 // Tenant isolation, generated from the contract: every route that names an object (in its path, query or body) is
 // called by organisation A with organisation B's ids, with a JWT and with an API key. Nothing may succeed, nothing
 // of B's may appear in an answer, and B's data must be untouched afterwards.
 
-interface Route {
-  method: string;
-  path: string;
-}
-const routes: [string, Route][] = [];
-(function walk(node: Record<string, any>, prefix: string) {
-  for (const [key, value] of Object.entries(node)) {
-    if (value && typeof value === "object" && "method" in value && "path" in value) routes.push([`${prefix}${key}`, value as Route]);
-    else if (value && typeof value === "object") walk(value, `${prefix}${key}.`);
-  }
-})(contract as unknown as Record<string, any>, "");
+type Route = ContractRoute;
+const routes = contractRoutes;
 
 let api: TestApi;
 const b = { agent: "", tool: "", account: "", appointment: "", apiKey: "", eventType: 0, calcomKey: "" };

@@ -74,7 +74,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
       ? err
       : err instanceof RequestValidationError
         ? validationError(err)
-        : (bodyParserError(err as HttpLikeError) ?? prismaError(err));
+        : err instanceof URIError
+          ? new AppError("INVALID_REQUEST", "The URL path is not valid percent-encoded UTF-8")
+          : (bodyParserError(err as HttpLikeError) ?? prismaError(err));
   const ctx = requestContext(res);
   if (!appError) {
     ctx.logger.error({ err }, "unhandled error");

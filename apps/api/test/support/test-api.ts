@@ -6,6 +6,7 @@ import { createSandbox } from "@agni/calcom-sandbox";
 import { SignJWT } from "jose";
 import { type AppDeps, createApp } from "../../src/app";
 import { createLogger } from "../../src/logger";
+import { answerClientErrorsInEnvelope } from "../../src/http/client-error";
 import { SecretBox } from "../../src/lib/crypto";
 import { findLeaks, mintedKeys, recordResponses } from "./secret-scan";
 import { createTestDatabase } from "./test-database";
@@ -64,6 +65,7 @@ export async function startTestApi(options: { config?: Partial<AppDeps["config"]
   });
   const recorder = recordResponses(app);
   const server = createServer(recorder.listener).listen(0, "127.0.0.1");
+  answerClientErrorsInEnvelope(server);
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

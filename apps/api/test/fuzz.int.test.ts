@@ -1,0 +1,137 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { arbitraryFor, hostileString, hostileValue } from "./support/arbitraries";
+import { contractRoutes } from "./support/contract-routes";
+import { startTestApi, type TestApi } from "./support/test-api";
+
+// Property-based fuzzing of every route of the contract: path, query and body drawn from the route's own schemas
+// (so that requests reach the handlers), mixed with hostile values. Whatever arrives, the API answers within a
+// bound, never with a 500, always in the error envelope, and keeps serving.
+
+const RUNS = Number(process.env.AGNI_FUZZ_RUNS ?? 25);
+const DEADLINE_MS = 10_000;
+
+let api: TestApi;
+let auth: Record<string, string>;
+const real: Record<string, string> = {};
+
+beforeAll(async () => {
+  api = await startTestApi();
+  const org = await api.org();
+  auth = org.auth;
+  const host = api.calcomUser();
+  real.agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Fuzz", calcomEventTypeId: 1 } })).body.data.id;
+  await api.request("POST", `/api/v1/calcom/agents/${real.agent}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
+  real.tool = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: real.agent } })).body.data.id;
+});
+afterAll(() => api?.close());
+
+/** Percent-encodes the UTF-8 bytes of a value (lone surrogates included, which encodeURIComponent refuses). */
+const encode = (s: string) =>
+  [...Buffer.from(s, "utf8")].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, "0")}`)).join("");
+
+const pathValue = fc.oneof(
+  fc.constantFrom(...["agent", "tool"].map((k) => () => real[k]!)).map((f) => encode(f())),
+  fc.uuid().map(encode),
+  hostileString.map(encode),
+  fc.constantFrom("%", "%FF%FE", "%E0%80%AF", "..", "%2e%2e%2f", "%00"), // raw: invalid percent-encoding and UTF-8
+);
+
+function queryString(value: unknown): string {
+  if (!value || typeof value !== "object") return "";
+  const params: string[] = [];
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    params.push(`${encode(k)}=${encode(typeof v === "string" ? v : JSON.stringify(v) ?? "")}`);
+  }
+  return params.length ? `?${params.join("&")}` : "";
+}
+
+async function send(method: string, path: string, body?: string, headers: Record<string, string> = {}) {
+  const res = await fetch(api.url + path, {
+    method,
+    headers: { ...auth, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    body,
+    signal: AbortSignal.timeout(DEADLINE_MS),
+  });
+  const text = await res.text();
+  return { status: res.status, text };
+}
+
+function expectWellFormedAnswer(res: { status: number; text: string }, what: string) {
+  const cause = () => api.logs.filter((l) => l.includes("unhandled error")).at(-1)?.slice(0, 600) ?? "";
+  expect(res.status, `${what} -> ${res.status} ${res.text.slice(0, 300)} ${res.status === 500 ? cause() : ""}`).not.toBe(500);
+  expect(res.status, what).toBeLessThan(600);
+  if (res.status >= 400) {
+    let body: unknown;
+    try {
+      body = JSON.parse(res.text);
+    } catch {
+      throw new Error(`${what} -> ${res.status} with a body that is not JSON: ${JSON.stringify(res.text.slice(0, 200))}`);
+    }
+    expect(body, what).toMatchObject({ success: false, code: expect.any(String), message: expect.any(String) });
+  }
+}
+
+describe("fuzzing every route of the contract", () => {
+  it.each(contractRoutes)("%s", async (_key, route) => {
+    const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+    const hasBody = route.method !== "GET" && route.method !== "DELETE";
+    const urls = [api.sandboxUrl, "http://127.0.0.1:9", "file:///etc/passwd", "javascript:alert(1)"];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.tuple(...params.map(() => pathValue)),
+        fc.oneof(arbitraryFor(route.query, { urls }), fc.dictionary(hostileString, hostileValue, { maxKeys: 3 })),
+        hasBody ? arbitraryFor(route.body, { urls }) : fc.constant(undefined),
+        async (values, query, body) => {
+          let i = 0;
+          const path = route.path.replace(/:(\w+)/g, () => values[i++]!) + queryString(query);
+          const res = await send(route.method, path, body === undefined ? undefined : JSON.stringify(body));
+          expectWellFormedAnswer(res, `${route.method} ${path.slice(0, 200)}`);
+        },
+      ),
+      { numRuns: RUNS, seed: process.env.AGNI_FUZZ_SEED ? Number(process.env.AGNI_FUZZ_SEED) : undefined },
+    );
+  });
+
+  it("leaves Object.prototype untouched and keeps answering", async () => {
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((await send("GET", "/health")).status).toBe(200);
+  });
+});
+
+describe("hostile bodies and headers", () => {
+  const target = () => ["POST", "/api/v1/agents/"] as const;
+
+  it.each([
+    ["invalid UTF-8", Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), "application/json", 400],
+    ["JSON nested 100 000 deep", "[".repeat(100_000) + "]".repeat(100_000), "application/json", 400],
+    ["a truncated document", '{"agentName": "x', "application/json", 400],
+    ["a bare string", '"agentName"', "application/json", 400],
+    ["plain text", "agentName=x", "text/plain", 415],
+    ["a form", "agentName=x", "application/x-www-form-urlencoded", 415],
+    ["multipart", "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--b--", "multipart/form-data; boundary=b", 415],
+    ["an unknown charset", '{"agentName":"x"}', "application/json; charset=ebcdic", 415],
+    ["a body over the size limit", JSON.stringify({ agentName: "x".repeat(2_000_000) }), "application/json", 413],
+  ])("answers %s with the envelope", async (_what, body, contentType, status) => {
+    const [method, path] = target();
+    const res = await fetch(api.url + path, { method, headers: { ...auth, "content-type": contentType }, body, signal: AbortSignal.timeout(DEADLINE_MS) });
+    const text = await res.text();
+    expect(res.status, text.slice(0, 200)).toBe(status);
+    expect(JSON.parse(text)).toMatchObject({ success: false, code: expect.any(String) });
+  });
+
+  it("answers a URL over Node's header limit with 431 in the envelope", async () => {
+    const res = await send("GET", `/api/v1/agents/?q=${"x".repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect(JSON.parse(res.text)).toMatchObject({ success: false, code: "HEADERS_TOO_LARGE" });
+    expect((await send("GET", "/health")).status).toBe(200);
+  });
+
+  it("does not let a __proto__ body pollute objects", async () => {
+    const res = await send("POST", "/api/v1/agents/", '{"agentName":"Proto","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}');
+    expect([201, 400]).toContain(res.status); // refused as unknown keys, or created without them
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(JSON.stringify(JSON.parse(res.text))).not.toContain("polluted");
+  });
+});
