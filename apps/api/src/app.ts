@@ -4,12 +4,13 @@ import express, { type Express, type RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { PrismaClient } from "./db/prisma";
 import { AppError } from "./http/app-error";
-import { authMiddleware } from "./http/auth";
+import { authMiddleware, authOf } from "./http/auth";
 import { docsRouter } from "./http/docs";
 import { errorHandler, notFoundHandler, validationError } from "./http/error-handler";
 import { apiRateLimit } from "./http/rate-limit";
 import { requestContextMiddleware } from "./http/request-context";
 import { SecretBox } from "./lib/crypto";
+import { invalidateOnWrite, OrgCache } from "./lib/org-cache";
 import type { SharedStores } from "./lib/redis-stores";
 import { agentsRouter } from "./modules/agents/agents.router";
 import { AppointmentsRepository } from "./modules/appointments/appointments.repository";
@@ -41,6 +42,8 @@ export interface AppDeps {
   ping: () => Promise<void>;
   config: Pick<AppConfig, "auth" | "encryptionKey" | "bodyLimit" | "calcomTimeoutMs" | "calcomRateLimit" | "publicUrl"> &
     Partial<Pick<AppConfig, "rateLimit">>;
+  /** Cache of hot per-organisation reads; main.ts gives it a cross-replica invalidation bus on PostgreSQL. */
+  cache?: OrgCache;
   /** Rate-limit stores shared by replicas (Redis); each process keeps its own counters when absent. */
   stores?: Partial<Omit<SharedStores, "close">>;
   logger: Logger;
@@ -92,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
       rateLimitStore: deps.stores?.calcom,
     });
   const box = new SecretBox(config.encryptionKey);
+  const cache = deps.cache ?? new OrgCache();
 
   const app = express();
   app.disable("x-powered-by");
@@ -104,11 +108,12 @@ export function createApp(deps: AppDeps): Express {
   const authenticate = authMiddleware({ auth: config.auth, apiKeys, organizations });
   const limits = config.rateLimit ? [apiRateLimit({ limit: config.rateLimit, store: deps.stores?.api })] : [];
   const jsonBody = [requireJsonBody, express.json({ limit: config.bodyLimit, strict: true }), rejectNulCharacters];
-  app.use("/api", authenticate, ...limits, ...jsonBody);
-  app.use("/mcp", authenticate, ...limits, ...jsonBody);
+  const invalidate = invalidateOnWrite(cache, (res) => authOf(res).orgId, logger);
+  app.use("/api", authenticate, ...limits, invalidate, ...jsonBody);
+  app.use("/mcp", authenticate, ...limits, invalidate, ...jsonBody);
 
-  const tools = new ToolsService(new ToolsRepository(prisma));
-  const appointments = new AppointmentsService(new AppointmentsRepository(prisma), gateway, box, new IdempotencyStore(prisma));
+  const tools = new ToolsService(new ToolsRepository(prisma, cache));
+  const appointments = new AppointmentsService(new AppointmentsRepository(prisma, cache), gateway, box, new IdempotencyStore(prisma));
   const exporter = new ToolExporter(tools, appointments);
   app.use("/mcp", mcpRouter({ tools, exporter, appointments }));
   const s = initServer();
@@ -117,7 +122,7 @@ export function createApp(deps: AppDeps): Express {
     apiKeys: apiKeysRouter(apiKeys),
     agents: agentsRouter(new AgentsService(new AgentsRepository(prisma))),
     tools: toolsRouter(tools, exporter, new ToolInvoker(tools, appointments), config.publicUrl),
-    calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma), gateway, box)),
+    calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma, cache), gateway, box)),
     appointments: appointmentsRouter(appointments),
   });
   createExpressEndpoints(contract, router, app, {

@@ -4,6 +4,7 @@ import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { answerClientErrorsInEnvelope } from "./http/client-error";
+import { OrgCache, PgInvalidationBus } from "./lib/org-cache";
 import { createRedisStores } from "./lib/redis-stores";
 import { createLogger } from "./logger";
 
@@ -33,7 +34,13 @@ async function main() {
     logger,
   });
   const stores = config.redisUrl ? createRedisStores(config.redisUrl) : undefined;
-  const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger, stores });
+  // On PostgreSQL, replicas tell each other about writes (LISTEN/NOTIFY) so that none serves a stale cached read.
+  const bus = config.databaseUrl
+    ? new PgInvalidationBus(config.databaseUrl, (orgId) => db.prisma.$executeRaw`SELECT pg_notify(${PgInvalidationBus.CHANNEL}, ${orgId})`, logger)
+    : undefined;
+  await bus?.start();
+  const cache = new OrgCache({ bus });
+  const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger, stores, cache });
   const server = app.listen(config.port, config.host);
   answerClientErrorsInEnvelope(server);
   await once(server, "listening");
@@ -57,6 +64,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {
+      await bus?.close();
       await db.close().catch(() => undefined);
       await stores?.close();
       process.exit(0);

@@ -8,7 +8,9 @@ const host = process.env.HOST ?? "127.0.0.1";
 const seedFile = process.env.SANDBOX_SEED ?? new URL("../seeds/default.json", import.meta.url);
 const seed = JSON.parse(readFileSync(seedFile, "utf8")) as Seed;
 
-const sandbox = createSandbox({ seed });
+// SANDBOX_RATE_LIMIT: requests per minute per key (Cal.com's 120 by default; raise it for benchmarks).
+const rateLimitPerMinute = process.env.SANDBOX_RATE_LIMIT ? Number(process.env.SANDBOX_RATE_LIMIT) : undefined;
+const sandbox = createSandbox({ seed, rateLimitPerMinute });
 const server = await sandbox.listen(port, host);
 const lines = [`Cal.com sandbox listening on ${server.url}`];
 for (const seeded of seed.users) {

@@ -1,4 +1,5 @@
 import type { RequestHandler, Response } from "express";
+import { LRUCache } from "lru-cache";
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { AppConfig } from "../config";
 import type { ApiKeysService } from "../modules/api-keys/api-keys.service";
@@ -33,8 +34,20 @@ export function createJwtVerifier(auth: AppConfig["auth"]) {
   const secret = auth.jwtSecret ? new TextEncoder().encode(auth.jwtSecret) : undefined;
   const jwks = auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : undefined;
   const common = { requiredClaims: ["exp"], issuer: auth.issuer, audience: auth.audience, clockTolerance: 5 };
+  // A voice agent sends the same token on every call of a conversation: remember verified tokens (never past their
+  // own expiry, at most five minutes) instead of checking the signature each time.
+  const verified = new LRUCache<string, JWTPayload>({ max: 10_000 });
 
   return async (token: string): Promise<JWTPayload> => {
+    const known = verified.get(token);
+    if (known) return known;
+    const payload = await verify(token);
+    const ttl = Math.min(5 * 60_000, (payload.exp as number) * 1000 - Date.now());
+    if (ttl > 0) verified.set(token, payload, { ttl });
+    return payload;
+  };
+
+  async function verify(token: string): Promise<JWTPayload> {
     let alg: string | undefined;
     try {
       alg = decodeProtectedHeader(token).alg;
@@ -53,7 +66,7 @@ export function createJwtVerifier(auth: AppConfig["auth"]) {
       throw err;
     }
     throw unauthorized(`Token algorithm ${alg ?? "none"} is not accepted`);
-  };
+  }
 }
 
 function orgFromClaims(payload: JWTPayload, queryOrgId: unknown): string {

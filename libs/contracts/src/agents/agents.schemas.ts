@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TimeZoneSchema, uuid } from "../common/envelope";
+import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope";
 
 export const AgentStatusSchema = z.enum(["ACTIVE", "INACTIVE"]);
 export const CalcomConnectionTypeSchema = z.enum(["agent", "org_linked", "none"]);
@@ -33,7 +33,7 @@ const agentFields = {
   agentName: z.string().trim().min(1, "agentName must not be empty").max(200),
   status: AgentStatusSchema,
   calendarTimezone: TimeZoneSchema,
-  calcomEventTypeId: z.number().int().positive().nullable(),
+  calcomEventTypeId: calcomIdInput("calcomEventTypeId").nullable(),
   selectedTools: z.array(uuid("selectedTools[]")).max(100),
   prompt: z.string().max(100_000).nullable(),
   beginMessage: z.string().max(10_000).nullable(),

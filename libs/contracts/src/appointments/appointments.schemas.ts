@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TimeZoneSchema, uuid } from "../common/envelope";
+import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope";
 
 export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability"] as const;
 export type AppointmentAction = (typeof APPOINTMENT_ACTIONS)[number];
@@ -24,7 +24,7 @@ export const ManageAppointmentBodySchema = z
     call_session_id: z.string().min(1).max(200).optional(),
     notes: z.string().max(2000).optional(),
     days_ahead: z.number().int().min(1, "days_ahead must be between 1 and 30").max(30, "days_ahead must be between 1 and 30").optional(),
-    event_type_id: z.number().int().positive().optional(),
+    event_type_id: calcomIdInput("event_type_id").optional(),
     duration_minutes: z.number().int().positive().max(1440).optional(),
     /** Answers to the event type's booking questions, keyed by the question's slug. */
     responses: z.record(z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),

@@ -69,3 +69,7 @@ export const TimeZoneSchema = z.string().refine((tz) => {
     return false;
   }
 }, "must be an IANA time zone such as Europe/Berlin");
+
+/** A Cal.com numeric id (event type, user) as a caller sends it: a positive 32-bit integer. */
+export const calcomIdInput = (field: string) =>
+  z.number().int(`${field} must be an integer`).positive(`${field} must be positive`).max(2_147_483_647, `${field} is too large`);

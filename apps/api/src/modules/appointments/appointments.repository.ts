@@ -1,3 +1,4 @@
+import type { OrgCache } from "../../lib/org-cache";
 import type { Prisma, PrismaClient } from "../../db/prisma";
 import { AGENT_ACCOUNT_INCLUDE } from "../calcom/effective-account";
 
@@ -8,10 +9,18 @@ export type NewAppointment = Omit<Prisma.AppointmentUncheckedCreateInput, "id" |
 
 /** Everything the appointments module stores: appointments and what it needs about agents. Always org-scoped. */
 export class AppointmentsRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly cache?: OrgCache,
+  ) {}
 
   /** The agent with its Cal.com accounts and its calendar (`calcom`) tools. */
   agent(organizationId: string, agentId: string) {
+    const load = () => this.loadAgent(organizationId, agentId);
+    return this.cache ? this.cache.get(organizationId, `calendar:${agentId}`, load) : load();
+  }
+
+  private loadAgent(organizationId: string, agentId: string) {
     return this.prisma.agent.findFirst({
       where: { id: agentId, organizationId },
       include: { ...AGENT_ACCOUNT_INCLUDE, tools: { where: { type: "calcom" }, orderBy: { createdAt: "asc" } } },

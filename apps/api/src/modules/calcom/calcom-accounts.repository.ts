@@ -1,3 +1,4 @@
+import type { OrgCache } from "../../lib/org-cache";
 import type { Prisma, PrismaClient } from "../../db/prisma";
 import { AGENT_ACCOUNT_INCLUDE } from "./effective-account";
 
@@ -21,7 +22,10 @@ const DISCONNECTED = (at: Date) =>
   ({ status: "inactive", apiKeyEncrypted: null, disconnectedAt: at, error: null }) as const;
 
 export class CalcomAccountsRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly cache?: OrgCache,
+  ) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(fn);
@@ -29,9 +33,12 @@ export class CalcomAccountsRepository {
 
   /** Loads an agent with its accounts; inside a transaction, also locks the agent row against concurrent changes. */
   async agentWithAccounts(organizationId: string, agentId: string, tx?: Tx) {
-    const db = tx ?? this.prisma;
-    if (tx) await tx.$queryRaw`SELECT id FROM agents WHERE id = ${agentId}::uuid AND organization_id = ${organizationId} FOR UPDATE`;
-    return db.agent.findFirst({ where: { id: agentId, organizationId }, include: AGENT_ACCOUNT_INCLUDE });
+    if (tx) {
+      await tx.$queryRaw`SELECT id FROM agents WHERE id = ${agentId}::uuid AND organization_id = ${organizationId} FOR UPDATE`;
+      return tx.agent.findFirst({ where: { id: agentId, organizationId }, include: AGENT_ACCOUNT_INCLUDE });
+    }
+    const load = () => this.prisma.agent.findFirst({ where: { id: agentId, organizationId }, include: AGENT_ACCOUNT_INCLUDE });
+    return this.cache ? this.cache.get(organizationId, `accounts:${agentId}`, load) : load();
   }
 
   listOrgAccounts(organizationId: string, tx?: Tx) {

@@ -1,14 +1,19 @@
+import type { OrgCache } from "../../lib/org-cache";
 import type { Prisma, PrismaClient } from "../../db/prisma";
 
 export class ToolsRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly cache?: OrgCache,
+  ) {}
 
   create(data: Prisma.ToolUncheckedCreateInput) {
     return this.prisma.tool.create({ data });
   }
 
   find(organizationId: string, id: string) {
-    return this.prisma.tool.findFirst({ where: { id, organizationId } });
+    const load = () => this.prisma.tool.findFirst({ where: { id, organizationId } });
+    return this.cache ? this.cache.get(organizationId, `tool:${id}`, load) : load();
   }
 
   async list(organizationId: string, agentId: string | undefined, limit: number, offset: number) {

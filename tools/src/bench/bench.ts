@@ -1,0 +1,185 @@
+// `npm run bench`: throughput and latency of the API's hot endpoints on embedded PGlite and on PostgreSQL, beside a
+// bare Node `http` server and a bare Express route answering the same JSON, all measured in this run with autocannon.
+// Every server runs in its own process (built with `npm run build` first); the Cal.com sandbox runs in another.
+// Options: --duration <s> (default 10), --connections <n> (default 10), --database-url <postgres admin url>.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { SignJWT } from "jose";
+import pg from "pg";
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+};
+const DURATION = Number(arg("duration", "10"));
+const CONNECTIONS = Number(arg("connections", "10"));
+const PG_ADMIN_URL = arg("database-url", process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+const DEMO_KEY = "cal_test_sandboxdemo0000000000000000000000"; // apps/calcom-sandbox/seeds/default.json
+const EVENT_TYPE_ID = 1;
+
+const children: ChildProcess[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+
+/** Starts a child process and resolves with the URL it prints once listening. */
+function start(label: string, args: string[], env: Record<string, string | undefined>, pattern: RegExp): Promise<{ url: string; child: ChildProcess }> {
+  const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined));
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: merged, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = pattern.exec(output);
+      if (match) resolve({ url: match[1]!, child });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("exit", (code) => reject(new Error(`${label} exited (${code}) before listening:\n${output}`)));
+  });
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((resolve) => child.once("exit", resolve));
+}
+
+const rssMb = (child: ChildProcess) => {
+  const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+};
+
+interface Row {
+  target: string;
+  database: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(url: string, init: { method?: "GET" | "POST"; headers?: Record<string, string>; body?: string; connections?: number } = {}) {
+  const options = { url, method: init.method ?? "GET", headers: init.headers, body: init.body, connections: init.connections ?? CONNECTIONS };
+  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, connection pools, caches
+  const result = await autocannon({ ...options, duration: DURATION });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+async function main() {
+  console.log("Building the API and the sandbox…");
+  execFileSync("npx", ["nx", "run-many", "-t", "build", "-p", "@agni/api", "@agni/calcom-sandbox", "--output-style=static"], { cwd: ROOT, stdio: "ignore" });
+
+  const sandbox = await start("sandbox", ["apps/calcom-sandbox/dist/main.js"], { PORT: "0", SANDBOX_RATE_LIMIT: "100000000" }, /listening on (http:\/\/\S+)/);
+  const secret = randomBytes(32).toString("base64url");
+  const token = await new SignJWT({ org_id: "bench" }).setProtectedHeader({ alg: "HS256" }).setSubject("bench").setExpirationTime("2h").sign(new TextEncoder().encode(secret));
+  const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+
+  const rows: Row[] = [];
+  const memory: { database: string; runs: number[] }[] = [];
+  let accountJson = "";
+
+  const pgName = `agni_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${pgName}"`);
+  cleanups.push(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
+    await admin.end();
+  });
+  const pgUrl = new URL(PG_ADMIN_URL);
+  pgUrl.pathname = `/${pgName}`;
+
+  for (const database of ["PGlite", "PostgreSQL"] as const) {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "agni-bench-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const env: Record<string, string | undefined> = {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      AGNI_JWT_SECRET: secret,
+      AGNI_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      AGNI_DATA_DIR: dataDir,
+      AGNI_RATE_LIMIT: "0",
+      AGNI_CALCOM_RATE_LIMIT: "100000",
+      DATABASE_URL: database === "PostgreSQL" ? pgUrl.toString() : undefined,
+      REDIS_URL: undefined,
+    };
+    const api = await start(`API on ${database}`, ["apps/api/dist/main.js"], env, /Agni API listening on (http:\/\/\S+)/);
+
+    const call = async (method: string, p: string, body?: unknown) => {
+      const res = await fetch(api.url + p, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
+      const json = (await res.json()) as { data: Record<string, unknown>; message?: string };
+      if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${json.message}`);
+      return json.data;
+    };
+    const agent = await call("POST", "/api/v1/agents/", { agentName: "Bench", calcomEventTypeId: EVENT_TYPE_ID });
+    await call("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: DEMO_KEY, api_base_url: sandbox.url });
+    const tool = await call("POST", "/api/v1/tools/", { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "book"] } });
+
+    const accountUrl = `${api.url}/api/v1/calcom/agents/${agent.id}/account`;
+    accountJson ||= await (await fetch(accountUrl, { headers: auth })).text();
+    const measure = async (target: string, url: string, init: Parameters<typeof load>[1] = {}) => {
+      rows.push({ target, database, ...(await load(url, { headers: auth, ...init })) });
+    };
+    await measure("GET /calcom/agents/{id}/account", accountUrl);
+    await measure("GET /tools/{id}/", `${api.url}/api/v1/tools/${tool.id}/`);
+    const suggest = JSON.stringify({ action: "suggest", agent_id: agent.id, timezone: "UTC" });
+    await measure("POST …/appointments/manage suggest (1 conn)", `${api.url}/api/v1/calcom/appointments/manage`, { method: "POST", body: suggest, connections: 1 });
+
+    // Memory: the same load three more times; RSS after each.
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await load(accountUrl, { headers: auth });
+      runs.push(rssMb(api.child));
+    }
+    memory.push({ database, runs });
+    await stop(api.child);
+  }
+
+  // Cal.com called directly: the same slots request the API makes for `suggest` (7 days from today, UTC).
+  const today = new Date();
+  today.setUTCHours(0, 0, 0, 0);
+  const end = new Date(today.getTime() + 8 * 86_400_000 - 1);
+  const slotsUrl = `${sandbox.url}/v2/slots?eventTypeId=${EVENT_TYPE_ID}&start=${today.toISOString()}&end=${end.toISOString()}&timeZone=UTC`;
+  rows.push({
+    target: "sandbox GET /v2/slots directly (1 conn)",
+    database: "—",
+    ...(await load(slotsUrl, { headers: { authorization: `Bearer ${DEMO_KEY}`, "cal-api-version": "2024-09-04" }, connections: 1 })),
+  });
+
+  for (const kind of ["http", "express"] as const) {
+    const server = await start(kind, ["--import", "tsx", "tools/src/bench/baseline.ts", kind], { BENCH_BODY: accountJson }, /listening on (http:\/\/\S+)/);
+    rows.push({ target: `baseline: bare ${kind === "http" ? "Node http" : "Express route"}`, database: "—", ...(await load(`${server.url}/api/v1/calcom/agents/x/account`)) });
+    await stop(server.child);
+  }
+
+  const express = rows.find((r) => r.target === "baseline: bare Express route")!;
+  const fmt = (n: number, digits = 1) => n.toFixed(digits);
+  console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  console.log(`autocannon: ${CONNECTIONS} connections (1 for suggest/slots), ${DURATION} s per row after a 2 s warm-up\n`);
+  console.log("| target | database | req/s | p50 ms | p99 ms | × Express req/s | errors |");
+  console.log("|---|---|---:|---:|---:|---:|---:|");
+  for (const r of rows) {
+    console.log(`| ${r.target} | ${r.database} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.rps / express.rps, 2)} | ${r.errors} |`);
+  }
+  const direct = rows.find((r) => r.target.startsWith("sandbox GET /v2/slots"))!;
+  console.log("");
+  for (const r of rows.filter((x) => x.target.includes("suggest"))) {
+    console.log(`suggest on ${r.database}: the API adds ${fmt(r.p50 - direct.p50)} ms at p50 (${fmt(r.p50)} vs ${fmt(direct.p50)} direct)`);
+  }
+  console.log("\nRSS of the API after three repeated runs of the account load:");
+  for (const m of memory) console.log(`  ${m.database}: ${m.runs.map((v) => `${fmt(v)} MB`).join(" → ")}`);
+}
+
+try {
+  await main();
+} finally {
+  await Promise.all(children.map(stop));
+  for (const cleanup of cleanups.reverse()) await cleanup();
+}
