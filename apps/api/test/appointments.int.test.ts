@@ -205,6 +205,15 @@ describe("failures an agent can say", () => {
     expect(res.body.code).toBe("NOT_CONNECTED");
   });
 
+  it("400 naming the event type when it is not on the agent's Cal.com account", async () => {
+    const { manage } = await setup();
+    for (const action of ["suggest", "availability"]) {
+      const res = await manage({ action, event_type_id: 987_654 });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: "INVALID_REQUEST", message: "Event type 987654 was not found on the agent's Cal.com account" });
+    }
+  });
+
   it("403 when the calendar tool does not enable the action, and without a calendar tool", async () => {
     const { manage } = await setup({ functions: ["suggest", "availability"] });
     expect((await manage({ action: "cancel", appointment_id: "abc" })).status).toBe(403);

@@ -151,7 +151,7 @@ export class AppointmentsService {
     });
   }
 
-  private async freeSlots(calendar: Calendar, eventType: CalcomEventType, tz: string, daysAhead: number, duration?: number, rescheduleUid?: string) {
+  private async freeSlots(calendar: Calendar, eventType: { id: number }, tz: string, daysAhead: number, duration?: number, rescheduleUid?: string) {
     const range = localDayRange(tz, this.now(), daysAhead);
     const slots = await calendar.cal.slots.list({
       eventTypeId: eventType.id,
@@ -169,8 +169,13 @@ export class AppointmentsService {
   }
 
   private async availability(calendar: Calendar, body: ManageAppointmentBody, short: boolean): Promise<ManageResult> {
-    const eventType = await this.bookableEventType(calendar, body.event_type_id);
-    const starts = await this.freeSlots(calendar, eventType, body.timezone, body.days_ahead ?? 7, body.duration_minutes);
+    // Slots need only the event type's id: when it is known, skip fetching the event type (one Cal.com call, not two).
+    const knownId = body.event_type_id ?? calendar.agent.calcomEventTypeId ?? undefined;
+    const eventType = knownId !== undefined ? { id: knownId } : await this.bookableEventType(calendar);
+    const starts = await this.freeSlots(calendar, eventType, body.timezone, body.days_ahead ?? 7, body.duration_minutes).catch((err: unknown) => {
+      if (err instanceof CalcomNotFoundError) throw new AppError("INVALID_REQUEST", `Event type ${eventType.id} was not found on the agent's Cal.com account`);
+      throw err;
+    });
     const offered = short ? suggestSlots(starts, body.timezone, this.now()) : starts;
     const now = this.now();
     const message =
