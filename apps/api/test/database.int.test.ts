@@ -78,4 +78,20 @@ describe.runIf(TEST_DATABASE_KIND === "postgres")("PostgreSQL start-up", () => {
       await db.close();
     }
   });
+
+  it("holds no lock once migrated, so a replica starting next never waits for a running one", async () => {
+    const db = await createTestDatabase();
+    try {
+      // The running instance keeps its pool open and busy; the schema engine's own advisory lock must not be in it.
+      await db.prisma.$queryRaw`SELECT 1`;
+      const locks = await db.prisma.$queryRaw<{ objid: number }[]>`
+        SELECT l.objid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND a.datname = current_database()`;
+      expect(locks).toEqual([]);
+      const next = await openDatabase({ databaseUrl: db.url! });
+      await next.close();
+    } finally {
+      await db.close();
+    }
+  });
 });

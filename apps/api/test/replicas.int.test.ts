@@ -34,7 +34,7 @@ async function replica(databaseUrl: string) {
 }
 
 const call = async (url: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(url + path, { method, headers: { ...auth, "content-type": "application/json" }, body: body && JSON.stringify(body) });
+  const res = await fetch(url + path, { method, headers: { ...auth, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 };
 

@@ -37,7 +37,8 @@ export interface Fault {
   body?: unknown;
   delayMs?: number;
   malformed?: boolean;
-  drop?: "before" | "after";
+  /** Close the connection before handling, after handling (answer lost), or handle and never answer ("hang"). */
+  drop?: "before" | "after" | "hang";
   /** How many requests it applies to (default 1). */
   times?: number;
 }
@@ -159,6 +160,12 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
         body = await readJsonBody(req);
       } catch {
         return sendError(req, res, 400, "Unexpected token in JSON body");
+      }
+      if (fault?.drop === "hang") {
+        // Do the work, then keep the connection open without a word, as a Cal.com whose answer never arrives.
+        const sink = Object.assign(Object.create(res), { writeHead: () => sink, setHeader: () => sink, end: () => sink });
+        await route.handle(context(req, sink, url, route, user, body));
+        return;
       }
       if (fault?.drop === "after") {
         // Do the work, then lose the answer.

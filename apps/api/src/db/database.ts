@@ -34,8 +34,8 @@ const MIGRATION_LOCK_KEY = 7_142_011_305;
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const migrate = options.migrate ?? true;
   if (options.databaseUrl) {
+    if (migrate) await migratePostgres({ ...options, databaseUrl: options.databaseUrl });
     const factory = new PrismaPg({ connectionString: options.databaseUrl });
-    if (migrate) await migratePostgres(factory, { ...options, databaseUrl: options.databaseUrl });
     const prisma = new PrismaClient({ adapter: factory });
     return {
       prisma,
@@ -66,14 +66,19 @@ async function runMigrations(factory: SqlMigrationAwareDriverAdapterFactory, opt
   if (applied.length > 0) options.logger?.info({ migrations: applied }, "applied database migrations");
 }
 
-async function migratePostgres(factory: PrismaPg, options: OpenDatabaseOptions & { databaseUrl: string }) {
+async function migratePostgres(options: OpenDatabaseOptions & { databaseUrl: string }) {
   // A session-level lock needs one dedicated connection, not a pool.
   const lock = new pg.Client({ connectionString: options.databaseUrl });
   await lock.connect();
+  // The schema engine takes Prisma's own session-level advisory lock and never lets go of it; on a connection that
+  // went back into the serving pool the lock would outlive the migration and stall the next replica's start for as
+  // long as that connection stays busy. Its own pool, ended here, releases it.
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
   try {
     await lock.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
-    await runMigrations(factory, options);
+    await runMigrations(new PrismaPg(pool), options);
   } finally {
+    await pool.end();
     await lock.end();
   }
 }

@@ -92,7 +92,12 @@ export function bookingsResource(request: Transport) {
      * Creates a booking. Cal.com has no idempotency key, so a failed attempt is never blindly repeated: before each
      * retry the booking is looked up (same event type, start and attendee) and returned if the failed attempt made it.
      */
-    async create(input: CreateBookingInput): Promise<CalcomBooking> {
+    async create(input: CreateBookingInput, options: { lookupFirst?: boolean } = {}): Promise<CalcomBooking> {
+      // After a crash mid-booking, an earlier attempt may have booked already: look before the first try too.
+      if (options.lookupFirst) {
+        const existing = await findCreated(input);
+        if (existing) return existing;
+      }
       for (let n = 0; ; n++) {
         try {
           return await request({ method: "POST", path: "/v2/bookings", version, body: input, schema: CalcomBookingSchema, retry: false });

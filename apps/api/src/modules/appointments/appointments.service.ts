@@ -15,7 +15,7 @@ import { effectiveAccountOf } from "../calcom/effective-account";
 import type { AppointmentRow, AppointmentsRepository } from "./appointments.repository";
 import { acceptsPhoneOnly, bookingResponses, requiredQuestions } from "./booking-fields";
 import { speakableCalcomError } from "./calcom-errors";
-import { type IdempotencyStore, requestHash } from "./idempotency";
+import { type Attempt, type IdempotencyStore, requestHash } from "./idempotency";
 import { groupSlots, nearestAlternatives, speakDateTime, suggestSlots } from "./speech";
 import { localDayRange, resolveAppointmentTime, TimeInputError } from "./time";
 
@@ -74,7 +74,7 @@ export class AppointmentsService {
     };
     const key = idempotencyKey ? `key:${idempotencyKey}` : `auto:${requestHash(identity)}`;
     const hash = requestHash(idempotencyKey ? { ...body } : identity);
-    const stored = await this.idempotency.run(organizationId, key, hash, async () => this.respond(await this.run(calendar, body)));
+    const stored = await this.idempotency.run(organizationId, key, hash, async (attempt) => this.respond(await this.run(calendar, body, attempt)));
     return stored as ManageOutcome;
   }
 
@@ -112,7 +112,7 @@ export class AppointmentsService {
     return { agent, accountId: account.id, cal: this.gateway.client(account.apiBaseUrl, apiKey) };
   }
 
-  private async run(calendar: Calendar, body: ManageAppointmentBody): Promise<ManageResult> {
+  private async run(calendar: Calendar, body: ManageAppointmentBody, attempt: Attempt = { recovering: false }): Promise<ManageResult> {
     try {
       switch (body.action) {
         case "availability":
@@ -120,7 +120,7 @@ export class AppointmentsService {
         case "suggest":
           return await this.availability(calendar, body, true);
         case "book":
-          return await this.book(calendar, body);
+          return await this.book(calendar, body, attempt);
         case "reschedule":
           return await this.reschedule(calendar, body);
         case "cancel":
@@ -210,7 +210,7 @@ export class AppointmentsService {
     );
   }
 
-  private async book(calendar: Calendar, body: ManageAppointmentBody): Promise<ManageResult> {
+  private async book(calendar: Calendar, body: ManageAppointmentBody, attempt: Attempt): Promise<ManageResult> {
     const { instant, ambiguous } = this.resolveTime(body.appointment_datetime!, body.timezone);
     if (instant.getTime() <= this.now().getTime()) throw new AppError("INVALID_REQUEST", "That time has already passed; please pick a time in the future.");
     const eventType = await this.bookableEventType(calendar, body.event_type_id);
@@ -227,30 +227,34 @@ export class AppointmentsService {
         ...(body.duration_minutes ? { lengthInMinutes: body.duration_minutes } : {}),
         ...(Object.keys(responses).length || body.notes ? { bookingFieldsResponses: { ...responses, ...(body.notes ? { notes: body.notes } : {}) } } : {}),
         metadata: { agni_agent_id: calendar.agent.id, ...(body.call_session_id ? { call_session_id: body.call_session_id } : {}) },
-      } as never);
+      } as never, { lookupFirst: attempt.recovering });
     } catch (err) {
       if (err instanceof CalcomSlotUnavailableError) return this.slotTaken(calendar, body, eventType, instant);
       throw err;
     }
     const start = new Date(booking.start);
     const end = new Date(booking.end);
-    const row = await this.repo.create({
-      organizationId: calendar.agent.organizationId,
-      agentId: calendar.agent.id,
-      calcomAccountId: calendar.accountId,
-      calcomEventTypeId: eventType.id,
-      calcomBookingUid: booking.uid,
-      attendeeName: body.name!,
-      attendeeEmail: body.email ?? null,
-      attendeePhone: body.phone ?? null,
-      attendeeTimezone: body.timezone,
-      startTime: start,
-      endTime: end,
-      durationMinutes: Math.round((end.getTime() - start.getTime()) / 60_000),
-      status: booking.status === "pending" ? "pending" : "accepted",
-      callSessionId: body.call_session_id ?? null,
-      notes: body.notes ?? null,
-    });
+    // A recovering attempt may find the row too, if the dead attempt wrote it before dying.
+    const recorded = attempt.recovering ? await this.repo.find(calendar.agent.organizationId, booking.uid, calendar.agent.id) : null;
+    const row =
+      recorded ??
+      (await this.repo.create({
+        organizationId: calendar.agent.organizationId,
+        agentId: calendar.agent.id,
+        calcomAccountId: calendar.accountId,
+        calcomEventTypeId: eventType.id,
+        calcomBookingUid: booking.uid,
+        attendeeName: body.name!,
+        attendeeEmail: body.email ?? null,
+        attendeePhone: body.phone ?? null,
+        attendeeTimezone: body.timezone,
+        startTime: start,
+        endTime: end,
+        durationMinutes: Math.round((end.getTime() - start.getTime()) / 60_000),
+        status: booking.status === "pending" ? "pending" : "accepted",
+        callSessionId: body.call_session_id ?? null,
+        notes: body.notes ?? null,
+      }));
     const when = speakDateTime(start, body.timezone, this.now());
     return this.confirmation(calendar, body, row, {
       summary: "Appointment confirmed",

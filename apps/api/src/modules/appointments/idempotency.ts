@@ -9,15 +9,24 @@ export interface StoredResponse {
 
 const TTL_MS = 24 * 3_600_000;
 const POLL_MS = 50;
+/** How long a claim survives its owner going silent (crash, kill -9, lost host); the owner renews it meanwhile. */
+export const DEFAULT_LEASE_MS = 10_000;
 
 export const requestHash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What the work is told: whether an earlier attempt died half-way (so its effects may already exist). */
+export interface Attempt {
+  recovering: boolean;
+}
+
 /**
  * Runs a mutating call at most once per (organisation, key). The first caller inserts an `in_progress` row and does
  * the work; duplicates — concurrent or later, in this process or another replica — wait for that row to complete and
  * get the same answer. A failed call deletes its row, so a failure is never replayed and a retry runs again.
+ * The claim is a lease the owner keeps renewing; if the owner dies, the lease runs out and the next caller takes
+ * over as `recovering`, so the work can look for what the dead attempt already did instead of doing it twice.
  */
 export class IdempotencyStore {
   /** Same-process waiters skip the polling. */
@@ -26,12 +35,14 @@ export class IdempotencyStore {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly waitMs = 30_000,
+    private readonly leaseMs = DEFAULT_LEASE_MS,
   ) {}
 
-  async run(organizationId: string, key: string, hash: string, work: () => Promise<StoredResponse>): Promise<StoredResponse> {
-    const deadline = Date.now() + this.waitMs;
+  async run(organizationId: string, key: string, hash: string, work: (attempt: Attempt) => Promise<StoredResponse>): Promise<StoredResponse> {
+    const deadline = Date.now() + this.waitMs + this.leaseMs;
     for (;;) {
-      if (await this.claim(organizationId, key, hash)) return this.execute(organizationId, key, work);
+      const claimed = await this.claim(organizationId, key, hash);
+      if (claimed) return this.execute(organizationId, key, () => work(claimed));
       const row = await this.prisma.idempotencyRecord.findUnique({ where: { organizationId_key: { organizationId, key } } });
       if (!row) continue; // the first attempt failed and let go: try to claim it ourselves
       if (row.requestHash !== hash) {
@@ -47,34 +58,50 @@ export class IdempotencyStore {
     }
   }
 
-  private async claim(organizationId: string, key: string, hash: string): Promise<boolean> {
-    await this.prisma.idempotencyRecord.deleteMany({ where: { organizationId, key, expiresAt: { lt: new Date() } } });
+  private async claim(organizationId: string, key: string, hash: string): Promise<Attempt | null> {
+    const now = new Date();
+    // An in-progress row past its lease belongs to an owner that died: take over, and say so.
+    const abandoned = await this.prisma.idempotencyRecord.deleteMany({
+      where: { organizationId, key, state: "in_progress", requestHash: hash, expiresAt: { lt: now } },
+    });
+    await this.prisma.idempotencyRecord.deleteMany({ where: { organizationId, key, expiresAt: { lt: now } } });
     try {
       await this.prisma.idempotencyRecord.create({
-        data: { organizationId, key, requestHash: hash, expiresAt: new Date(Date.now() + TTL_MS) },
+        data: { organizationId, key, requestHash: hash, expiresAt: new Date(Date.now() + this.leaseMs) },
       });
-      return true;
+      return { recovering: abandoned.count > 0 };
     } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return false;
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return null;
       throw err;
     }
   }
 
   private async execute(organizationId: string, key: string, work: () => Promise<StoredResponse>): Promise<StoredResponse> {
     const id = `${organizationId}\u0000${key}`;
+    const renew = setInterval(() => {
+      this.prisma.idempotencyRecord
+        .updateMany({ where: { organizationId, key, state: "in_progress" }, data: { expiresAt: new Date(Date.now() + this.leaseMs) } })
+        .catch(() => undefined);
+    }, this.leaseMs / 3);
     const running = work();
     this.inFlight.set(id, running);
     try {
       const result = await running;
       await this.prisma.idempotencyRecord.update({
         where: { organizationId_key: { organizationId, key } },
-        data: { state: "completed", responseStatus: result.status, responseBody: result.body as Prisma.InputJsonValue },
+        data: {
+          state: "completed",
+          responseStatus: result.status,
+          responseBody: result.body as Prisma.InputJsonValue,
+          expiresAt: new Date(Date.now() + TTL_MS),
+        },
       });
       return result;
     } catch (err) {
       await this.prisma.idempotencyRecord.deleteMany({ where: { organizationId, key } }).catch(() => undefined);
       throw err;
     } finally {
+      clearInterval(renew);
       this.inFlight.delete(id);
     }
   }

@@ -1,0 +1,42 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import path from "node:path";
+
+const API_MAIN = path.resolve(import.meta.dirname, "../../dist/main.js");
+
+export interface ApiProcess {
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (or signal) once the process has gone. */
+  exited: Promise<number | string | null>;
+}
+
+/** Secrets that every replica of one deployment shares. */
+export function deploymentSecrets() {
+  return { AGNI_JWT_SECRET: randomBytes(32).toString("hex"), AGNI_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
+}
+
+/** Starts the built API (`apps/api/dist/main.js`, as `npm start` runs it) as its own process on a free port. */
+export async function startApiProcess(env: Record<string, string | undefined>): Promise<ApiProcess> {
+  const merged = Object.fromEntries(
+    Object.entries({ ...process.env, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", LOG_LEVEL: "warn", AGNI_RATE_LIMIT: "0", REDIS_URL: undefined, ...env }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  ) as NodeJS.ProcessEnv;
+  const child = spawn(process.execPath, [API_MAIN], { env: merged, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  const exited = once(child, "exit").then(([code, signal]) => (code ?? signal) as number | string | null);
+  const url = await new Promise<string>((resolve, reject) => {
+    const check = () => {
+      const match = /Agni API listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on("data", check);
+    void exited.then((code) => reject(new Error(`API exited (${code}) before listening:\n${output}`)));
+  });
+  return { url, child, output: () => output, exited };
+}
