@@ -40,7 +40,7 @@ export interface AppDeps {
   prisma: PrismaClient;
   /** Resolves when the database answers; used by `/ready`. */
   ping: () => Promise<void>;
-  config: Pick<AppConfig, "auth" | "encryptionKey" | "bodyLimit" | "calcomTimeoutMs" | "calcomRateLimit" | "publicUrl"> &
+  config: Pick<AppConfig, "auth" | "encryptionKey" | "previousEncryptionKeys" | "bodyLimit" | "calcomTimeoutMs" | "calcomRateLimit" | "publicUrl"> &
     Partial<Pick<AppConfig, "rateLimit">>;
   /** Cache of hot per-organisation reads; main.ts gives it a cross-replica invalidation bus on PostgreSQL. */
   cache?: OrgCache;
@@ -94,7 +94,7 @@ export function createApp(deps: AppDeps): Express {
       rateLimitPerMinute: config.calcomRateLimit,
       rateLimitStore: deps.stores?.calcom,
     });
-  const box = new SecretBox(config.encryptionKey);
+  const box = new SecretBox(config.encryptionKey, config.previousEncryptionKeys);
   const cache = deps.cache ?? new OrgCache();
 
   const app = express();

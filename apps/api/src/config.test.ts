@@ -49,4 +49,13 @@ describe("loadConfig", () => {
     expect(config.encryptionKey.toString("base64")).toBe(key);
     expect(existsSync(path.join(dir, ".agni"))).toBe(false);
   });
+
+  it("reads earlier encryption keys for rotation and names a malformed one", () => {
+    const env = { NODE_ENV: "production", AGNI_JWT_SECRET: "s".repeat(40), AGNI_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") };
+    const [a, b] = [Buffer.alloc(32, 2), Buffer.alloc(32, 3)];
+    const config = loadConfig({ ...env, AGNI_ENCRYPTION_KEY_PREVIOUS: ` ${a.toString("base64")}, ${b.toString("base64")}` }, tmp());
+    expect(config.previousEncryptionKeys).toEqual([a, b]);
+    expect(loadConfig(env, tmp()).previousEncryptionKeys).toEqual([]);
+    expect(() => loadConfig({ ...env, AGNI_ENCRYPTION_KEY_PREVIOUS: `${a.toString("base64")},short` }, tmp())).toThrow(/AGNI_ENCRYPTION_KEY_PREVIOUS/);
+  });
 });

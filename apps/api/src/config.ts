@@ -18,6 +18,12 @@ const EnvSchema = z.object({
   AGNI_JWT_ISSUER: z.string().optional(),
   AGNI_JWT_AUDIENCE: z.string().optional(),
   AGNI_ENCRYPTION_KEY: base64Key.optional(),
+  /** Keys being rotated out: comma-separated, still used to decrypt until `npm run keys:rotate` has re-encrypted. */
+  AGNI_ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((k) => k.trim()).filter(Boolean))
+    .pipe(z.array(base64Key)),
   AGNI_BODY_LIMIT: z.string().default("1mb"),
   AGNI_CALCOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
   AGNI_CALCOM_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
@@ -36,6 +42,8 @@ export interface AppConfig {
   dataDir: string;
   auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   encryptionKey: Buffer;
+  /** Earlier encryption keys, accepted for decryption only (key rotation). */
+  previousEncryptionKeys?: Buffer[];
   bodyLimit: string;
   calcomTimeoutMs: number;
   /** Requests per minute this API sends per Cal.com key (Cal.com's default budget is 120). */
@@ -117,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     dataDir,
     auth: { jwtSecret, jwksUrl: e.AGNI_JWKS_URL, issuer: e.AGNI_JWT_ISSUER, audience: e.AGNI_JWT_AUDIENCE },
     encryptionKey: Buffer.from(encryptionKey!, "base64"),
+    previousEncryptionKeys: e.AGNI_ENCRYPTION_KEY_PREVIOUS.map((k) => Buffer.from(k, "base64")),
     bodyLimit: e.AGNI_BODY_LIMIT,
     calcomTimeoutMs: e.AGNI_CALCOM_TIMEOUT_MS,
     calcomRateLimit: e.AGNI_CALCOM_RATE_LIMIT,

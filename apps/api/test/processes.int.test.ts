@@ -2,7 +2,7 @@ import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database";
-import { type ApiProcess, deploymentSecrets, startApiProcess } from "./support/api-process";
+import { type ApiProcess, callApi, deploymentSecrets, startApiProcess } from "./support/api-process";
 import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
 
 // The built API as real processes on one PostgreSQL database, the Cal.com sandbox over HTTP: replicas behave as
@@ -22,10 +22,7 @@ async function replica(env: Record<string, string> = {}) {
   return p;
 }
 
-async function call(p: ApiProcess, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(p.url + path, { method, headers: { ...auth, "content-type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as any, headers: res.headers };
-}
+const call = (p: ApiProcess, method: string, path: string, body?: unknown, headers?: Record<string, string>) => callApi(p.url, auth, method, path, body, headers);
 
 /** An agent with its own Cal.com user (own key, own budget) and a calendar tool, set up through `p`. */
 async function calendarAgent(p: ApiProcess) {

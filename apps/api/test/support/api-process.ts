@@ -40,3 +40,9 @@ export async function startApiProcess(env: Record<string, string | undefined>): 
   });
   return { url, child, output: () => output, exited };
 }
+
+/** One JSON request to a running API; the answer's status, parsed body and headers. */
+export async function callApi(url: string, auth: Record<string, string>, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url + path, { method, headers: { ...auth, "content-type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as any, headers: res.headers };
+}

@@ -108,7 +108,14 @@ export class AppointmentsService {
         reason: "The agent has no effective Cal.com account: connect one for the agent or assign an org-level account",
       });
     }
-    const apiKey = this.box.decrypt(account.apiKeyEncrypted, organizationId);
+    let apiKey: string;
+    try {
+      apiKey = this.box.decrypt(account.apiKeyEncrypted, organizationId);
+    } catch {
+      throw new AppError("NOT_CONNECTED", "I'm not able to access the calendar right now, so I can't check or book times.", {
+        reason: `The stored Cal.com key of account ${account.id} does not decrypt with this deployment's encryption keys (AGNI_ENCRYPTION_KEY changed without AGNI_ENCRYPTION_KEY_PREVIOUS?); configure the key it was stored with, or reconnect the account`,
+      });
+    }
     return { agent, accountId: account.id, cal: this.gateway.client(account.apiBaseUrl, apiKey) };
   }
 

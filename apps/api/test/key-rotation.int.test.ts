@@ -1,0 +1,124 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { promisify } from "node:util";
+import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
+import { SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../src/db/database";
+import { SecretBox } from "../src/lib/crypto";
+import { rotateStoredCalcomKeys } from "../src/modules/calcom/key-rotation";
+import { callApi, deploymentSecrets, startApiProcess } from "./support/api-process";
+import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+const key = () => randomBytes(32);
+
+describe(`encryption key rotation (${TEST_DATABASE_KIND})`, () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.close());
+
+  it("re-encrypts every readable stored key under the new key, once, and reports the ones it cannot open", async () => {
+    const [oldKey, newKey, strangerKey] = [key(), key(), key()];
+    const orgs = [`org-rot-a-${Date.now()}`, `org-rot-b-${Date.now()}`];
+    for (const id of orgs) await db.prisma.organization.create({ data: { id } });
+    const seal = (k: Buffer, secret: string, org: string) => new SecretBox(k).encrypt(secret, org);
+    const account = (organizationId: string, apiKeyEncrypted: string | null) =>
+      db.prisma.calcomAccount.create({ data: { organizationId, kind: "org", apiKeyEncrypted, apiKeyMasked: "cal_…" } });
+    const a = await account(orgs[0]!, seal(oldKey, "cal_live_a", orgs[0]!));
+    const b = await account(orgs[1]!, seal(oldKey, "cal_live_b", orgs[1]!));
+    const already = await account(orgs[1]!, seal(newKey, "cal_live_c", orgs[1]!));
+    const lost = await account(orgs[1]!, seal(strangerKey, "cal_live_d", orgs[1]!));
+    await account(orgs[0]!, null); // disconnected: nothing to rotate
+
+    const rotating = new SecretBox(newKey, [oldKey]);
+    const report = await rotateStoredCalcomKeys(db.prisma, rotating, 2); // small batches: the cursor walks them all
+    expect(report).toMatchObject({ checked: 4, rotated: 2, unreadable: [{ id: lost.id, organizationId: orgs[1] }] });
+    expect(report.organizations.sort()).toEqual([...orgs].sort());
+
+    const stored = async (id: string) => (await db.prisma.calcomAccount.findUniqueOrThrow({ where: { id } })).apiKeyEncrypted!;
+    const onlyNew = new SecretBox(newKey);
+    expect(onlyNew.decrypt(await stored(a.id), orgs[0]!)).toBe("cal_live_a");
+    expect(onlyNew.decrypt(await stored(b.id), orgs[1]!)).toBe("cal_live_b");
+    expect(await stored(already.id)).toBe(already.apiKeyEncrypted);
+    expect(await stored(lost.id)).toBe(lost.apiKeyEncrypted);
+    const rotatedA = await stored(a.id);
+    expect(() => new SecretBox(oldKey).decrypt(rotatedA, orgs[0]!)).toThrow();
+
+    const again = await rotateStoredCalcomKeys(db.prisma, rotating);
+    expect(again).toMatchObject({ checked: 4, rotated: 0, organizations: [] });
+  });
+});
+
+// The documented procedure, end to end with the built API and `npm run keys:rotate` as real processes.
+describe.skipIf(TEST_DATABASE_KIND !== "postgres")("rotating the key of a running deployment", () => {
+  let db: Database & { url?: string };
+  let sandbox: Sandbox;
+  let sandboxServer: { url: string; close(): Promise<void> };
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    sandbox = createSandbox();
+    sandboxServer = await sandbox.listen(0, "127.0.0.1");
+  });
+  afterAll(async () => {
+    await sandboxServer?.close();
+    await db?.close();
+  });
+
+  it("old key → new key with the old one as previous → keys:rotate → new key alone, bookings work throughout", async () => {
+    const secrets = deploymentSecrets();
+    const oldKey = secrets.AGNI_ENCRYPTION_KEY;
+    const newKey = key().toString("base64");
+    const token = await new SignJWT({ org_id: `org-rotation-${Date.now()}` })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime("10m")
+      .sign(new TextEncoder().encode(secrets.AGNI_JWT_SECRET));
+    const auth = { authorization: `Bearer ${token}` };
+    const withApi = async <T>(encryption: Record<string, string>, fn: (url: string) => Promise<T>) => {
+      const p = await startApiProcess({ ...secrets, ...encryption, DATABASE_URL: db.url });
+      try {
+        return await fn(p.url);
+      } finally {
+        p.child.kill("SIGTERM");
+        await p.exited;
+      }
+    };
+    const suggest = (url: string, agentId: string) =>
+      callApi(url, auth, "POST", "/api/v1/calcom/appointments/manage", { action: "suggest", agent_id: agentId, timezone: "UTC" });
+
+    const { user, apiKey } = sandbox.addUser({ username: `rotation-${Date.now()}`, timeZone: "UTC" });
+    const eventType = sandbox.addEventType(user.id, { title: "Call", slug: "call", lengthInMinutes: 30 } as never) as { id: number };
+    const agentId = await withApi({ AGNI_ENCRYPTION_KEY: oldKey }, async (url) => {
+      const agent = (await callApi(url, auth, "POST", "/api/v1/agents/", { agentName: "Rotating", calcomEventTypeId: eventType.id })).body.data;
+      expect((await callApi(url, auth, "POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: apiKey, api_base_url: sandboxServer.url })).status).toBe(201);
+      const tool = { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest"] } };
+      expect((await callApi(url, auth, "POST", "/api/v1/tools/", tool)).status).toBe(201);
+      return agent.id as string;
+    });
+
+    const transition = { AGNI_ENCRYPTION_KEY: newKey, AGNI_ENCRYPTION_KEY_PREVIOUS: oldKey };
+    await withApi(transition, async (url) => expect(await suggest(url, agentId)).toMatchObject({ status: 200 }));
+
+    const run = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "tools/src/keys-rotate.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, ...secrets, ...transition, DATABASE_URL: db.url, NODE_ENV: "production" },
+    });
+    expect(run.stdout).toContain("checked: 1, re-encrypted under the current key: 1, unreadable: 0");
+    expect(run.stdout).not.toContain(apiKey);
+
+    await withApi({ AGNI_ENCRYPTION_KEY: newKey }, async (url) => {
+      const answer = await suggest(url, agentId);
+      expect(answer.status).toBe(200);
+      expect(answer.body.data.slot_times.length).toBeGreaterThan(0);
+    });
+    // The old key alone no longer opens it: a clear answer naming the cause, not a 500.
+    await withApi({ AGNI_ENCRYPTION_KEY: oldKey }, async (url) => {
+      const answer = await suggest(url, agentId);
+      expect(answer.body).toMatchObject({ success: false, code: "NOT_CONNECTED" });
+      expect(JSON.stringify(answer.body)).toContain("AGNI_ENCRYPTION_KEY_PREVIOUS");
+    });
+  }, 60_000);
+});
