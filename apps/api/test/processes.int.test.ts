@@ -85,11 +85,14 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("API processes on one Postgre
 
   it("on SIGTERM stops accepting, finishes every request in flight, and exits cleanly", async () => {
     const c = await replica();
-    const { agent } = await calendarAgent(c);
+    const { agent, eventType } = await calendarAgent(c);
+    const reached = () => sandbox.requests.filter((r) => r.path === "/v2/slots" && r.query.eventTypeId === String(eventType.id)).length;
+    const before = reached();
     sandbox.faults.inject({ path: "/v2/slots", delayMs: 800, times: 100 } as never);
     try {
       const inFlight = Array.from({ length: 12 }, () => call(c, "POST", "/api/v1/calcom/appointments/manage", { action: "suggest", agent_id: agent.id, timezone: "UTC" }));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Every request has been accepted and is being worked on (it reached Cal.com) when the signal arrives.
+      await expect.poll(() => reached() - before, { timeout: 10_000, interval: 10 }).toBe(12);
       c.child.kill("SIGTERM");
       const answers = await Promise.all(inFlight);
       expect(answers.map((r) => r.status)).toEqual(Array(12).fill(200));

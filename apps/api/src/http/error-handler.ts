@@ -66,6 +66,26 @@ function prismaError(err: unknown): AppError | null {
   return null;
 }
 
+// Prisma's codes for "no usable connection", the driver adapter's kinds for the same, and PostgreSQL's SQLSTATEs for
+// a server that is shutting down or starting up (class 57P) or a broken connection (class 08).
+const UNREACHABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+const UNREACHABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+const UNREACHABLE_SQLSTATE = /^(57P0[1-3]|08...)$/;
+
+/** The database cannot be reached right now (down, restarting, pool exhausted): a 503 the client can retry. */
+function databaseUnavailable(err: unknown): AppError | null {
+  type AdapterCause = { kind?: unknown; originalCode?: unknown };
+  const e = err as { code?: unknown; cause?: AdapterCause; meta?: { driverAdapterError?: { cause?: AdapterCause } } } | null;
+  const cause = e?.meta?.driverAdapterError?.cause ?? e?.cause;
+  const unreachable =
+    (typeof e?.code === "string" && UNREACHABLE_PRISMA_CODES.has(e.code)) ||
+    (typeof cause?.kind === "string" && UNREACHABLE_ADAPTER_KINDS.has(cause.kind)) ||
+    (typeof cause?.originalCode === "string" && UNREACHABLE_SQLSTATE.test(cause.originalCode));
+  return unreachable
+    ? new AppError("SERVICE_UNAVAILABLE", "The service's database is unavailable right now; try again in a moment", { retry_after_seconds: 2 })
+    : null;
+}
+
 /** Turns anything thrown into the error envelope; unknown errors become a logged 500 without internals. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (res.headersSent) return next(err);
@@ -76,7 +96,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
         ? validationError(err)
         : err instanceof URIError
           ? new AppError("INVALID_REQUEST", "The URL path is not valid percent-encoded UTF-8")
-          : (bodyParserError(err as HttpLikeError) ?? prismaError(err));
+          : (bodyParserError(err as HttpLikeError) ?? databaseUnavailable(err) ?? prismaError(err));
   const ctx = requestContext(res);
   if (!appError) {
     ctx.logger.error({ err }, "unhandled error");
@@ -92,7 +112,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     request_id: ctx.requestId,
   };
   const retryAfter = (envelope.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
-  if (envelope.code === "RATE_LIMITED" && typeof retryAfter === "number") res.setHeader("Retry-After", String(retryAfter));
+  if (typeof retryAfter === "number") res.setHeader("Retry-After", String(retryAfter));
   res.status(envelope.status).json(body);
 };
 

@@ -10,4 +10,6 @@ export const commonResponses = {
   415: ErrorEnvelopeSchema,
   429: ErrorEnvelopeSchema,
   500: ErrorEnvelopeSchema,
+  /** The database is unreachable (restart, outage): retry after `Retry-After` seconds. */
+  503: ErrorEnvelopeSchema,
 } as const;
