@@ -1,6 +1,6 @@
 import { buildOpenApiDocument, contract } from "@agni/contracts";
 import { createExpressEndpoints, initServer } from "@ts-rest/express";
-import express, { type Express, type RequestHandler } from "express";
+import express, { type Express, type Request, type RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { PrismaClient } from "./db/prisma";
 import { AppError } from "./http/app-error";
@@ -108,9 +108,13 @@ export function createApp(deps: AppDeps): Express {
   const authenticate = authMiddleware({ auth: config.auth, apiKeys, organizations });
   const limits = config.rateLimit ? [apiRateLimit({ limit: config.rateLimit, store: deps.stores?.api })] : [];
   const jsonBody = [requireJsonBody, express.json({ limit: config.bodyLimit, strict: true }), rejectNulCharacters];
-  const invalidate = invalidateOnWrite(cache, (res) => authOf(res).orgId, logger);
+  // Appointment calls (manage, a tool's invoke, MCP) write only appointments and idempotency records, neither cached;
+  // the one cached row they may change (an account Cal.com rejects) is invalidated by the repository. Exempting them
+  // keeps a conversation's calls on the cache instead of reloading the agent after each one.
+  const appointmentCall = (req: Request) => /^\/v1\/(calcom\/appointments\/|tools\/[^/]+\/invoke\/?$)/.test(req.path);
+  const invalidate = invalidateOnWrite(cache, (res) => authOf(res).orgId, logger, appointmentCall);
   app.use("/api", authenticate, ...limits, invalidate, ...jsonBody);
-  app.use("/mcp", authenticate, ...limits, invalidate, ...jsonBody);
+  app.use("/mcp", authenticate, ...limits, ...jsonBody);
 
   const tools = new ToolsService(new ToolsRepository(prisma, cache));
   const appointments = new AppointmentsService(new AppointmentsRepository(prisma, cache), gateway, box, new IdempotencyStore(prisma));

@@ -198,6 +198,26 @@ describe("reschedule and cancel", () => {
 });
 
 describe("failures an agent can say", () => {
+  it("a key Cal.com rejects during a call shows as invalid at once, though the agent's reads are cached", async () => {
+    const { auth, agent, host, manage } = await setup();
+    const status = async () => (await api.request("GET", `/api/v1/calcom/agents/${agent.id}/status`, { auth })).body.data.status;
+    expect((await manage({ action: "suggest" })).status).toBe(200); // the agent is now cached
+    expect(await status()).toBe("active");
+    api.sandbox.revokeKey(host.apiKey);
+    const refused = await manage({ action: "suggest" });
+    expect(refused.body).toMatchObject({ success: false, code: "BAD_GATEWAY" });
+    expect(await status()).toBe("invalid");
+  });
+
+  it("a tool change between two calls of a conversation applies to the next call", async () => {
+    const { auth, agent, manage } = await setup();
+    expect((await manage({ action: "suggest" })).status).toBe(200);
+    const tool = (await api.request("GET", `/api/v1/tools/?agentId=${agent.id}`, { auth })).body.data[0];
+    const patched = await api.request("PATCH", `/api/v1/tools/${tool.id}/`, { auth, body: { enabledFunctions: { values: ["book"] } } });
+    expect(patched.status).toBe(200);
+    expect((await manage({ action: "suggest" })).status).toBe(403);
+  });
+
   it("400 NOT_CONNECTED without an effective account", async () => {
     const { manage } = await setup({ connect: false });
     const res = await manage({ action: "suggest" });

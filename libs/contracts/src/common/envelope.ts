@@ -60,15 +60,25 @@ export const OrgQuerySchema = z.object({ org_id: z.string().min(1).max(255).opti
 
 export const uuid = (name: string) => z.string().uuid({ message: `${name} must be a UUID` });
 
-/** An IANA time zone name that this runtime knows. */
-export const TimeZoneSchema = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+// Building an Intl.DateTimeFormat costs far more than the rest of a request's validation, and callers use few zones:
+// answers are remembered (a bounded number, so random input cannot grow it).
+const zoneAnswers = new Map<string, boolean>();
+function isTimeZone(tz: string): boolean {
+  let known = zoneAnswers.get(tz);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (zoneAnswers.size < 1_000) zoneAnswers.set(tz, known);
   }
-}, "must be an IANA time zone such as Europe/Berlin");
+  return known;
+}
+
+/** An IANA time zone name that this runtime knows. */
+export const TimeZoneSchema = z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin");
 
 /** A Cal.com numeric id (event type, user) as a caller sends it: a positive 32-bit integer. */
 export const calcomIdInput = (field: string) =>

@@ -70,7 +70,9 @@ export class AppointmentsRepository {
     return this.prisma.appointment.findMany({ where, orderBy: { startTime: "asc" }, take: filter.limit });
   }
 
-  markAccount(id: string, status: "invalid" | "error", error: string) {
-    return this.prisma.calcomAccount.update({ where: { id }, data: { status, error } });
+  /** The one write on the appointment path to cached data: the account's status (its cache entries are dropped). */
+  async markAccount(organizationId: string, id: string, status: "invalid" | "error", error: string) {
+    await this.prisma.calcomAccount.update({ where: { id }, data: { status, error } });
+    await this.cache?.changed(organizationId);
   }
 }

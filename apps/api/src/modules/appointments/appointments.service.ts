@@ -135,7 +135,7 @@ export class AppointmentsService {
       }
     } catch (err) {
       if (err instanceof CalcomAuthError) {
-        await this.repo.markAccount(calendar.accountId, "invalid", `Cal.com rejected the key: ${err.message}`).catch(() => undefined);
+        await this.repo.markAccount(calendar.agent.organizationId, calendar.accountId, "invalid", `Cal.com rejected the key: ${err.message}`).catch(() => undefined);
       }
       throw speakableCalcomError(err);
     }
