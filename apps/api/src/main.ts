@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { answerClientErrorsInEnvelope } from "./http/client-error";
 import { OrgCache, PgInvalidationBus } from "./lib/org-cache";
+import { PgRateLimitStore } from "./lib/pg-rate-limit-store";
 import { createRedisStores } from "./lib/redis-stores";
 import { createLogger } from "./logger";
 
@@ -33,14 +34,17 @@ async function main() {
     dataDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite"),
     logger,
   });
+  // Rate budgets shared by replicas: in Redis when configured; else, on PostgreSQL, Cal.com's per-key budget lives in
+  // the database (our own per-credential limit then stays per process).
   const stores = config.redisUrl ? createRedisStores(config.redisUrl) : undefined;
+  const calcomBudget = stores?.calcom ?? (db.kind === "postgres" ? new PgRateLimitStore(db.prisma) : undefined);
   // On PostgreSQL, replicas tell each other about writes (LISTEN/NOTIFY) so that none serves a stale cached read.
   const bus = config.databaseUrl
     ? new PgInvalidationBus(config.databaseUrl, (orgId) => db.prisma.$executeRaw`SELECT pg_notify(${PgInvalidationBus.CHANNEL}, ${orgId})`, logger)
     : undefined;
   await bus?.start();
   const cache = new OrgCache({ bus });
-  const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger, stores, cache });
+  const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger, stores: { ...stores, calcom: calcomBudget }, cache });
   const server = app.listen(config.port, config.host);
   answerClientErrorsInEnvelope(server);
   await once(server, "listening");

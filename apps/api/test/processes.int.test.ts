@@ -70,18 +70,23 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("API processes on one Postgre
     expect(await db.prisma.appointment.count({ where: { agentId: agent.id } })).toBe(2);
   });
 
-  it("share one Cal.com request budget per key through Redis", async () => {
-    const env = { REDIS_URL, AGNI_CALCOM_RATE_LIMIT: "4" };
-    const [a, b] = [await replica(env), await replica(env)];
-    const { agent, eventType } = await calendarAgent(a); // spends 1 of the key's 4 (its first suggest)
-    const sent = () => sandbox.requests.filter((r) => r.path === "/v2/slots" && r.query.eventTypeId === String(eventType.id)).length;
-    const suggest = { action: "suggest", agent_id: agent.id, timezone: "UTC" };
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => call(i % 2 ? b : a, "POST", "/api/v1/calcom/appointments/manage", suggest)));
-    const statuses = answers.map((r) => r.status).sort();
-    expect(statuses).toEqual([...Array(3).fill(200), ...Array(7).fill(429)]);
-    expect(answers.find((r) => r.status === 429)!.body.code).toBe("RATE_LIMITED");
-    expect(sent()).toBe(4); // each replica alone would have let 4 through: 8
-  });
+  for (const [backend, env] of [
+    ["Redis", { REDIS_URL }],
+    ["PostgreSQL (no Redis configured)", {}],
+  ] as const) {
+    it(`share one Cal.com request budget per key through ${backend}`, async () => {
+      const budget = { ...env, AGNI_CALCOM_RATE_LIMIT: "4" };
+      const [a, b] = [await replica(budget), await replica(budget)];
+      const { agent, eventType } = await calendarAgent(a); // spends 1 of the key's 4 (its first suggest)
+      const sent = () => sandbox.requests.filter((r) => r.path === "/v2/slots" && r.query.eventTypeId === String(eventType.id)).length;
+      const suggest = { action: "suggest", agent_id: agent.id, timezone: "UTC" };
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => call(i % 2 ? b : a, "POST", "/api/v1/calcom/appointments/manage", suggest)));
+      const statuses = answers.map((r) => r.status).sort();
+      expect(statuses).toEqual([...Array(3).fill(200), ...Array(7).fill(429)]);
+      expect(answers.find((r) => r.status === 429)!.body.code).toBe("RATE_LIMITED");
+      expect(sent()).toBe(4); // each replica alone would have let 4 through: 8
+    });
+  }
 
   it("on SIGTERM stops accepting, finishes every request in flight, and exits cleanly", async () => {
     const c = await replica();

@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RateLimitStore } from "@agni/calcom";
+import { type Database, openDatabase } from "../src/db/database";
+import { PgRateLimitStore } from "../src/lib/pg-rate-limit-store";
 import { createRedisStores, RedisRateLimitStore, type SharedStores } from "../src/lib/redis-stores";
+import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
 import { startTestApi, type TestApi } from "./support/test-api";
 
 // Redis runs on 127.0.0.1:6379 on development and CI machines (.ci/run starts it when it is down).
@@ -85,20 +89,51 @@ describe("budgets shared through Redis (REDIS_URL)", () => {
     }
   });
 
-  it("the Cal.com budget per key is one rolling window across stores", async () => {
+  it("the Cal.com budget per key is one rolling window across stores (Redis)", async () => {
     const redis = [new Redis(REDIS_URL), new Redis(REDIS_URL)];
     try {
       const prefix = `agni-test:${randomUUID()}:`;
       const [s1, s2] = redis.map((r) => new RedisRateLimitStore(r, prefix));
-      const t0 = Date.now();
-      expect(await s1!.take("calcom:k", 3, 1_000, t0)).toBe(0);
-      expect(await s2!.take("calcom:k", 3, 1_000, t0 + 10)).toBe(0);
-      expect(await s1!.take("calcom:k", 3, 1_000, t0 + 20)).toBe(0);
-      expect(await s2!.take("calcom:k", 3, 1_000, t0 + 30)).toBe(970); // the first request leaves the window at t0+1000
-      expect(await s1!.take("calcom:k", 3, 1_000, t0 + 1_001)).toBe(0);
-      expect(await s2!.take("calcom:other", 3, 1_000, t0 + 1_001)).toBe(0); // each Cal.com key has its own budget
+      await expectOneRollingWindow(s1!, s2!);
     } finally {
       redis.forEach((r) => r.disconnect());
     }
   });
 });
+
+describe(`Cal.com budget in the database (${TEST_DATABASE_KIND})`, () => {
+  let db: Database & { url?: string };
+  let other: Database | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // Two replicas: on PostgreSQL, two connection pools; PGlite is one process's database.
+    if (db.url) other = await openDatabase({ databaseUrl: db.url, migrate: false });
+  });
+  afterAll(async () => {
+    await other?.close();
+    await db?.close();
+  });
+
+  it("is one rolling window across stores, and exact under concurrency", async () => {
+    const [s1, s2] = [new PgRateLimitStore(db.prisma), new PgRateLimitStore((other ?? db).prisma)];
+    await expectOneRollingWindow(s1, s2);
+    const t0 = Date.now();
+    const waits = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? s1 : s2).take("calcom:race", 5, 60_000, t0 + i)));
+    expect(waits.filter((w) => w === 0)).toHaveLength(5);
+    expect(await db.prisma.calcomRequest.count({ where: { key: "calcom:race" } })).toBe(5);
+    // Entries leave with the window: the table keeps at most one window per key.
+    expect(await s1.take("calcom:race", 5, 60_000, t0 + 60_100)).toBe(0);
+    expect(await db.prisma.calcomRequest.count({ where: { key: "calcom:race" } })).toBe(1);
+  });
+});
+
+/** Two stores over one backend spend one budget: 3 per second here. */
+async function expectOneRollingWindow(s1: RateLimitStore, s2: RateLimitStore) {
+  const t0 = Date.now();
+  expect(await s1.take("calcom:k", 3, 1_000, t0)).toBe(0);
+  expect(await s2.take("calcom:k", 3, 1_000, t0 + 10)).toBe(0);
+  expect(await s1.take("calcom:k", 3, 1_000, t0 + 20)).toBe(0);
+  expect(await s2.take("calcom:k", 3, 1_000, t0 + 30)).toBe(970); // the first request leaves the window at t0+1000
+  expect(await s1.take("calcom:k", 3, 1_000, t0 + 1_001)).toBe(0);
+  expect(await s2.take("calcom:other", 3, 1_000, t0 + 1_001)).toBe(0); // each Cal.com key has its own budget
+}
