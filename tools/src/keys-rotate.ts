@@ -6,7 +6,7 @@ import path from "node:path";
 import { loadConfig } from "../../apps/api/src/config";
 import { openDatabase } from "../../apps/api/src/db/database";
 import { SecretBox } from "../../apps/api/src/lib/crypto";
-import { PgInvalidationBus } from "../../apps/api/src/lib/org-cache";
+import { notifyOrgChanged } from "../../apps/api/src/lib/org-cache";
 import { rotateStoredCalcomKeys } from "../../apps/api/src/modules/calcom/key-rotation";
 
 const config = loadConfig(process.env);
@@ -15,7 +15,7 @@ try {
   const report = await rotateStoredCalcomKeys(db.prisma, new SecretBox(config.encryptionKey, config.previousEncryptionKeys));
   // Running replicas drop cached account rows of these organisations (they hold the old ciphertext).
   if (db.kind === "postgres") {
-    for (const org of report.organizations) await db.prisma.$executeRaw`SELECT pg_notify(${PgInvalidationBus.CHANNEL}, ${org})`;
+    for (const org of report.organizations) await notifyOrgChanged(db.prisma, org);
   }
   console.log(`Cal.com keys checked: ${report.checked}, re-encrypted under the current key: ${report.rotated}, unreadable: ${report.unreadable.length}`);
   for (const a of report.unreadable) console.log(`  unreadable: account ${a.id} (organisation ${a.organizationId})`);

@@ -4,7 +4,7 @@ import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { answerClientErrorsInEnvelope } from "./http/client-error";
-import { OrgCache, PgInvalidationBus } from "./lib/org-cache";
+import { notifyOrgChanged, OrgCache, PgInvalidationBus } from "./lib/org-cache";
 import { PgRateLimitStore } from "./lib/pg-rate-limit-store";
 import { createRedisStores } from "./lib/redis-stores";
 import { createLogger } from "./logger";
@@ -40,7 +40,7 @@ async function main() {
   const calcomBudget = stores?.calcom ?? (db.kind === "postgres" ? new PgRateLimitStore(db.prisma) : undefined);
   // On PostgreSQL, replicas tell each other about writes (LISTEN/NOTIFY) so that none serves a stale cached read.
   const bus = config.databaseUrl
-    ? new PgInvalidationBus(config.databaseUrl, (orgId) => db.prisma.$executeRaw`SELECT pg_notify(${PgInvalidationBus.CHANNEL}, ${orgId})`, logger)
+    ? new PgInvalidationBus(config.databaseUrl, (orgId) => notifyOrgChanged(db.prisma, orgId), logger)
     : undefined;
   await bus?.start();
   const cache = new OrgCache({ bus });

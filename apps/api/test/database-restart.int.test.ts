@@ -1,7 +1,6 @@
 import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
-import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiProcess, callApi, deploymentSecrets, startApiProcess } from "./support/api-process";
+import { type ApiProcess, bearer, callApi, deploymentSecrets, setUpCalendarAgent, startApiProcess } from "./support/api-process";
 import { postgresBinDir, type PrivatePostgres, startPrivatePostgres } from "./support/private-postgres";
 import { TEST_DATABASE_KIND } from "./support/test-database";
 
@@ -22,11 +21,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres" || !postgresBinDir())("Postgre
     sandbox = createSandbox({ rateLimitPerMinute: 1_000_000 });
     sandboxServer = await sandbox.listen(0, "127.0.0.1");
     api = await startApiProcess({ ...secrets, DATABASE_URL: pg.url });
-    const token = await new SignJWT({ org_id: "org-restart" })
-      .setProtectedHeader({ alg: "HS256" })
-      .setExpirationTime("10m")
-      .sign(new TextEncoder().encode(secrets.AGNI_JWT_SECRET));
-    auth = { authorization: `Bearer ${token}` };
+    auth = await bearer(secrets.AGNI_JWT_SECRET, "org-restart");
   });
   afterAll(async () => {
     if (api && api.child.exitCode === null) api.child.kill("SIGKILL");
@@ -36,11 +31,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres" || !postgresBinDir())("Postgre
   });
 
   it("answers 503 envelopes while the database is down, reports it on /ready, and recovers without a restart", async () => {
-    const { user, apiKey } = sandbox.addUser({ username: "restart", timeZone: "UTC" });
-    const eventType = sandbox.addEventType(user.id, { title: "Call", slug: "call", lengthInMinutes: 30 } as never) as { id: number };
-    const agent = (await call("POST", "/api/v1/agents/", { agentName: "Steady", calcomEventTypeId: eventType.id })).body.data;
-    expect((await call("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: apiKey, api_base_url: sandboxServer.url })).status).toBe(201);
-    await call("POST", "/api/v1/tools/", { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "book"] } });
+    const { agent } = await setUpCalendarAgent(api.url, auth, { it: sandbox, url: sandboxServer.url }, "Steady");
 
     // Load: reads, writes and Cal.com calls in a loop, through the stop and the start.
     const seen: { status: number; body: any; retryAfter: string | null }[] = [];

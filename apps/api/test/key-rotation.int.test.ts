@@ -3,12 +3,11 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
 import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
-import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database";
 import { SecretBox } from "../src/lib/crypto";
 import { rotateStoredCalcomKeys } from "../src/modules/calcom/key-rotation";
-import { callApi, deploymentSecrets, startApiProcess } from "./support/api-process";
+import { bearer, callApi, deploymentSecrets, setUpCalendarAgent, startApiProcess } from "./support/api-process";
 import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -72,11 +71,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("rotating the key of a runnin
     const secrets = deploymentSecrets();
     const oldKey = secrets.AGNI_ENCRYPTION_KEY;
     const newKey = key().toString("base64");
-    const token = await new SignJWT({ org_id: `org-rotation-${Date.now()}` })
-      .setProtectedHeader({ alg: "HS256" })
-      .setExpirationTime("10m")
-      .sign(new TextEncoder().encode(secrets.AGNI_JWT_SECRET));
-    const auth = { authorization: `Bearer ${token}` };
+    const auth = await bearer(secrets.AGNI_JWT_SECRET, `org-rotation-${Date.now()}`);
     const withApi = async <T>(encryption: Record<string, string>, fn: (url: string) => Promise<T>) => {
       const p = await startApiProcess({ ...secrets, ...encryption, DATABASE_URL: db.url });
       try {
@@ -89,15 +84,10 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("rotating the key of a runnin
     const suggest = (url: string, agentId: string) =>
       callApi(url, auth, "POST", "/api/v1/calcom/appointments/manage", { action: "suggest", agent_id: agentId, timezone: "UTC" });
 
-    const { user, apiKey } = sandbox.addUser({ username: `rotation-${Date.now()}`, timeZone: "UTC" });
-    const eventType = sandbox.addEventType(user.id, { title: "Call", slug: "call", lengthInMinutes: 30 } as never) as { id: number };
-    const agentId = await withApi({ AGNI_ENCRYPTION_KEY: oldKey }, async (url) => {
-      const agent = (await callApi(url, auth, "POST", "/api/v1/agents/", { agentName: "Rotating", calcomEventTypeId: eventType.id })).body.data;
-      expect((await callApi(url, auth, "POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: apiKey, api_base_url: sandboxServer.url })).status).toBe(201);
-      const tool = { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest"] } };
-      expect((await callApi(url, auth, "POST", "/api/v1/tools/", tool)).status).toBe(201);
-      return agent.id as string;
-    });
+    const { agent, apiKey } = await withApi({ AGNI_ENCRYPTION_KEY: oldKey }, (url) =>
+      setUpCalendarAgent(url, auth, { it: sandbox, url: sandboxServer.url }, "Rotating", ["suggest"]),
+    );
+    const agentId = agent.id;
 
     const transition = { AGNI_ENCRYPTION_KEY: newKey, AGNI_ENCRYPTION_KEY_PREVIOUS: oldKey };
     await withApi(transition, async (url) => expect(await suggest(url, agentId)).toMatchObject({ status: 200 }));

@@ -1,8 +1,7 @@
 import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
-import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database";
-import { type ApiProcess, callApi, deploymentSecrets, startApiProcess } from "./support/api-process";
+import { type ApiProcess, bearer, callApi, deploymentSecrets, setUpCalendarAgent, startApiProcess } from "./support/api-process";
 import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
 
 // The built API as real processes on one PostgreSQL database, the Cal.com sandbox over HTTP: replicas behave as
@@ -26,11 +25,7 @@ const call = (p: ApiProcess, method: string, path: string, body?: unknown, heade
 
 /** An agent with its own Cal.com user (own key, own budget) and a calendar tool, set up through `p`. */
 async function calendarAgent(p: ApiProcess) {
-  const { user, apiKey } = sandbox.addUser({ username: `proc-${Math.random().toString(36).slice(2, 10)}`, timeZone: "UTC" });
-  const eventType = sandbox.addEventType(user.id, { title: "Call", slug: `call-${user.id}`, lengthInMinutes: 30 } as never) as { id: number };
-  const agent = (await call(p, "POST", "/api/v1/agents/", { agentName: "Replicated", calcomEventTypeId: eventType.id })).body.data;
-  expect((await call(p, "POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: apiKey, api_base_url: sandboxServer.url })).status).toBe(201);
-  await call(p, "POST", "/api/v1/tools/", { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "book"] } });
+  const { agent, eventType, user } = await setUpCalendarAgent(p.url, auth, { it: sandbox, url: sandboxServer.url }, "Replicated");
   const slots: string[] = (await call(p, "POST", "/api/v1/calcom/appointments/manage", { action: "suggest", agent_id: agent.id, timezone: "UTC" })).body.data.slot_times;
   const slot = slots[0]!;
   const live = () => sandbox.bookings().filter((b: any) => (b.userId ?? b.hosts?.[0]?.id) === user.id && b.status !== "cancelled");
@@ -42,11 +37,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("API processes on one Postgre
     db = await createTestDatabase();
     sandbox = createSandbox({ rateLimitPerMinute: 1_000_000 });
     sandboxServer = await sandbox.listen(0, "127.0.0.1");
-    const token = await new SignJWT({ org_id: `org-processes-${Date.now()}` })
-      .setProtectedHeader({ alg: "HS256" })
-      .setExpirationTime("30m")
-      .sign(new TextEncoder().encode(secrets.AGNI_JWT_SECRET));
-    auth = { authorization: `Bearer ${token}` };
+    auth = await bearer(secrets.AGNI_JWT_SECRET, `org-processes-${Date.now()}`);
   });
   afterAll(async () => {
     for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");

@@ -161,17 +161,12 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       } catch {
         return sendError(req, res, 400, "Unexpected token in JSON body");
       }
-      if (fault?.drop === "hang") {
-        // Do the work, then keep the connection open without a word, as a Cal.com whose answer never arrives.
+      if (fault?.drop === "after" || fault?.drop === "hang") {
+        // Do the work, then lose the answer: close the connection ("after"), or keep it open without a word ("hang").
         const sink = Object.assign(Object.create(res), { writeHead: () => sink, setHeader: () => sink, end: () => sink });
         await route.handle(context(req, sink, url, route, user, body));
+        if (fault.drop === "after") req.socket.destroy();
         return;
-      }
-      if (fault?.drop === "after") {
-        // Do the work, then lose the answer.
-        const sink = Object.assign(Object.create(res), { writeHead: () => sink, setHeader: () => sink, end: () => sink });
-        await route.handle(context(req, sink, url, route, user, body));
-        return void req.socket.destroy();
       }
       await route.handle(context(req, res, url, route, user, body));
     } catch (err) {

@@ -50,5 +50,4 @@ describe("sha256Hex", () => {
   it("is the SHA-256 digest in hex", () => {
     expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   });
-
 });

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from "express";
 import pg from "pg";
 import type { Logger } from "pino";
+import type { PrismaClient } from "../db/prisma";
 
 /**
  * Tells every API replica that an organisation's data changed. `publish` reaches the others (and may echo back);
@@ -99,6 +100,10 @@ export function invalidateOnWrite(
     next();
   };
 }
+
+/** Tells every replica listening on this PostgreSQL database that an organisation's data changed. */
+export const notifyOrgChanged = (prisma: PrismaClient, orgId: string) =>
+  prisma.$executeRaw`SELECT pg_notify(${PgInvalidationBus.CHANNEL}, ${orgId})`;
 
 /** Invalidation through PostgreSQL LISTEN/NOTIFY: every replica on the same database hears every write. */
 export class PgInvalidationBus implements InvalidationBus {

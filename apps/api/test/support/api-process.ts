@@ -2,6 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import path from "node:path";
+import type { Sandbox } from "@agni/calcom-sandbox";
+import { SignJWT } from "jose";
+import { expect } from "vitest";
 
 const API_MAIN = path.resolve(import.meta.dirname, "../../dist/main.js");
 
@@ -45,4 +48,30 @@ export async function startApiProcess(env: Record<string, string | undefined>): 
 export async function callApi(url: string, auth: Record<string, string>, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(url + path, { method, headers: { ...auth, "content-type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any, headers: res.headers };
+}
+
+/** The Authorization header of an organisation's caller, signed with the deployment's JWT secret. */
+export async function bearer(jwtSecret: string, orgId: string): Promise<Record<string, string>> {
+  const token = await new SignJWT({ org_id: orgId }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("30m").sign(new TextEncoder().encode(jwtSecret));
+  return { authorization: `Bearer ${token}` };
+}
+
+/**
+ * Through a running API: an agent named `agentName` with its own sandbox Cal.com user (own key, own budget) and a
+ * 30-minute event type, connected, with a calendar tool enabling `functions`.
+ */
+export async function setUpCalendarAgent(
+  url: string,
+  auth: Record<string, string>,
+  sandbox: { it: Sandbox; url: string },
+  agentName: string,
+  functions = ["suggest", "book"],
+) {
+  const { user, apiKey } = sandbox.it.addUser({ username: `agent-${randomBytes(5).toString("hex")}`, timeZone: "UTC" });
+  const eventType = sandbox.it.addEventType(user.id, { title: "Call", slug: `call-${user.id}`, lengthInMinutes: 30 } as never) as { id: number };
+  const agent = (await callApi(url, auth, "POST", "/api/v1/agents/", { agentName, calcomEventTypeId: eventType.id })).body.data as { id: string };
+  expect((await callApi(url, auth, "POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: apiKey, api_base_url: sandbox.url })).status).toBe(201);
+  const tool = { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: functions } };
+  expect((await callApi(url, auth, "POST", "/api/v1/tools/", tool)).status).toBe(201);
+  return { agent, eventType, user, apiKey };
 }

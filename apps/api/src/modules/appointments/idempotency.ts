@@ -59,17 +59,16 @@ export class IdempotencyStore {
   }
 
   private async claim(organizationId: string, key: string, hash: string): Promise<Attempt | null> {
-    const now = new Date();
-    // An in-progress row past its lease belongs to an owner that died: take over, and say so.
-    const abandoned = await this.prisma.idempotencyRecord.deleteMany({
-      where: { organizationId, key, state: "in_progress", requestHash: hash, expiresAt: { lt: now } },
-    });
-    await this.prisma.idempotencyRecord.deleteMany({ where: { organizationId, key, expiresAt: { lt: now } } });
+    // Clear an expired row. One still in progress for this request belongs to an owner that died: take over, say so.
+    const expired = await this.prisma.$queryRaw<{ state: string; request_hash: string }[]>`
+      DELETE FROM idempotency_records WHERE organization_id = ${organizationId} AND key = ${key} AND expires_at < ${new Date()}
+      RETURNING state::text, request_hash`;
+    const recovering = expired.some((row) => row.state === "in_progress" && row.request_hash === hash);
     try {
       await this.prisma.idempotencyRecord.create({
         data: { organizationId, key, requestHash: hash, expiresAt: new Date(Date.now() + this.leaseMs) },
       });
-      return { recovering: abandoned.count > 0 };
+      return { recovering };
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return null;
       throw err;
