@@ -34,7 +34,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres" || !postgresBinDir())("Postgre
     const { agent } = await setUpCalendarAgent(api.url, auth, { it: sandbox, url: sandboxServer.url }, "Steady");
 
     // Load: reads, writes and Cal.com calls in a loop, through the stop and the start.
-    const seen: { status: number; body: any; retryAfter: string | null }[] = [];
+    const seen: { request: string; status: number; body: any; retryAfter: string | null }[] = [];
     let loading = true;
     const worker = async (n: number) => {
       for (let i = 0; loading; i++) {
@@ -45,7 +45,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres" || !postgresBinDir())("Postgre
           ["GET", `/api/v1/calcom/agents/${agent.id}/account`],
         ][i % 4] as [string, string, unknown?];
         const answer = await call(method, path, body);
-        seen.push({ status: answer.status, body: answer.body, retryAfter: answer.headers.get("retry-after") });
+        seen.push({ request: `${method} ${path}`, status: answer.status, body: answer.body, retryAfter: answer.headers.get("retry-after") });
       }
     };
     const workers = [1, 2, 3, 4].map(worker);
@@ -73,7 +73,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres" || !postgresBinDir())("Postgre
     const failures = seen.filter((r) => r.status >= 300);
     expect(failures.length).toBeGreaterThan(0);
     for (const f of failures) {
-      expect(f).toMatchObject({ status: 503, retryAfter: "2", body: { success: false, code: "SERVICE_UNAVAILABLE" } });
+      expect(f, `${f.request}, API log:\n${api.output()}`).toMatchObject({ status: 503, retryAfter: "2", body: { success: false, code: "SERVICE_UNAVAILABLE" } });
     }
     // Nothing half-written: the refused agent does not exist; each created one is whole and listed once.
     const agents = (await call("GET", "/api/v1/agents/?limit=100")).body;

@@ -25,6 +25,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   migrationsDir?: string;
   logger?: Pick<Logger, "info">;
+  /** How long a new PostgreSQL connection may take before the request fails with 503 (default 5 s). */
+  connectTimeoutMs?: number;
 }
 
 // Held for the whole migration run so that API replicas starting together on one PostgreSQL apply each migration once.
@@ -35,7 +37,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const migrate = options.migrate ?? true;
   if (options.databaseUrl) {
     if (migrate) await migratePostgres({ ...options, databaseUrl: options.databaseUrl });
-    const factory = new PrismaPg({ connectionString: options.databaseUrl });
+    // Without a connect timeout a database host that accepts but never answers would hold every request forever.
+    const factory = new PrismaPg({ connectionString: options.databaseUrl, connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000 });
     const prisma = new PrismaClient({ adapter: factory });
     return {
       prisma,

@@ -71,17 +71,39 @@ function prismaError(err: unknown): AppError | null {
 const UNREACHABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
 const UNREACHABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 const UNREACHABLE_SQLSTATE = /^(57P0[1-3]|08...)$/;
+// What the adapter lets through unmapped: node-postgres's errors for a lost connection, which carry no code (see
+// pg/lib/client.js and pg-pool), and socket errors it does not map (EPIPE: writing to a connection the server closed).
+const PG_CONNECTION_LOST = new Set([
+  "Connection terminated unexpectedly",
+  "Connection terminated",
+  "Client has encountered a connection error and is not queryable",
+  "timeout exceeded when trying to connect",
+  "Connection terminated due to connection timeout",
+]);
+const UNREACHABLE_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED"]);
+
+type DbErrorShape = {
+  code?: unknown;
+  syscall?: unknown;
+  message?: unknown;
+  kind?: unknown;
+  originalCode?: unknown;
+  cause?: DbErrorShape;
+  meta?: { driverAdapterError?: { cause?: DbErrorShape } };
+} | null;
+
+function unreachable(e: DbErrorShape, depth = 0): boolean {
+  if (!e || typeof e !== "object" || depth > 3) return false;
+  if (typeof e.code === "string" && (UNREACHABLE_PRISMA_CODES.has(e.code) || (typeof e.syscall === "string" && UNREACHABLE_SOCKET_CODES.has(e.code)))) return true;
+  if (typeof e.kind === "string" && UNREACHABLE_ADAPTER_KINDS.has(e.kind)) return true;
+  if (typeof e.originalCode === "string" && UNREACHABLE_SQLSTATE.test(e.originalCode)) return true;
+  if (e instanceof Error && e.constructor === Error && PG_CONNECTION_LOST.has(e.message)) return true;
+  return unreachable(e.meta?.driverAdapterError?.cause ?? null, depth + 1) || unreachable(e.cause ?? null, depth + 1);
+}
 
 /** The database cannot be reached right now (down, restarting, pool exhausted): a 503 the client can retry. */
 function databaseUnavailable(err: unknown): AppError | null {
-  type AdapterCause = { kind?: unknown; originalCode?: unknown };
-  const e = err as { code?: unknown; cause?: AdapterCause; meta?: { driverAdapterError?: { cause?: AdapterCause } } } | null;
-  const cause = e?.meta?.driverAdapterError?.cause ?? e?.cause;
-  const unreachable =
-    (typeof e?.code === "string" && UNREACHABLE_PRISMA_CODES.has(e.code)) ||
-    (typeof cause?.kind === "string" && UNREACHABLE_ADAPTER_KINDS.has(cause.kind)) ||
-    (typeof cause?.originalCode === "string" && UNREACHABLE_SQLSTATE.test(cause.originalCode));
-  return unreachable
+  return unreachable(err as DbErrorShape)
     ? new AppError("SERVICE_UNAVAILABLE", "The service's database is unavailable right now; try again in a moment", { retry_after_seconds: 2 })
     : null;
 }
