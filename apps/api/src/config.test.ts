@@ -58,4 +58,17 @@ describe("loadConfig", () => {
     expect(loadConfig(env, tmp()).previousEncryptionKeys).toEqual([]);
     expect(() => loadConfig({ ...env, AGNI_ENCRYPTION_KEY_PREVIOUS: `${a.toString("base64")},short` }, tmp())).toThrow(/AGNI_ENCRYPTION_KEY_PREVIOUS/);
   });
+
+  it("reads the allowed Cal.com origins as origins, treats empty as unset and names a malformed entry", () => {
+    const env = { NODE_ENV: "production", AGNI_JWT_SECRET: "s".repeat(40), AGNI_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") };
+    expect(loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: " https://api.cal.com/v2 ,http://127.0.0.1:5555" }, tmp()).calcomAllowedOrigins).toEqual([
+      "https://api.cal.com",
+      "http://127.0.0.1:5555",
+    ]);
+    expect(loadConfig(env, tmp()).calcomAllowedOrigins).toBeUndefined();
+    expect(loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: "" }, tmp()).calcomAllowedOrigins).toBeUndefined();
+    expect(() => loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: "https://api.cal.com,api.cal.eu" }, tmp())).toThrow(/AGNI_CALCOM_ALLOWED_ORIGINS/);
+    expect(() => loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: "ftp://cal.example" }, tmp())).toThrow(/http or https/);
+    expect(() => loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: " , " }, tmp())).toThrow(/at least one origin/);
+  });
 });

@@ -27,6 +27,17 @@ const EnvSchema = z.object({
   AGNI_BODY_LIMIT: z.string().default("1mb"),
   AGNI_CALCOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
   AGNI_CALCOM_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+  /** Origins (scheme://host[:port]) that accounts' api_base_url may point at, comma-separated; any when unset. */
+  AGNI_CALCOM_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.split(",").map((o) => o.trim()).filter(Boolean)))
+    .pipe(
+      z
+        .array(z.string().url("each entry must be an origin such as https://api.cal.com").refine((o) => /^https?:\/\//i.test(o), "each entry must use http or https"))
+        .min(1, "list at least one origin, or leave it unset to allow any")
+        .optional(),
+    ),
   AGNI_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(600),
   REDIS_URL: z.string().url("REDIS_URL must be a URL such as redis://127.0.0.1:6379").optional(),
   AGNI_PUBLIC_URL: z.string().url("AGNI_PUBLIC_URL must be a URL such as https://agni.example.com").optional(),
@@ -48,6 +59,8 @@ export interface AppConfig {
   calcomTimeoutMs: number;
   /** Requests per minute this API sends per Cal.com key (Cal.com's default budget is 120). */
   calcomRateLimit?: number;
+  /** Origins that accounts' api_base_url may point at; any when absent. */
+  calcomAllowedOrigins?: string[];
   /** Requests per minute one credential may make to this API; 0 turns the limit off. */
   rateLimit: number;
   /** When set, rate budgets (ours and Cal.com's per key) live in Redis and are shared by every replica. */
@@ -129,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     bodyLimit: e.AGNI_BODY_LIMIT,
     calcomTimeoutMs: e.AGNI_CALCOM_TIMEOUT_MS,
     calcomRateLimit: e.AGNI_CALCOM_RATE_LIMIT,
+    calcomAllowedOrigins: e.AGNI_CALCOM_ALLOWED_ORIGINS?.map((o) => new URL(o).origin),
     rateLimit: e.AGNI_RATE_LIMIT,
     redisUrl: e.REDIS_URL,
     publicUrl: e.AGNI_PUBLIC_URL?.replace(/\/+$/, ""),

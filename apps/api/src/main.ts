@@ -28,6 +28,9 @@ async function main() {
       config.devSecretsGenerated ? "generated development secrets (set AGNI_JWT_SECRET and AGNI_ENCRYPTION_KEY in production)" : "using development secrets",
     );
   }
+  if (config.env === "production" && !config.calcomAllowedOrigins) {
+    logger.warn("AGNI_CALCOM_ALLOWED_ORIGINS is unset: callers may point api_base_url at any address this server can reach");
+  }
 
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,

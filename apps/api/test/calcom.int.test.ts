@@ -274,3 +274,53 @@ describe("agents' Cal.com accounts", () => {
     expect(logs).not.toContain(auth.authorization!.slice(7));
   });
 });
+
+describe("AGNI_CALCOM_ALLOWED_ORIGINS", () => {
+  let guarded: TestApi;
+  beforeAll(async () => {
+    guarded = await startTestApi({ config: (sandboxUrl) => ({ calcomAllowedOrigins: [new URL(sandboxUrl).origin] }) });
+  });
+  afterAll(() => guarded?.close());
+
+  it("refuses to connect to any other origin before sending it the key, and stores nothing", async () => {
+    const { auth, orgId } = await guarded.org();
+    const { apiKey } = guarded.calcomUser();
+    const agent = (await guarded.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Guarded" } })).body.data as { id: string };
+    for (const path of ["/api/v1/calcom/connect", `/api/v1/calcom/agents/${agent.id}/connect`]) {
+      for (const elsewhere of ["http://169.254.169.254/latest", "https://api.cal.com", guarded.sandboxUrl.replace("127.0.0.1", "localhost")]) {
+        const res = await guarded.request("POST", path, { auth, body: { api_key: apiKey, api_base_url: elsewhere } });
+        expect(res.status, `${path} → ${elsewhere}`).toBe(400);
+        expect(res.body).toMatchObject({
+          success: false,
+          code: "INVALID_REQUEST",
+          message: `api_base_url ${new URL(elsewhere).origin} is not allowed on this deployment`,
+          details: { field: "api_base_url", allowed_origins: [new URL(guarded.sandboxUrl).origin] },
+        });
+      }
+    }
+    expect(await guarded.prisma.calcomAccount.count({ where: { organizationId: orgId } })).toBe(0);
+    expect((await guarded.request("GET", "/api/v1/calcom/status", { auth })).body.data).toMatchObject({ connected: false });
+    // The allowed origin, with or without a path, connects.
+    const ok = await guarded.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: apiKey, api_base_url: `${guarded.sandboxUrl}/` } });
+    expect(ok.status).toBe(201);
+  });
+
+  it("stops a stored account whose origin is no longer allowed from being called during a conversation", async () => {
+    const { auth } = await guarded.org();
+    const { apiKey, id: userId } = guarded.calcomUser();
+    const eventType = guarded.sandbox.addEventType(userId, { title: "Call", slug: `call-${userId}`, lengthInMinutes: 30 } as never) as { id: number };
+    const agent = (await guarded.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Moved", calcomEventTypeId: eventType.id } })).body.data as { id: string };
+    const connected = await guarded.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: apiKey, api_base_url: guarded.sandboxUrl } });
+    expect(connected.status).toBe(201);
+    await guarded.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest"] } } });
+    const suggest = () => guarded.request("POST", "/api/v1/calcom/appointments/manage", { auth, body: { action: "suggest", agent_id: agent.id, timezone: "UTC" } });
+    // As if the account had been connected before the deployment narrowed its list (written before any call reads
+    // and caches the agent).
+    await guarded.prisma.calcomAccount.update({ where: { id: connected.body.data.provider_id }, data: { apiBaseUrl: "http://10.0.0.1:8080" } });
+    const before = guarded.sandbox.requests.length;
+    const refused = await suggest();
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ success: false, code: "NOT_CONNECTED", details: { reason: expect.stringContaining("AGNI_CALCOM_ALLOWED_ORIGINS") } });
+    expect(guarded.sandbox.requests.length).toBe(before);
+  });
+});

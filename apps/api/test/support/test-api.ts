@@ -37,7 +37,9 @@ export interface TestApi {
  * Starts the real API (createApp) over HTTP on a random port, on the test database (PGlite, or PostgreSQL when
  * DATABASE_URL is set), with the Cal.com sandbox over real HTTP.
  */
-export async function startTestApi(options: { config?: Partial<AppDeps["config"]>; stores?: AppDeps["stores"] } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: { config?: Partial<AppDeps["config"]> | ((sandboxUrl: string) => Partial<AppDeps["config"]>); stores?: AppDeps["stores"] } = {},
+): Promise<TestApi> {
   const db = await createTestDatabase();
   const sandbox = createSandbox();
   const sandboxServer = await sandbox.listen(0, "127.0.0.1");
@@ -58,7 +60,7 @@ export async function startTestApi(options: { config?: Partial<AppDeps["config"]
       encryptionKey,
       bodyLimit: "1mb",
       calcomTimeoutMs: 3000,
-      ...options.config,
+      ...(typeof options.config === "function" ? options.config(sandboxServer.url) : options.config),
     },
     logger: createLogger("info", sink),
     stores: options.stores,

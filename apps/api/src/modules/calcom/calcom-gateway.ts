@@ -34,10 +34,19 @@ export function createCalcomGateway(options: {
   /** Where per-key budgets live (shared by replicas); the process's memory by default. */
   rateLimitStore?: RateLimitStore;
   fetch?: typeof fetch;
+  /** Origins an account's api_base_url may point at (a guard against using this server to reach others); any when absent. */
+  allowedOrigins?: readonly string[];
 }): CalcomGateway {
+  const allowed = options.allowedOrigins && new Set(options.allowedOrigins.map((o) => new URL(o).origin));
+  const refused = (apiBaseUrl: string) => allowed !== undefined && !allowed.has(new URL(apiBaseUrl).origin);
   return {
-    client: (apiBaseUrl, apiKey) =>
-      createCalcomClient({
+    client(apiBaseUrl, apiKey) {
+      if (refused(apiBaseUrl)) {
+        throw new AppError("NOT_CONNECTED", "I'm not able to access the calendar right now, so I can't check or book times.", {
+          reason: `The account's api_base_url ${new URL(apiBaseUrl).origin} is not in this deployment's AGNI_CALCOM_ALLOWED_ORIGINS; reconnect it with an allowed one`,
+        });
+      }
+      return createCalcomClient({
         apiKey,
         baseUrl: apiBaseUrl,
         timeoutMs: options.timeoutMs,
@@ -45,8 +54,15 @@ export function createCalcomGateway(options: {
         maxRetries: 1,
         retryMaxMs: 1_000,
         rateLimit: { limit: options.rateLimitPerMinute ?? 120, maxWaitMs: 3_000, store: options.rateLimitStore },
-      }),
+      });
+    },
     async verifyKey(apiBaseUrl, apiKey) {
+      if (refused(apiBaseUrl)) {
+        throw new AppError("INVALID_REQUEST", `api_base_url ${new URL(apiBaseUrl).origin} is not allowed on this deployment`, {
+          field: "api_base_url",
+          allowed_origins: [...allowed!],
+        });
+      }
       const client = createCalcomClient({ apiKey, baseUrl: apiBaseUrl, timeoutMs: options.timeoutMs, fetch: options.fetch });
       try {
         const me = await client.me.get();
