@@ -3,6 +3,7 @@ import path from "node:path";
 import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
+import { startHousekeeping } from "./housekeeping";
 import { answerClientErrorsInEnvelope } from "./http/client-error";
 import { notifyOrgChanged, OrgCache, PgInvalidationBus } from "./lib/org-cache";
 import { PgRateLimitStore } from "./lib/pg-rate-limit-store";
@@ -48,6 +49,7 @@ async function main() {
   await bus?.start();
   const cache = new OrgCache({ bus });
   const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger, stores: { ...stores, calcom: calcomBudget }, cache });
+  const housekeeping = startHousekeeping(db.prisma, logger);
   const server = app.listen(config.port, config.host);
   answerClientErrorsInEnvelope(server);
   await once(server, "listening");
@@ -70,6 +72,7 @@ async function main() {
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    housekeeping.stop();
     server.close(async () => {
       await bus?.close();
       await db.close().catch(() => undefined);

@@ -24,3 +24,10 @@ export class PgRateLimitStore implements RateLimitStore {
     return Number(rows[0]!.wait);
   }
 }
+
+/** Deletes the budgets of keys that sent nothing for an hour (longer than any window), so the table does not keep a
+ * row for every key ever used. A key that sends again starts a fresh row. */
+export async function sweepCalcomBudgets(prisma: PrismaClient, now = Date.now()): Promise<number> {
+  const cutoff = BigInt(Math.floor(now - 3_600_000));
+  return prisma.$executeRaw`DELETE FROM calcom_budgets WHERE coalesce((SELECT max(t) FROM unnest(sent_at) AS t), 0) < ${cutoff}::bigint`;
+}

@@ -14,6 +14,23 @@ export const DEFAULT_LEASE_MS = 10_000;
 
 export const requestHash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
 
+/**
+ * Deletes what no request can use any more: completed answers past their 24 hours, and claims whose owner died more
+ * than 24 hours ago. A dead claim is kept that long (not just past its lease) because a retry that finds it takes over
+ * as `recovering` and looks for the booking the dead attempt may have made; without the row it would book again.
+ */
+export async function sweepIdempotencyRecords(prisma: PrismaClient, now = new Date()): Promise<number> {
+  const { count } = await prisma.idempotencyRecord.deleteMany({
+    where: {
+      OR: [
+        { state: "completed", expiresAt: { lt: now } },
+        { state: "in_progress", expiresAt: { lt: new Date(now.getTime() - TTL_MS) } },
+      ],
+    },
+  });
+  return count;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What the work is told: whether an earlier attempt died half-way (so its effects may already exist). */

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../src/db/database";
+import { sweepExpiredRows } from "../src/housekeeping";
+import { PgRateLimitStore } from "../src/lib/pg-rate-limit-store";
+import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
+
+describe(`housekeeping (${TEST_DATABASE_KIND})`, () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db?.close());
+
+  it("removes expired answers, long-dead claims and idle Cal.com budgets, and keeps everything still in use", async () => {
+    const now = new Date();
+    const at = (ms: number) => new Date(now.getTime() + ms);
+    const hour = 3_600_000;
+    const record = (key: string, state: "completed" | "in_progress", expiresAt: Date) => ({ organizationId: "org_hk", key, requestHash: "h", state, expiresAt });
+    await db.prisma.idempotencyRecord.createMany({
+      data: [
+        record("answer-expired", "completed", at(-1_000)),
+        record("answer-fresh", "completed", at(hour)),
+        record("claim-live", "in_progress", at(5_000)),
+        // Its owner died a minute ago: a retry must still find it to recover instead of booking twice.
+        record("claim-dead-recently", "in_progress", at(-60_000)),
+        record("claim-dead-long-ago", "in_progress", at(-25 * hour)),
+      ],
+    });
+    const store = new PgRateLimitStore(db.prisma);
+    await store.take("calcom:idle", 120, 60_000, now.getTime() - 2 * hour);
+    await store.take("calcom:busy", 120, 60_000, now.getTime() - 10_000);
+
+    expect(await sweepExpiredRows(db.prisma, now)).toEqual({ idempotencyRecords: 2, calcomBudgets: 1 });
+    const keys = (await db.prisma.idempotencyRecord.findMany({ select: { key: true } })).map((r) => r.key).sort();
+    expect(keys).toEqual(["answer-fresh", "claim-dead-recently", "claim-live"]);
+    expect((await db.prisma.calcomBudget.findMany({ select: { key: true } })).map((b) => b.key)).toEqual(["calcom:busy"]);
+
+    // A swept key starts a fresh budget; a second sweep finds nothing more.
+    expect(await store.take("calcom:idle", 120, 60_000, now.getTime())).toBe(0);
+    expect(await sweepExpiredRows(db.prisma, now)).toEqual({ idempotencyRecords: 0, calcomBudgets: 0 });
+  });
+});
