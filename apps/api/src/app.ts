@@ -60,21 +60,30 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
+// Half of a UTF-16 surrogate pair with no other half: JSON can carry it ("\\ud800"), PostgreSQL's json cannot.
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function unstorable(text: string): string | null {
+  if (text.includes("\u0000")) return "Text must not contain NUL characters (\\u0000)";
+  if (UNPAIRED_SURROGATE.test(text)) return "Text must be valid Unicode: an unpaired UTF-16 surrogate (\\ud800–\\udfff) was sent";
+  return null;
+}
+
 /**
- * PostgreSQL cannot store U+0000 in text, and no field of ours has a use for it: refuse it in the path, query and
- * body up front rather than failing half-way into a write.
+ * PostgreSQL cannot store U+0000 or an unpaired surrogate, and no field of ours has a use for either: refuse them in
+ * the path, query and body up front rather than failing half-way into a write.
  */
-const rejectNulCharacters: RequestHandler = (req, _res, next) => {
-  const refuse = () => next(new AppError("INVALID_REQUEST", "Text must not contain NUL characters (\\u0000)"));
-  if (/%00/i.test(req.originalUrl)) return refuse();
-  const stack: unknown[] = [req.body];
+const rejectUnstorableText: RequestHandler = (req, _res, next) => {
+  if (/%00/i.test(req.originalUrl)) return next(new AppError("INVALID_REQUEST", unstorable("\u0000")!));
+  const stack: unknown[] = [req.body, req.query];
   while (stack.length > 0) {
     const value = stack.pop();
-    if (typeof value === "string") {
-      if (value.includes("\u0000")) return refuse();
-    } else if (value && typeof value === "object") {
+    const problem = typeof value === "string" ? unstorable(value) : null;
+    if (problem) return next(new AppError("INVALID_REQUEST", problem));
+    if (value && typeof value === "object") {
       for (const [k, v] of Object.entries(value)) {
-        if (k.includes("\u0000")) return refuse();
+        const inKey = unstorable(k);
+        if (inKey) return next(new AppError("INVALID_REQUEST", inKey));
         stack.push(v);
       }
     }
@@ -108,7 +117,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(docsRouter());
   const authenticate = authMiddleware({ auth: config.auth, apiKeys, organizations });
   const limits = config.rateLimit ? [apiRateLimit({ limit: config.rateLimit, store: deps.stores?.api })] : [];
-  const jsonBody = [requireJsonBody, express.json({ limit: config.bodyLimit, strict: true }), rejectNulCharacters];
+  const jsonBody = [requireJsonBody, express.json({ limit: config.bodyLimit, strict: true }), rejectUnstorableText];
   // Appointment calls (manage, a tool's invoke, MCP) write only appointments and idempotency records, neither cached;
   // the one cached row they may change (an account Cal.com rejects) is invalidated by the repository. Exempting them
   // keeps a conversation's calls on the cache instead of reloading the agent after each one.

@@ -84,6 +84,26 @@ describe("agents", () => {
     expect((await api.request("PATCH", `/api/v1/agents/${empty.body.data.id}/`, { auth, body: {} })).status).toBe(400);
   });
 
+  it("refuses text PostgreSQL cannot store (NUL, unpaired surrogates) anywhere in a body, and writes nothing", async () => {
+    const { auth, orgId } = await api.org();
+    const bodies: [unknown, RegExp][] = [
+      [{ agentName: "a\u0000b" }, /NUL/],
+      [{ agentName: "ok", settings: { "\ud800": 1 } }, /unpaired UTF-16 surrogate/],
+      [{ agentName: "ok", settings: { deep: [{ v: "x\udfffy" }] } }, /unpaired UTF-16 surrogate/],
+      [{ agentName: "\udc00\ud800" }, /unpaired UTF-16 surrogate/],
+    ];
+    for (const [body, message] of bodies) {
+      const res = await api.request("POST", "/api/v1/agents/", { auth, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body).toMatchObject({ success: false, code: "INVALID_REQUEST", message: expect.stringMatching(message) });
+    }
+    expect(await api.prisma.agent.count({ where: { organizationId: orgId } })).toBe(0);
+    // A whole pair (an emoji) is ordinary text.
+    const emoji = await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Front desk \u{1F4C5}", settings: { "\u{1F600}": "\u{1F600}" } } });
+    expect(emoji.status).toBe(201);
+    expect(emoji.body.data).toMatchObject({ agentName: "Front desk \u{1F4C5}", settings: { "\u{1F600}": "\u{1F600}" } });
+  });
+
   it("answers 400 for a malformed id and 404 for an absent one or another organisation's", async () => {
     const a = await api.org();
     const b = await api.org();
