@@ -78,6 +78,14 @@ describe("org-level Cal.com connections", () => {
     expect(status.body.data.accounts.map((a: { account_name: string }) => a.account_name)).toEqual(["Sales", "Support"]);
   });
 
+  it("concurrent connects under one account name make one account, not several", async () => {
+    const { auth, orgId } = await api.org();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => connectOrg(auth, "Front desk")));
+    expect(answers.map((a) => a.res.status).sort()).toEqual([...Array(19).fill(200), 201]);
+    expect(new Set(answers.map((a) => a.id)).size).toBe(1);
+    expect(await api.prisma.calcomAccount.count({ where: { organizationId: orgId } })).toBe(1);
+  });
+
   it("rejects a key Cal.com refuses with 400 naming Cal.com's reason, and stores nothing", async () => {
     const { auth } = await api.org();
     const res = await api.request("POST", "/api/v1/calcom/connect", {

@@ -52,7 +52,12 @@ export class CalcomAccountsRepository {
     return (tx ?? this.prisma).calcomAccount.findFirst({ where: { id, organizationId, kind: "org" } });
   }
 
-  findOrgAccountByName(organizationId: string, accountName: string, tx: Tx) {
+  /**
+   * The organisation's account of that name, holding the name until the transaction ends: a concurrent connect under
+   * the same name waits here and then finds this one's row, instead of both creating one.
+   */
+  async findOrgAccountByName(organizationId: string, accountName: string, tx: Tx) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`calcom-account:${organizationId}:${accountName}`}, 0))`;
     return tx.calcomAccount.findFirst({
       where: { organizationId, kind: "org", accountName },
       orderBy: { connectedAt: "desc" },
