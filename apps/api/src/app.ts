@@ -40,7 +40,7 @@ export interface AppDeps {
   prisma: PrismaClient;
   /** Resolves when the database answers; used by `/ready`. */
   ping: () => Promise<void>;
-  config: Pick<AppConfig, "auth" | "encryptionKey" | "previousEncryptionKeys" | "bodyLimit" | "calcomTimeoutMs" | "calcomRateLimit" | "calcomAllowedOrigins" | "publicUrl"> &
+  config: Pick<AppConfig, "auth" | "encryptionKey" | "previousEncryptionKeys" | "bodyLimit" | "calcomTimeoutMs" | "calcomDeadlineMs" | "calcomRateLimit" | "calcomAllowedOrigins" | "publicUrl"> &
     Partial<Pick<AppConfig, "rateLimit">>;
   /** Cache of hot per-organisation reads; main.ts gives it a cross-replica invalidation bus on PostgreSQL. */
   cache?: OrgCache;
@@ -100,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
     deps.calcomGateway ??
     createCalcomGateway({
       timeoutMs: config.calcomTimeoutMs,
+      deadlineMs: config.calcomDeadlineMs,
       rateLimitPerMinute: config.calcomRateLimit,
       rateLimitStore: deps.stores?.calcom,
       allowedOrigins: config.calcomAllowedOrigins,

@@ -46,6 +46,7 @@ describe("loadConfig", () => {
     const key = Buffer.alloc(32, 7).toString("base64");
     const config = loadConfig({ NODE_ENV: "production", AGNI_JWT_SECRET: "s".repeat(40), AGNI_ENCRYPTION_KEY: key, PORT: "8080" }, dir);
     expect(config.port).toBe(8080);
+    expect(config).toMatchObject({ calcomTimeoutMs: 8_000, calcomDeadlineMs: 10_000 });
     expect(config.encryptionKey.toString("base64")).toBe(key);
     expect(existsSync(path.join(dir, ".agni"))).toBe(false);
   });

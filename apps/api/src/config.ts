@@ -26,6 +26,7 @@ const EnvSchema = z.object({
     .pipe(z.array(base64Key)),
   AGNI_BODY_LIMIT: z.string().default("1mb"),
   AGNI_CALCOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
+  AGNI_CALCOM_DEADLINE_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   AGNI_CALCOM_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   /** Origins (scheme://host[:port]) that accounts' api_base_url may point at, comma-separated; any when unset. */
   AGNI_CALCOM_ALLOWED_ORIGINS: z
@@ -57,6 +58,8 @@ export interface AppConfig {
   previousEncryptionKeys?: Buffer[];
   bodyLimit: string;
   calcomTimeoutMs: number;
+  /** Bound on all Cal.com work of one request (retries, backoff and budget waits included). */
+  calcomDeadlineMs?: number;
   /** Requests per minute this API sends per Cal.com key (Cal.com's default budget is 120). */
   calcomRateLimit?: number;
   /** Origins that accounts' api_base_url may point at; any when absent. */
@@ -141,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     previousEncryptionKeys: e.AGNI_ENCRYPTION_KEY_PREVIOUS.map((k) => Buffer.from(k, "base64")),
     bodyLimit: e.AGNI_BODY_LIMIT,
     calcomTimeoutMs: e.AGNI_CALCOM_TIMEOUT_MS,
+    calcomDeadlineMs: e.AGNI_CALCOM_DEADLINE_MS,
     calcomRateLimit: e.AGNI_CALCOM_RATE_LIMIT,
     calcomAllowedOrigins: e.AGNI_CALCOM_ALLOWED_ORIGINS?.map((o) => new URL(o).origin),
     rateLimit: e.AGNI_RATE_LIMIT,

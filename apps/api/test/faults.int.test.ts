@@ -3,13 +3,15 @@ import { startTestApi, type TestApi } from "./support/test-api";
 
 // Cal.com misbehaving, through the sandbox's fault injection: each fault yields the documented error within a
 // bound, leaves no appointment row or pending idempotency record behind, and the next call succeeds once Cal.com
-// has recovered. The test API gives each Cal.com request 3 s and one retry; the bound below follows from that.
+// has recovered. The test API gives each Cal.com attempt 3 s and one retry, and all Cal.com work of one request 4 s
+// (AGNI_CALCOM_DEADLINE_MS): without that deadline a hanging Cal.com would take two full attempts, over 6 s.
 const CALCOM_TIMEOUT_MS = 3_000;
-const BOUND_MS = 2 * CALCOM_TIMEOUT_MS + 2_000;
+const CALCOM_DEADLINE_MS = 4_000;
+const BOUND_MS = CALCOM_DEADLINE_MS + 1_500;
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi({ config: { calcomTimeoutMs: CALCOM_TIMEOUT_MS } });
+  api = await startTestApi({ config: { calcomTimeoutMs: CALCOM_TIMEOUT_MS, calcomDeadlineMs: CALCOM_DEADLINE_MS } });
 });
 afterAll(() => api?.close());
 

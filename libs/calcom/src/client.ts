@@ -15,6 +15,12 @@ export interface CalcomClientOptions {
   fetch?: typeof fetch;
   /** Per attempt; default 10 s. */
   timeoutMs?: number;
+  /**
+   * Bound on all the work done through this client, counted from its creation: every call, retry, backoff and
+   * budget wait must be over by then (an attempt gets what is left, at most `timeoutMs`). Default none: create a
+   * client per unit of work (one agent action) to bound that unit.
+   */
+  deadlineMs?: number;
   /** Extra attempts for repeatable calls on 429/5xx/network failures; default 2. */
   maxRetries?: number;
   /** First backoff step in ms; default 250. */
@@ -36,6 +42,7 @@ export function createCalcomClient(options: CalcomClientOptions) {
     baseUrl: options.baseUrl ?? DEFAULT_CALCOM_BASE_URL,
     fetch: options.fetch ?? globalThis.fetch,
     timeoutMs: options.timeoutMs ?? 10_000,
+    deadlineMs: options.deadlineMs ?? null,
     maxRetries: options.maxRetries ?? 2,
     retryBaseMs: options.retryBaseMs ?? 250,
     retryMaxMs: options.retryMaxMs ?? 5_000,

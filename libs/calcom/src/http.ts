@@ -10,6 +10,11 @@ export interface TransportOptions {
   fetch: typeof fetch;
   /** Per attempt. */
   timeoutMs: number;
+  /**
+   * Milliseconds from the transport's creation by which every call through it must be over, retries, backoff and
+   * budget waits included; null for no overall bound (each attempt still has `timeoutMs`).
+   */
+  deadlineMs: number | null;
   /** Extra attempts for calls that are safe to repeat. */
   maxRetries: number;
   /** First backoff step; doubles per attempt, with full jitter. */
@@ -66,11 +71,11 @@ async function readBody(res: Response): Promise<unknown> {
  * Queues the call until the key's budget allows it (so a burst never earns Cal.com's 60-second block). The place is
  * taken at the moment of sending, never ahead of time, so a late wake-up cannot squeeze two windows together.
  */
-async function spendBudget(options: TransportOptions): Promise<void> {
+async function spendBudget(options: TransportOptions, overallDeadline: number): Promise<void> {
   const rl = options.rateLimit;
   if (!rl) return;
   const key = budgetKey(options.apiKey);
-  const deadline = Date.now() + rl.maxWaitMs;
+  const deadline = Math.min(Date.now() + rl.maxWaitMs, overallDeadline);
   for (;;) {
     const now = Date.now();
     const wait = await rl.store.take(key, rl.limit, rl.windowMs, now);
@@ -92,8 +97,10 @@ async function spendBudget(options: TransportOptions): Promise<void> {
 }
 
 /** One HTTP exchange with Cal.com: budget, headers, timeout, error mapping and response validation. No retries. */
-async function attempt<T>(options: TransportOptions, spec: RequestSpec<T>): Promise<T> {
-  await spendBudget(options);
+async function attempt<T>(options: TransportOptions, spec: RequestSpec<T>, deadline: number): Promise<T> {
+  await spendBudget(options, deadline);
+  const timeoutMs = Math.min(options.timeoutMs, deadline - Date.now());
+  if (timeoutMs <= 0) throw new CalcomTimeoutError(options.deadlineMs ?? options.timeoutMs);
   const headers: Record<string, string> = {
     authorization: `Bearer ${options.apiKey}`,
     "cal-api-version": spec.version,
@@ -106,10 +113,10 @@ async function attempt<T>(options: TransportOptions, spec: RequestSpec<T>): Prom
       method: spec.method,
       headers,
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {
-    if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) throw new CalcomTimeoutError(options.timeoutMs);
+    if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) throw new CalcomTimeoutError(timeoutMs);
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     throw new CalcomConnectionError(`Could not connect to Cal.com at ${options.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
   }
@@ -117,7 +124,7 @@ async function attempt<T>(options: TransportOptions, spec: RequestSpec<T>): Prom
   try {
     body = await readBody(res);
   } catch (err) {
-    if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) throw new CalcomTimeoutError(options.timeoutMs);
+    if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) throw new CalcomTimeoutError(timeoutMs);
     throw new CalcomConnectionError(`Cal.com at ${options.baseUrl} closed the connection mid-response`);
   }
   if (!res.ok) throw parseCalcomError(res.status, body, res.headers);
@@ -141,6 +148,7 @@ export function isRetryable(err: unknown): boolean {
 
 /** The request function resources use: one attempt, plus bounded retries with backoff for repeatable calls. */
 export function createTransport(options: TransportOptions): Transport {
+  const deadline = options.deadlineMs === null ? Infinity : Date.now() + options.deadlineMs;
   const backoff = async (n: number, err: unknown) => {
     if (!(err instanceof CalcomError) || n >= options.maxRetries || !isRetryable(err)) throw err;
     let delay = Math.random() * options.retryBaseMs * 2 ** n;
@@ -148,13 +156,16 @@ export function createTransport(options: TransportOptions): Transport {
       if (err.retryAfterMs > options.retryMaxMs) throw err;
       delay = Math.max(delay, err.retryAfterMs);
     }
-    await sleep(Math.min(delay, options.retryMaxMs));
+    delay = Math.min(delay, options.retryMaxMs);
+    // No time left for another attempt after the wait: the caller gets this failure now rather than a timeout later.
+    if (Date.now() + delay >= deadline) throw err;
+    await sleep(delay);
   };
   const request = async <T>(spec: RequestSpec<T>): Promise<T> => {
     const retry = spec.retry ?? spec.method === "GET";
     for (let n = 0; ; n++) {
       try {
-        return await attempt(options, spec);
+        return await attempt(options, spec, deadline);
       } catch (err) {
         if (!retry) throw err;
         await backoff(n, err);

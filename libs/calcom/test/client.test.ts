@@ -141,6 +141,32 @@ describe("retries and limits", () => {
     expect(err).toBeInstanceOf(CalcomTimeoutError);
   });
 
+  it("bounds everything done through one client by deadlineMs: attempts shrink to fit, no retry starts past it", async () => {
+    const hang = (_req: unknown, res: { end(b: string): void }) => setTimeout(() => res.end("{}"), 5_000);
+    // Per attempt 400 ms and two retries would take over 1.2 s; the client's 600 ms deadline ends it sooner.
+    const s = await serve(hang);
+    const started = Date.now();
+    const err = await client(s.url, { timeoutMs: 400, maxRetries: 2, deadlineMs: 600 }).me.get().catch((e) => e);
+    const took = Date.now() - started;
+    expect(err).toBeInstanceOf(CalcomTimeoutError);
+    expect(took).toBeGreaterThanOrEqual(550);
+    expect(took).toBeLessThan(1_000);
+    expect(s.seen.length).toBeLessThanOrEqual(2);
+
+    // The deadline counts from the client's creation: a later call gets only what is left, then nothing.
+    const quick = await serve(json(200, { status: "success", data: ME }));
+    const bounded = client(quick.url, { deadlineMs: 150 });
+    await expect(bounded.me.get()).resolves.toMatchObject({ id: 7 });
+    await new Promise((r) => setTimeout(r, 200));
+    await expect(bounded.me.get()).rejects.toBeInstanceOf(CalcomTimeoutError);
+    expect(quick.seen).toHaveLength(1);
+
+    // Without one, each attempt has its own timeout and every retry is made.
+    const s2 = await serve(hang);
+    await expect(client(s2.url, { timeoutMs: 150, maxRetries: 2 }).me.get()).rejects.toBeInstanceOf(CalcomTimeoutError);
+    expect(s2.seen).toHaveLength(3);
+  });
+
   it("reports an unreachable Cal.com as a connection error naming the base URL", async () => {
     const s = await serve(json(200, {}));
     await s.close();

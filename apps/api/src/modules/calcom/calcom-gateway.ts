@@ -30,6 +30,8 @@ export interface CalcomGateway {
 
 export function createCalcomGateway(options: {
   timeoutMs: number;
+  /** Bound on all Cal.com work of one request (one client per request): default 10 s. */
+  deadlineMs?: number;
   rateLimitPerMinute?: number;
   /** Where per-key budgets live (shared by replicas); the process's memory by default. */
   rateLimitStore?: RateLimitStore;
@@ -37,6 +39,7 @@ export function createCalcomGateway(options: {
   /** Origins an account's api_base_url may point at (a guard against using this server to reach others); any when absent. */
   allowedOrigins?: readonly string[];
 }): CalcomGateway {
+  const deadlineMs = options.deadlineMs ?? 10_000;
   const allowed = options.allowedOrigins && new Set(options.allowedOrigins.map((o) => new URL(o).origin));
   const refused = (apiBaseUrl: string) => allowed !== undefined && !allowed.has(new URL(apiBaseUrl).origin);
   return {
@@ -50,6 +53,7 @@ export function createCalcomGateway(options: {
         apiKey,
         baseUrl: apiBaseUrl,
         timeoutMs: options.timeoutMs,
+        deadlineMs,
         fetch: options.fetch,
         maxRetries: 1,
         retryMaxMs: 1_000,
@@ -63,7 +67,7 @@ export function createCalcomGateway(options: {
           allowed_origins: [...allowed!],
         });
       }
-      const client = createCalcomClient({ apiKey, baseUrl: apiBaseUrl, timeoutMs: options.timeoutMs, fetch: options.fetch });
+      const client = createCalcomClient({ apiKey, baseUrl: apiBaseUrl, timeoutMs: options.timeoutMs, deadlineMs, fetch: options.fetch });
       try {
         const me = await client.me.get();
         return { id: me.id, username: me.username ?? null, email: me.email ?? null, timeZone: me.timeZone ?? null };
