@@ -35,27 +35,34 @@ function collect(child: ChildProcess): Promise<Result> {
 }
 
 /** Starts the built API and resolves with its URL once it prints "Agni API listening on …". */
-function startApi(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+function startApi(dataDir: string): Promise<Server> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", HOST: "127.0.0.1", AGNI_DATA_DIR: dataDir, LOG_LEVEL: "warn", NODE_ENV: "development" };
   // The embedded database and generated development secrets, whatever the surrounding shell has configured.
   for (const name of ["DATABASE_URL", "AGNI_JWT_SECRET", "AGNI_JWKS_URL", "AGNI_JWT_ISSUER", "AGNI_JWT_AUDIENCE", "AGNI_ENCRYPTION_KEY"]) delete env[name];
   return startServer(API_MAIN, dataDir, env, /Agni API listening on (http:\/\/\S+)/);
 }
 
+interface Server {
+  child: ChildProcess;
+  url: string;
+  /** Everything the server has printed so far (stdout and stderr). */
+  output(): string;
+}
+
 /** Starts a built server and resolves with the URL its start-up line names. */
-function startServer(main: string, cwd: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
+function startServer(main: string, cwd: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<Server> {
   const child = spawn(process.execPath, [main], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
+    let started = false;
+    child.stdout!.on("data", (chunk: Buffer) => {
       output += chunk;
-      const match = ready.exec(output);
+      const match = started ? null : ready.exec(output);
       if (match) {
-        child.stdout!.off("data", onData);
-        resolve({ child, url: match[1]! });
+        started = true;
+        resolve({ child, url: match[1]!, output: () => output });
       }
-    };
-    child.stdout!.on("data", onData);
+    });
     child.stderr!.on("data", (chunk) => (output += chunk));
     child.on("error", reject);
     child.on("exit", (code) => reject(new Error(`${path.basename(path.dirname(path.dirname(main)))} exited (code ${code}) before listening:\n${output}`)));
@@ -64,18 +71,23 @@ function startServer(main: string, cwd: string, env: NodeJS.ProcessEnv, ready: R
 
 describe("agni (built binary) against the built API", () => {
   let dataDir: string;
-  let api: { child: ChildProcess; url: string };
-  let sandbox: { child: ChildProcess; url: string };
+  let api: Server;
+  let sandbox: Server;
+  /** Every CLI run of this file, for the secrets check at the end. */
+  const runs: (Result & { args: string[] })[] = [];
 
   /** Runs `agni` with only the variables given (plus PATH), never the surrounding shell's AGNI_* settings. */
-  const agni = (args: string[], env: Record<string, string> = {}): Promise<Result> =>
-    collect(
+  const agni = async (args: string[], env: Record<string, string> = {}): Promise<Result> => {
+    const result = await collect(
       spawn(process.execPath, [CLI_MAIN, ...args], {
         cwd: dataDir,
         env: { PATH: process.env.PATH ?? "", AGNI_API_URL: api.url, AGNI_DATA_DIR: dataDir, ...env },
         stdio: ["ignore", "pipe", "pipe"],
       }),
     );
+    runs.push({ ...result, args });
+    return result;
+  };
 
   /** A fresh organisation and the environment of a developer who has exported a token for it. */
   const freshOrg = async () => {
@@ -244,6 +256,21 @@ describe("agni (built binary) against the built API", () => {
       expect(json(await agni(["appointments", "get", id, "--json"], env)).data.appointment).toMatchObject({ attendee_name: "Mira", status: "accepted" });
     } finally {
       await client.close();
+    }
+  });
+
+  // Last, over everything the file did: the Cal.com key given to `connect` and every API key minted by `api-keys
+  // create` appear in no CLI output (except the new key in its own creation) and in no line the API logged.
+  it("prints no secret in any CLI output or API log line", () => {
+    const mintedBy = new Map(runs.filter((r) => r.args[0] === "api-keys" && r.args[1] === "create" && r.code === 0).map((r) => [r, JSON.parse(r.stdout).data.key as string]));
+    const minted = [...mintedBy.values()];
+    expect(minted.length).toBeGreaterThan(0);
+    expect(runs.some((r) => r.args.includes(SANDBOX_KEY) && r.code === 0)).toBe(true);
+    for (const secret of [SANDBOX_KEY, ...minted]) {
+      expect(api.output(), "API log").not.toContain(secret);
+      for (const r of runs) {
+        if (mintedBy.get(r) !== secret) expect(r.stdout + r.stderr, `agni ${r.args.filter((a) => a !== SANDBOX_KEY).join(" ")}`).not.toContain(secret);
+      }
     }
   });
 });
