@@ -1,7 +1,15 @@
+import type { AppRoute } from "@ts-rest/core";
 import { generateOpenApi } from "@ts-rest/open-api";
 import { contract } from "./contract";
+import { errorExample, EXAMPLES } from "./examples";
 
 const PUBLIC_ROUTES = new Set(["/health", "/ready"]);
+
+/** A route's example answer for a status: its own (the seed routes', from the original pages), else ours. */
+export function exampleFor(route: AppRoute, operationId: string | undefined, status: number): unknown {
+  const own = (route.metadata as { examples?: Record<number, unknown> } | undefined)?.examples?.[status];
+  return own ?? (operationId ? EXAMPLES[operationId]?.[status] : undefined);
+}
 
 /**
  * The OpenAPI 3 document of the whole API, generated from the contract: every route with its parameters, bodies and
@@ -34,14 +42,15 @@ export function buildOpenApiDocument(version = "1.0.0") {
         // Every error answer has the same envelope: one shared schema instead of a copy per status and route.
         responses: Object.fromEntries(
           Object.entries(operation.responses ?? {}).map(([status, response]: [string, any]) => {
-            const example = (route.metadata as { examples?: Record<string, unknown> } | undefined)?.examples?.[status];
-            if (example && response.content?.["application/json"]) {
-              return [status, { ...response, content: { "application/json": { ...response.content["application/json"], example } } }];
-            }
+            const example = exampleFor(route, operation.operationId, Number(status));
             const schema = response.content?.["application/json"]?.schema;
-            if (Number(status) < 400 || !schema?.properties?.code) return [status, response];
-            errorSchema ??= schema;
-            return [status, { ...response, content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorEnvelope" } } } }];
+            if (Number(status) >= 400 && schema?.properties?.code) {
+              errorSchema ??= schema;
+              const content = { schema: { $ref: "#/components/schemas/ErrorEnvelope" }, example: example ?? errorExample(Number(status)) };
+              return [status, { ...response, content: { "application/json": content } }];
+            }
+            if (!example || !response.content?.["application/json"]) return [status, response];
+            return [status, { ...response, content: { "application/json": { ...response.content["application/json"], example } } }];
           }),
         ),
         ...(PUBLIC_ROUTES.has(route.path) ? { security: [] } : {}),

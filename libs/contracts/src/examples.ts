@@ -1,0 +1,203 @@
+import { ERROR_STATUS, type ErrorCode } from "./common/errors";
+
+// Example answers for the OpenAPI document, by operation id and status (error envelopes come from errorExample
+// unless a route names its own). The seed routes carry theirs in the contract
+// (copied from the original pages); these cover the rest. openapi.test.ts parses every one with its route's schema.
+
+const ORG = "org_acme";
+const AGENT_ID = "0192f5d4-7a10-7c3b-9d2a-5b6c7d8e9f01";
+const TOOL_ID = "0192f5d4-7b20-7c3b-9d2a-5b6c7d8e9f02";
+const ACCOUNT_ID = "0192f5d4-8a1e-7c3b-9d2a-5b6c7d8e9f01";
+const APPOINTMENT_ID = "0192f5d5-1c40-7c3b-9d2a-5b6c7d8e9f03";
+const KEY_ID = "0192f5d4-6f00-7c3b-9d2a-5b6c7d8e9f04";
+const CREATED = "2026-11-24T09:00:00.000Z";
+const ok = (message: string, data: unknown, extra: Record<string, unknown> = {}) => ({ success: true, message, data, ...extra });
+const page = { total: "1", limit: 50, offset: 0 };
+
+const apiKey = { id: KEY_ID, name: "runtime", prefix: "agni_Xq3f", createdAt: CREATED, lastUsedAt: null, revokedAt: null };
+const agent = {
+  id: AGENT_ID,
+  organizationId: ORG,
+  agentName: "Front desk",
+  status: "ACTIVE",
+  calendarTimezone: "Europe/Berlin",
+  calcomEventTypeId: 1234,
+  selectedTools: [TOOL_ID],
+  prompt: "You book appointments for Acme Dental.",
+  beginMessage: "Hello, Acme Dental, how can I help?",
+  settings: { voice: "alloy" },
+  createdAt: CREATED,
+  updatedAt: CREATED,
+  calcomConnectionType: "agent",
+  calcomAccountId: ACCOUNT_ID,
+  calcomAccountName: "Default",
+  calcomApiUrl: "https://api.cal.com",
+  calcomStatus: "active",
+  calcomApiKey: "cal_live_…9f3a",
+};
+const tool = {
+  id: TOOL_ID,
+  organizationId: ORG,
+  name: "book_appointment",
+  description: "Check availability and book appointments on the agent's Cal.com calendar",
+  type: "calcom",
+  definition: {},
+  isActive: false,
+  agentId: AGENT_ID,
+  enabledFunctions: { values: ["suggest", "book", "reschedule"] },
+  createdAt: CREATED,
+  updatedAt: CREATED,
+};
+const calcomUser = { id: 48213, username: "acme-dental", email: "desk@acme.example", time_zone: "Europe/Berlin" };
+const connected = {
+  provider_id: ACCOUNT_ID,
+  account_name: "Default",
+  status: "active",
+  connected_at: CREATED,
+  api_base_url: "https://api.cal.com",
+  api_key: "cal_live_…9f3a",
+  calcom_user: calcomUser,
+};
+const appointment = {
+  id: APPOINTMENT_ID,
+  calcom_booking_uid: "8cTq2vXbN4rLkP7w",
+  calcom_booking_uids: ["8cTq2vXbN4rLkP7w"],
+  organization_id: ORG,
+  agent_id: AGENT_ID,
+  attendee_name: "Mira Shah",
+  attendee_email: "mira@example.com",
+  attendee_phone: null,
+  attendee_timezone: "Europe/Berlin",
+  start_time: "2026-11-25T09:00:00.000Z",
+  end_time: "2026-11-25T09:30:00.000Z",
+  duration_minutes: 30,
+  status: "accepted",
+  call_session_id: "call_7f2c",
+  source: "agni",
+};
+const eventType = {
+  id: 1234,
+  title: "Check-up",
+  slug: "check-up",
+  length_in_minutes: 30,
+  length_options: [],
+  hidden: false,
+  required_questions: [{ slug: "reason", label: "Reason for the visit", type: "select", options: ["Check-up", "Pain", "Cleaning"] }],
+};
+
+const booked = {
+  success: true,
+  message: "You're booked for tomorrow at 10:00 AM.",
+  summary: "Appointment confirmed",
+  action: "book",
+  appointment_id: APPOINTMENT_ID,
+  date_time: "2026-11-25T09:00:00.000Z",
+  local_date_time: "2026-11-25T10:00:00+01:00",
+  timezone: "Europe/Berlin",
+  agent_name: "Front desk",
+  available_slots: [],
+};
+
+export const EXAMPLES: Record<string, Record<number, unknown>> = {
+  health: { 200: { status: "ok" } },
+  ready: { 200: { status: "ok", checks: { database: "ok" } }, 503: { status: "unavailable", checks: { database: "unavailable" } } },
+  createApiKey: { 201: ok("API key created; store it now, it will not be shown again", { ...apiKey, key: "agni_Xq3fV9mB2kT7wR1yZ5cH8nJ4pL6sD0gA3eU9iO2tQ7x" }) },
+  listApiKeys: { 200: ok("API keys fetched successfully", [apiKey], { meta: page }) },
+  revokeApiKey: { 200: ok("API key revoked", { ...apiKey, revokedAt: "2026-11-24T12:00:00.000Z" }) },
+  createAgent: { 201: ok("Agent created successfully", agent) },
+  listAgents: { 200: ok("Agents fetched successfully", [agent], { meta: page }) },
+  getAgent: { 200: ok("Agent fetched successfully", agent) },
+  updateAgent: { 200: ok("Agent updated successfully", { ...agent, status: "INACTIVE", updatedAt: "2026-11-24T12:00:00.000Z" }) },
+  deleteAgent: { 200: ok("Agent deleted successfully", { id: AGENT_ID }) },
+  createTool: { 201: ok("Tool created successfully", tool) },
+  listTools: { 200: ok("Tools fetched successfully", [tool], { meta: page }) },
+  getTool: { 200: ok("Tool fetched successfully", tool) },
+  updateTool: { 200: ok("Tool updated successfully", { ...tool, isActive: true, updatedAt: "2026-11-24T12:00:00.000Z" }) },
+  deleteTool: { 200: ok("Tool deleted successfully", { id: TOOL_ID }) },
+  exportTool: {
+    200: ok("Tool exported", {
+      format: "openai",
+      tool_id: TOOL_ID,
+      event_type_id: 1234,
+      tools: [
+        {
+          type: "function",
+          function: {
+            name: "book_appointment",
+            description: "Book the appointment at a time the caller chose.",
+            parameters: {
+              type: "object",
+              properties: {
+                appointment_datetime: { type: "string", description: "The chosen start time, as offered (ISO 8601)." },
+                timezone: { type: "string", description: "The caller's IANA time zone." },
+                name: { type: "string", description: "The caller's full name." },
+                email: { type: "string", format: "email", description: "The caller's email address." },
+                reason: { type: "string", enum: ["Check-up", "Pain", "Cleaning"], description: "Reason for the visit" },
+              },
+              required: ["appointment_datetime", "timezone", "name", "email", "reason"],
+            },
+          },
+        },
+      ],
+    }),
+  },
+  invokeTool: { 200: { success: true, result: booked.message, data: booked } },
+  connectCalcom: { 201: ok("Cal.com account connected", connected), 200: ok("Cal.com account reconnected", connected) },
+  getCalcomStatus: {
+    200: ok("Cal.com status retrieved", {
+      connected: true,
+      status: "active",
+      accounts: [{ id: ACCOUNT_ID, account_name: "Default", status: "active", error: null, api_base_url: "https://api.cal.com", api_key: "cal_live_…9f3a", connected_at: CREATED, disconnected_at: null, calcom_user: calcomUser }],
+    }),
+  },
+  disconnectCalcom: { 200: ok("Cal.com account disconnected", { disconnected: 1, provider_ids: [ACCOUNT_ID] }) },
+  connectAgentCalcom: {
+    201: ok("Agent Cal.com account connected", { ...connected, agent_id: AGENT_ID }),
+    200: ok("Agent Cal.com account reconnected", { ...connected, agent_id: AGENT_ID }),
+  },
+  disconnectAgentCalcom: { 200: ok("Agent Cal.com account disconnected", { disconnected: 1, provider_ids: [ACCOUNT_ID], agent_id: AGENT_ID }) },
+  assignAgentCalcomAccount: { 200: ok("Agent Cal.com account updated", { agent_id: AGENT_ID, agent_name: "Front desk", calcom_account_id: ACCOUNT_ID }) },
+  getAgentCalcomInfo: {
+    200: ok("Agent Cal.com info retrieved", {
+      connected: true,
+      type: "agent",
+      calcom_account_id: ACCOUNT_ID,
+      account_name: "Default",
+      status: "active",
+      api_base_url: "https://api.cal.com",
+      agent_id: AGENT_ID,
+      agent_name: "Front desk",
+      error: null,
+      api_key: "cal_live_…9f3a",
+      calcom_user: calcomUser,
+      event_type_id: 1234,
+    }),
+  },
+  manageAppointment: { 200: ok(booked.message, booked) },
+  listAppointments: { 200: ok("Appointments retrieved", { appointments: [appointment], count: 1, org_id: ORG, agent_id: AGENT_ID }) },
+  getAppointment: { 200: ok("Appointment retrieved", { appointment }) },
+  listEventTypes: { 200: ok("Event types retrieved", { event_types: [eventType] }) },
+  lookupEventType: { 200: ok("Event type retrieved", { event_type: eventType }) },
+};
+
+const ERROR_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  INVALID_REQUEST: "agent_id must be a UUID",
+  UNAUTHORIZED: "Missing credentials: send Authorization: Bearer <JWT> or X-Api-Key",
+  FORBIDDEN: "Front desk's calendar tool does not allow \"cancel\" (enabled: suggest, book, reschedule)",
+  NOT_FOUND: "Agent not found",
+  CONFLICT: "This Idempotency-Key was already used for a different request; use a new key for a new request",
+  PAYLOAD_TOO_LARGE: "Request body is too large",
+  UNSUPPORTED_MEDIA_TYPE: "Request bodies must be JSON (Content-Type: application/json)",
+  SLOT_UNAVAILABLE: "That time is no longer available.",
+  RATE_LIMITED: "Too many requests for this credential; try again in 12 seconds",
+  INTERNAL_ERROR: "Internal server error",
+  BAD_GATEWAY: "I couldn't reach the calendar just now; please try again in a moment.",
+  SERVICE_UNAVAILABLE: "The service's database is unavailable right now; try again in a moment",
+};
+
+/** An error envelope for a status: the first code that travels with it, with a message the API really sends. */
+export function errorExample(status: number) {
+  const code = (Object.keys(ERROR_STATUS) as ErrorCode[]).find((c) => ERROR_STATUS[c] === status);
+  if (!code) return undefined;
+  return { success: false, message: ERROR_MESSAGES[code] ?? code, code, request_id: "0192f5d5-2d50-7c3b-9d2a-5b6c7d8e9f05" };
+}
