@@ -100,4 +100,25 @@ describe("Cal.com faults during a call", () => {
     const row = await api.prisma.appointment.findUnique({ where: { id: res.body.data.appointment_id } });
     expect(row?.calcomBookingUid).toBe(liveBookings()[0]!.uid);
   });
+
+  it("book that Cal.com completed after we gave up: the retry gets that booking, not 'no longer available'", async () => {
+    const { manage, slot, liveBookings, leftovers } = await calendar();
+    const body = { action: "book", name: "Late Answer", email: "late@example.com", appointment_datetime: slot };
+    // Cal.com books but never answers, and the lookups that could find the booking within the call fail too.
+    api.sandbox.faults.inject({ path: "/v2/bookings", method: "POST", drop: "hang", times: 1 } as never);
+    api.sandbox.faults.inject({ path: "/v2/bookings", method: "GET", status: 500, times: 100 } as never);
+    const failed = await manage(body);
+    expect(failed.status).toBe(502);
+    expect(liveBookings()).toHaveLength(1);
+    expect(await leftovers()).toEqual({ appointments: 0, pending: 0 });
+
+    api.sandbox.faults.clear();
+    const retried = await manage(body);
+    expect(retried.status).toBe(200);
+    expect(retried.body.data).toMatchObject({ action: "book", summary: "Appointment confirmed" });
+    expect(liveBookings()).toHaveLength(1);
+    const row = await api.prisma.appointment.findUnique({ where: { id: retried.body.data.appointment_id } });
+    expect(row?.calcomBookingUid).toBe(liveBookings()[0]!.uid);
+    expect(await leftovers()).toEqual({ appointments: 1, pending: 0 });
+  }, 30_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CalcomSlotUnavailableError, createCalcomClient } from "../src/index";
+import { CalcomConnectionError, CalcomSlotUnavailableError, createCalcomClient } from "../src/index";
 import { scriptedServer, type SeenRequest } from "./http-server";
 import type { ServerResponse } from "node:http";
 
@@ -64,6 +64,38 @@ describe("bookings.create never books twice", () => {
       expect(cal.created).toHaveLength(1);
     } finally {
       await cal.server.close();
+    }
+  });
+
+  it("returns the booking that holds the slot when it is this very booking (an earlier attempt's, answer lost)", async () => {
+    const cal = await calcom((_n, _req, res) =>
+      send(res, 400, { status: "error", error: { code: "BadRequestException", message: "User either already has booking at this time or is not available" } }),
+    );
+    cal.created.push(booking("made-before"));
+    try {
+      await expect(client(cal.server.url).bookings.create(INPUT as never)).resolves.toMatchObject({ uid: "made-before" });
+      expect(cal.posts()).toBe(1);
+    } finally {
+      await cal.server.close();
+    }
+  });
+
+  it("reports an unknown outcome, not a taken slot, when its own earlier attempt may hold the slot and no lookup works", async () => {
+    let posts = 0;
+    const server = await scriptedServer((req, res) => {
+      if (req.method === "GET") return send(res, 500, { statusCode: 500, message: "Internal server error" });
+      posts += 1;
+      if (posts === 1) return void res.socket?.destroy(); // booked, answer lost
+      send(res, 400, { status: "error", error: { code: "BadRequestException", message: "User either already has booking at this time or is not available" } });
+    });
+    try {
+      const err = await createCalcomClient({ apiKey: "cal_test_retry", baseUrl: server.url, retryBaseMs: 1, maxRetries: 1, rateLimit: false })
+        .bookings.create(INPUT as never)
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CalcomConnectionError);
+      expect(posts).toBe(2);
+    } finally {
+      await server.close();
     }
   });
 

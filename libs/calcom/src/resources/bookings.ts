@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CalcomApiError } from "../errors";
+import { CalcomApiError, CalcomSlotUnavailableError } from "../errors";
 import type { components } from "../generated/openapi";
 import type { QueryValue, Transport } from "../http";
 import { CAL_API_VERSIONS } from "../versions";
@@ -91,6 +91,8 @@ export function bookingsResource(request: Transport) {
     /**
      * Creates a booking. Cal.com has no idempotency key, so a failed attempt is never blindly repeated: before each
      * retry the booking is looked up (same event type, start and attendee) and returned if the failed attempt made it.
+     * A slot taken by that very booking (an earlier request's answer was lost, or it timed out and Cal.com went on)
+     * is the booking asked for, not a conflict: it is returned too.
      */
     async create(input: CreateBookingInput, options: { lookupFirst?: boolean } = {}): Promise<CalcomBooking> {
       // After a crash mid-booking, an earlier attempt may have booked already: look before the first try too.
@@ -98,11 +100,19 @@ export function bookingsResource(request: Transport) {
         const existing = await findCreated(input);
         if (existing) return existing;
       }
+      let earlierFailure: unknown; // an attempt that failed in a way that may still have booked
       for (let n = 0; ; n++) {
         try {
           return await request({ method: "POST", path: "/v2/bookings", version, body: input, schema: CalcomBookingSchema, retry: false });
         } catch (err) {
+          if (err instanceof CalcomSlotUnavailableError) {
+            const ours = await findCreated(input).catch(() => null);
+            if (ours) return ours;
+            // The slot may be held by our own earlier attempt, unverifiable now: the outcome is unknown, not a conflict.
+            throw ours === null && earlierFailure ? earlierFailure : err;
+          }
           await request.backoff(n, err);
+          earlierFailure = err;
           const existing = await findCreated(input).catch(() => undefined);
           if (existing) return existing;
         }

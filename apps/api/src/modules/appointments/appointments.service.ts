@@ -241,8 +241,9 @@ export class AppointmentsService {
     }
     const start = new Date(booking.start);
     const end = new Date(booking.end);
-    // A recovering attempt may find the row too, if the dead attempt wrote it before dying.
-    const recorded = attempt.recovering ? await this.repo.find(calendar.agent.organizationId, booking.uid, calendar.agent.id) : null;
+    // The booking may be one an earlier attempt made (a dead owner's, or one whose answer was lost and which now holds
+    // the slot); that attempt may have recorded it already.
+    const recorded = await this.repo.find(calendar.agent.organizationId, booking.uid, calendar.agent.id);
     const row =
       recorded ??
       (await this.repo.create({
