@@ -150,14 +150,14 @@ describe("retries and limits", () => {
     const took = Date.now() - started;
     expect(err).toBeInstanceOf(CalcomTimeoutError);
     expect(took).toBeGreaterThanOrEqual(550);
-    expect(took).toBeLessThan(1_000);
+    expect(took).toBeLessThan(2_000); // a loose sanity bound; the attempt count below is what tells
     expect(s.seen.length).toBeLessThanOrEqual(2);
 
     // The deadline counts from the client's creation: a later call gets only what is left, then nothing.
     const quick = await serve(json(200, { status: "success", data: ME }));
-    const bounded = client(quick.url, { deadlineMs: 150 });
+    const bounded = client(quick.url, { deadlineMs: 1_000 });
     await expect(bounded.me.get()).resolves.toMatchObject({ id: 7 });
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 1_100));
     await expect(bounded.me.get()).rejects.toBeInstanceOf(CalcomTimeoutError);
     expect(quick.seen).toHaveLength(1);
 
