@@ -71,11 +71,12 @@ function unstorable(text: string): string | null {
 
 /**
  * PostgreSQL cannot store U+0000 or an unpaired surrogate, and no field of ours has a use for either: refuse them in
- * the path, query and body up front rather than failing half-way into a write.
+ * the URL and body up front rather than failing half-way into a write. (Decoded query strings cannot hold an
+ * unpaired surrogate: invalid escapes decode to U+FFFD.)
  */
 const rejectUnstorableText: RequestHandler = (req, _res, next) => {
   if (/%00/i.test(req.originalUrl)) return next(new AppError("INVALID_REQUEST", unstorable("\u0000")!));
-  const stack: unknown[] = [req.body, req.query];
+  const stack: unknown[] = [req.body];
   while (stack.length > 0) {
     const value = stack.pop();
     const problem = typeof value === "string" ? unstorable(value) : null;

@@ -2,11 +2,11 @@ import net from "node:net";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SignJWT } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { openDatabase, type Database } from "../src/db/database";
 import { createLogger } from "../src/logger";
+import { bearer } from "./support/api-process";
 import { TEST_DATABASE_KIND } from "./support/test-database";
 
 const JWT_SECRET = randomBytes(32).toString("hex");
@@ -42,8 +42,7 @@ describe.runIf(TEST_DATABASE_KIND === "pglite")("a database that cannot be used"
       await new Promise((r) => server.close(r));
       await db.close().catch(() => {});
     });
-    const token = await new SignJWT({ org_id: "org-unavailable" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("5m").sign(new TextEncoder().encode(JWT_SECRET));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, auth: { authorization: `Bearer ${token}` }, logs };
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, auth: await bearer(JWT_SECRET, "org-unavailable"), logs };
   }
 
   async function fakeDatabase(behaviour: (socket: net.Socket) => void): Promise<string> {
