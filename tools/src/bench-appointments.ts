@@ -37,8 +37,8 @@ async function call(method: string, path: string, body?: unknown) {
 }
 
 // One host whose calendar is open around the clock, so that hundreds of bookings find room.
-const { user, apiKey } = sandbox.addUser({ username: "bench", timeZone: "UTC", schedule: { availability: [{ days: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], startTime: "00:00", endTime: "23:59" }] } } as never);
-const eventType = sandbox.addEventType(user.id, { title: "Bench", slug: "bench", lengthInMinutes: 15 } as never) as { id: number };
+const { user, apiKey } = sandbox.addUser({ username: "bench", timeZone: "UTC", schedule: { availability: [{ days: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], startTime: "00:00", endTime: "23:59" }] } });
+const eventType = sandbox.addEventType(user.id, { title: "Bench", slug: "bench", lengthInMinutes: 15 }) as { id: number };
 const agent = (await call("POST", "/api/v1/agents/", { agentName: "Bench", calcomEventTypeId: eventType.id })).data;
 await call("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: apiKey, api_base_url: sandboxServer.url });
 await call("POST", "/api/v1/tools/", { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["book", "suggest"] } });
@@ -72,7 +72,7 @@ const rows = [
     call("POST", "/api/v1/calcom/appointments/manage", { action: "book", agent_id: agent.id, timezone: "UTC", name: `Api ${i}`, email: `api${i + 100}@example.com`, appointment_datetime: slot() }),
   ),
   await measure("book direct", iterations, (i) =>
-    cal.bookings.create({ start: slot(), eventTypeId: eventType.id, attendee: { name: `Direct ${i}`, email: `direct${i + 100}@example.com`, timeZone: "UTC" } } as never),
+    cal.bookings.create({ start: slot(), eventTypeId: eventType.id, attendee: { name: `Direct ${i}`, email: `direct${i + 100}@example.com`, timeZone: "UTC" } }),
   ),
 ];
 

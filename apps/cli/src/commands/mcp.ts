@@ -1,5 +1,5 @@
 import { unwrap } from "@agni/client";
-import { manageBodyFromToolCall } from "@agni/contracts";
+import { manageBodyFromToolCall, type ManageAppointmentBody } from "@agni/contracts";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -21,7 +21,8 @@ async function callTool({ client, query }: Run, agentId: string, name: string, a
   const body = manageBodyFromToolCall(name, args, agentId);
   if (!body) return { isError: true, content: [{ type: "text", text: `Unknown tool ${name}` }] };
   try {
-    const result = await unwrap(client.appointments.manageAppointment({ body: body as never, query }));
+    // The model's arguments are not checked here: the API validates them and answers 400 naming the field.
+    const result = await unwrap(client.appointments.manageAppointment({ body: body as ManageAppointmentBody, query }));
     return { content: [{ type: "text", text: result.message }], structuredContent: result.data as unknown as Record<string, unknown> };
   } catch (err) {
     return { isError: true, content: [{ type: "text", text: describeError(err) }] };
