@@ -25,6 +25,26 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  // Types tell the truth in source: no `any`, no non-null assertion (tests may use both to poke at answers).
+  {
+    files: ["**/*.ts"],
+    ignores: ["**/*.test.ts", "**/test/**"],
+    rules: { "@typescript-eslint/no-explicit-any": "error", "@typescript-eslint/no-non-null-assertion": "error" },
+  },
+  // TODO(issue 12): remove after the appointment/http refactor lands
+  {
+    files: [
+      "apps/api/src/modules/appointments/**",
+      "apps/api/src/modules/tools/**",
+      "apps/api/src/modules/mcp/**",
+      "apps/api/src/http/**",
+      "apps/api/src/app.ts",
+      "apps/api/src/main.ts",
+      "apps/api/src/config.ts",
+      "apps/calcom-sandbox/**",
+    ],
+    rules: { "@typescript-eslint/no-explicit-any": "off", "@typescript-eslint/no-non-null-assertion": "off" },
+  },
   {
     files: ["libs/contracts/**/*.ts"],
     rules: { ...noEnvInLibs, ...restrict([...serverOnly, ...apps("api", "cli", "calcom-sandbox"), { group: ["@agni/client", "@agni/calcom"], message: "contracts depend on nothing of ours." }]) },

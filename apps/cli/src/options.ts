@@ -20,7 +20,7 @@ export function parseList(value: string): string[] {
 // null result into "".
 
 /** `none` (any case) → null, to detach or unassign; anything else unchanged. */
-export function noneToNull(value: string | undefined): string | null | undefined {
+export function noneToNull<T extends string | undefined>(value: T): T | null {
   return value !== undefined && value.toLowerCase() === "none" ? null : value;
 }
 
@@ -52,12 +52,15 @@ const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400
 /** `90s`, `30m`, `12h`, `7d` or plain seconds → seconds. */
 export function parseDuration(value: string): number {
   const match = /^(\d+)\s*([smhd]?)$/.exec(value.trim());
-  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"]! : Number.NaN;
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"] : Number.NaN;
   if (!Number.isSafeInteger(seconds) || seconds <= 0) {
     throw new InvalidArgumentError("Expected a positive duration such as 90s, 30m, 12h or 7d.");
   }
   return seconds;
 }
+
+/** The options `withPaging` adds. */
+export type PagingOptions = { limit?: number; offset?: number };
 
 /** Adds `--limit` and `--offset` to a list command. */
 export function withPaging(command: Command): Command {

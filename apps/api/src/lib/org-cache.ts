@@ -124,7 +124,9 @@ export class PgInvalidationBus implements InvalidationBus {
   async start(): Promise<void> {
     try {
       const client = new pg.Client({ connectionString: this.connectionString });
-      client.on("notification", (msg) => msg.payload && this.listeners.forEach((l) => l(msg.payload!)));
+      client.on("notification", ({ payload }) => {
+        if (payload) this.listeners.forEach((l) => l(payload));
+      });
       client.on("error", () => this.lost(client));
       client.on("end", () => this.lost(client));
       await client.connect();

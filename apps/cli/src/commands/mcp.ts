@@ -35,7 +35,7 @@ export function registerMcp(program: Command, ctx: CliContext): void {
     .description("Serve an agent's calendar functions to an MCP client over stdio (the API does the work)")
     .requiredOption("--agent <id>", "the agent whose tools to expose")
     .action(
-      action(ctx, async (run, _args, options) => {
+      action<{ agent: string }>(ctx, async (run, _args, options) => {
         await agentTools(run, options.agent); // fail fast (auth, unknown agent) before speaking MCP
         const server = new Server({ name: "agni", version: "1.0.0" }, { capabilities: { tools: {} } });
         server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await agentTools(run, options.agent) }));

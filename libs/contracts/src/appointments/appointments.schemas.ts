@@ -100,6 +100,8 @@ export const ListAppointmentsQuerySchema = z.object({
   org_id: z.string().min(1).max(255).optional(),
 });
 
+export type ListAppointmentsQuery = z.input<typeof ListAppointmentsQuerySchema>;
+
 export const AppointmentListSchema = z.object({
   appointments: z.array(AppointmentSchema),
   count: z.number().int(),
