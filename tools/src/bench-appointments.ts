@@ -5,12 +5,10 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import { createApp, createLogger, openDatabase } from "@agni/api/ops";
 import { createCalcomClient } from "@agni/calcom";
 import { createSandbox } from "@agni/calcom-sandbox";
 import { SignJWT } from "jose";
-import { createApp } from "../../apps/api/src/app";
-import { openDatabase } from "../../apps/api/src/db/database";
-import { createLogger } from "../../apps/api/src/logger";
 
 const iterations = Number(process.argv[process.argv.indexOf("--iterations") + 1]) || 150;
 const secret = randomBytes(32).toString("hex");
