@@ -1,3 +1,4 @@
+import { DEFAULT_LIMIT, MAX_LIMIT } from "@agni/contracts";
 import { InvalidArgumentError, type Command } from "commander";
 import { UsageError } from "./context";
 
@@ -65,6 +66,6 @@ export type PagingOptions = { limit?: number; offset?: number };
 /** Adds `--limit` and `--offset` to a list command. */
 export function withPaging(command: Command): Command {
   return command
-    .option("--limit <n>", "page size (1-200, default 50)", parseInteger)
+    .option("--limit <n>", `page size (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT})`, parseInteger)
     .option("--offset <n>", "items to skip", parseInteger);
 }

@@ -1,5 +1,5 @@
 import { unwrap } from "@agni/client";
-import { manageBodyFromToolCall, type ManageAppointmentBody } from "@agni/contracts";
+import { manageBodyFromToolCall, MAX_LIMIT, type ManageAppointmentBody } from "@agni/contracts";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -9,7 +9,7 @@ import { describeError, type CliContext } from "../context";
 
 /** The agent's calendar functions, as the API exports them for MCP. */
 async function agentTools({ client, query }: Run, agentId: string) {
-  const { data } = await unwrap(client.tools.listTools({ query: { ...query, agentId, limit: 200 } }));
+  const { data } = await unwrap(client.tools.listTools({ query: { ...query, agentId, limit: MAX_LIMIT } }));
   const exports = await Promise.all(
     data.filter((t) => t.type === "calcom").map((t) => unwrap(client.tools.exportTool({ params: { id: t.id }, query: { ...query, format: "mcp" } }))),
   );
