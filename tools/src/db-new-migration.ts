@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createMigration, MIGRATION_LOCK } from "../../apps/api/src/db/migrator";
+import { createMigration, MIGRATION_LOCK } from "@agni/api/ops";
 
 const name = process.argv[2];
 if (!name) {

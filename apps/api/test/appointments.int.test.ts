@@ -1,3 +1,4 @@
+import type { NewEventType } from "@agni/calcom-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./support/test-api";
 
@@ -14,7 +15,7 @@ const ALL = ["book", "reschedule", "cancel", "suggest", "availability"];
  * An organisation with an agent whose private Cal.com key belongs to a fresh sandbox user (host in `hostZone`, with
  * the sandbox's default Mon–Fri 09:00–17:00 schedule), a 30-minute event type, and a calendar tool.
  */
-async function setup(options: { hostZone?: string; functions?: string[]; bookingFields?: unknown[]; tool?: boolean; connect?: boolean } = {}) {
+async function setup(options: { hostZone?: string; functions?: string[]; bookingFields?: NewEventType["bookingFields"]; tool?: boolean; connect?: boolean } = {}) {
   const { auth, orgId } = await api.org();
   const host = api.calcomUser(options.hostZone ?? "America/New_York");
   const eventType = api.sandbox.addEventType(host.id, {
@@ -22,7 +23,7 @@ async function setup(options: { hostZone?: string; functions?: string[]; booking
     slug: `intro-${host.id}`,
     lengthInMinutes: 30,
     ...(options.bookingFields ? { bookingFields: options.bookingFields } : {}),
-  } as never) as { id: number };
+  }) as { id: number };
   const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Front desk", calcomEventTypeId: eventType.id } })).body.data;
   if (options.connect !== false) {
     const res = await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
@@ -244,13 +245,13 @@ describe("failures an agent can say", () => {
   it("502 BAD_GATEWAY within a bounded time when Cal.com fails or hangs, and books nothing", async () => {
     const { manage, host } = await setup();
     const slot = await firstFreeSlot(manage);
-    api.sandbox.faults.inject({ path: "/v2/bookings", status: 503, times: 5 } as never);
+    api.sandbox.faults.inject({ path: "/v2/bookings", status: 503, times: 5 });
     const failed = await manage({ action: "book", name: "F", email: "f@example.com", appointment_datetime: slot });
     expect(failed.status).toBe(502);
     expect(failed.body.code).toBe("BAD_GATEWAY");
     api.sandbox.faults.clear();
 
-    api.sandbox.faults.inject({ path: /^\/v2\/slots/, delayMs: 10_000, times: 4 } as never);
+    api.sandbox.faults.inject({ path: /^\/v2\/slots/, delayMs: 10_000, times: 4 });
     const started = Date.now();
     const slow = await manage({ action: "suggest" });
     expect(slow.status).toBe(502);
@@ -263,7 +264,7 @@ describe("failures an agent can say", () => {
     const { manage, host } = await setup();
     const slot = await firstFreeSlot(manage);
     const throttled = { status: "error", error: { code: "ThrottlerException", message: "CustomThrottlerGuard - Too many requests. Please try again later." } };
-    api.sandbox.faults.inject({ path: "/v2/bookings", method: "POST", status: 429, body: throttled, times: 1 } as never);
+    api.sandbox.faults.inject({ path: "/v2/bookings", method: "POST", status: 429, body: throttled, times: 1 });
     const body = { action: "book", name: "Retry", email: "retry@example.com", appointment_datetime: slot };
     const limited = await manage(body, { "idempotency-key": "call-7-book" });
     expect(limited.status).toBe(429);

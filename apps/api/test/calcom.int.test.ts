@@ -316,7 +316,7 @@ describe("AGNI_CALCOM_ALLOWED_ORIGINS", () => {
   it("stops a stored account whose origin is no longer allowed from being called during a conversation", async () => {
     const { auth } = await guarded.org();
     const { apiKey, id: userId } = guarded.calcomUser();
-    const eventType = guarded.sandbox.addEventType(userId, { title: "Call", slug: `call-${userId}`, lengthInMinutes: 30 } as never) as { id: number };
+    const eventType = guarded.sandbox.addEventType(userId, { title: "Call", slug: `call-${userId}`, lengthInMinutes: 30 }) as { id: number };
     const agent = (await guarded.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Moved", calcomEventTypeId: eventType.id } })).body.data as { id: string };
     const connected = await guarded.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: apiKey, api_base_url: guarded.sandboxUrl } });
     expect(connected.status).toBe(201);

@@ -34,7 +34,7 @@ describe.runIf(TEST_DATABASE_KIND === "pglite")("a database that cannot be used"
       prisma: db.prisma,
       ping: () => db.ping(),
       config: { auth: { jwtSecret: JWT_SECRET }, encryptionKey: randomBytes(32), bodyLimit: "1mb", calcomTimeoutMs: 1000 },
-      logger: createLogger("info", { write: (line: string) => void logs.push(line) } as never),
+      logger: createLogger("info", { write: (line: string) => void logs.push(line) }),
     });
     const server: Server = createServer(app).listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));

@@ -58,7 +58,7 @@ describe.runIf(TEST_DATABASE_KIND === "pglite")("embedded PGlite on disk", () =>
     await first.close();
 
     const applied: unknown[] = [];
-    const second = await openDatabase({ dataDir: dir, logger: { info: (fields: unknown) => applied.push(fields) } as never });
+    const second = await openDatabase({ dataDir: dir, logger: { info: (fields: unknown) => applied.push(fields) } });
     expect(await second.prisma.organization.findUnique({ where: { id: "org_persisted" } })).not.toBeNull();
     expect(applied).toEqual([]);
     await second.close();

@@ -29,7 +29,7 @@ const FAULTS = [
 async function calendar() {
   const { auth, orgId } = await api.org();
   const host = api.calcomUser("UTC");
-  const eventType = api.sandbox.addEventType(host.id, { title: "Fault call", slug: `fault-${host.id}`, lengthInMinutes: 30 } as never) as { id: number };
+  const eventType = api.sandbox.addEventType(host.id, { title: "Fault call", slug: `fault-${host.id}`, lengthInMinutes: 30 }) as { id: number };
   const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Faulty", calcomEventTypeId: eventType.id } })).body.data;
   await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
   await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "book"] } } });
@@ -55,7 +55,7 @@ describe("Cal.com faults during a call", () => {
 
   it.each(FAULTS)("suggest meets $name: $status $code in time, then recovers", async ({ fault, status, code }) => {
     const { manage } = await calendar();
-    api.sandbox.faults.inject({ path: /^\/v2\/slots/, times: 100, ...fault } as never);
+    api.sandbox.faults.inject({ path: /^\/v2\/slots/, times: 100, ...fault });
     const { result: failed, ms } = await timed(() => manage({ action: "suggest" }));
     expect(failed.status).toBe(status);
     expect(failed.body).toMatchObject({ success: false, code });
@@ -72,7 +72,7 @@ describe("Cal.com faults during a call", () => {
   it.each(FAULTS)("book meets $name: $status $code in time, nothing half-written, the retry books once", async ({ fault, status, code }) => {
     const { manage, slot, liveBookings, leftovers } = await calendar();
     const body = { action: "book", name: "Fault Caller", email: "fault@example.com", appointment_datetime: slot };
-    api.sandbox.faults.inject({ path: "/v2/bookings", method: "POST", times: 100, ...fault } as never);
+    api.sandbox.faults.inject({ path: "/v2/bookings", method: "POST", times: 100, ...fault });
     const { result: failed, ms } = await timed(() => manage(body, { "idempotency-key": "fault-book" }));
     expect(failed.status).toBe(status);
     expect(failed.body).toMatchObject({ success: false, code });
@@ -92,7 +92,7 @@ describe("Cal.com faults during a call", () => {
 
   it("book whose answer is lost after Cal.com booked: the booking is found again, recorded once", async () => {
     const { manage, slot, liveBookings, leftovers } = await calendar();
-    api.sandbox.faults.inject({ path: "/v2/bookings", method: "POST", drop: "after", times: 1 } as never);
+    api.sandbox.faults.inject({ path: "/v2/bookings", method: "POST", drop: "after", times: 1 });
     const res = await manage({ action: "book", name: "Lost Answer", email: "lost@example.com", appointment_datetime: slot });
     expect(res.status).toBe(200);
     expect(liveBookings()).toHaveLength(1);
@@ -105,8 +105,8 @@ describe("Cal.com faults during a call", () => {
     const { manage, slot, liveBookings, leftovers } = await calendar();
     const body = { action: "book", name: "Late Answer", email: "late@example.com", appointment_datetime: slot };
     // Cal.com books but never answers, and the lookups that could find the booking within the call fail too.
-    api.sandbox.faults.inject({ path: "/v2/bookings", method: "POST", drop: "hang", times: 1 } as never);
-    api.sandbox.faults.inject({ path: "/v2/bookings", method: "GET", status: 500, times: 100 } as never);
+    api.sandbox.faults.inject({ path: "/v2/bookings", method: "POST", drop: "hang", times: 1 });
+    api.sandbox.faults.inject({ path: "/v2/bookings", method: "GET", status: 500, times: 100 });
     const failed = await manage(body);
     expect(failed.status).toBe(502);
     expect(liveBookings()).toHaveLength(1);

@@ -22,7 +22,7 @@ beforeAll(async () => {
   bAuth = orgB.auth;
   const host = api.calcomUser("Europe/Berlin");
   b.calcomKey = host.apiKey;
-  b.eventType = (api.sandbox.addEventType(host.id, { title: "B intro", lengthInMinutes: 30 } as never) as { id: number }).id;
+  b.eventType = (api.sandbox.addEventType(host.id, { title: "B intro", lengthInMinutes: 30 }) as { id: number }).id;
   b.agent = (await api.request("POST", "/api/v1/agents/", { auth: bAuth, body: { agentName: "B agent", calcomEventTypeId: b.eventType } })).body.data.id;
   await api.request("POST", `/api/v1/calcom/agents/${b.agent}/connect`, { auth: bAuth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
   b.account = (await api.request("POST", "/api/v1/calcom/connect", { auth: bAuth, body: { api_key: api.calcomUser().apiKey, api_base_url: api.sandboxUrl } })).body.data.provider_id;

@@ -92,7 +92,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("rotating the key of a runnin
     const transition = { AGNI_ENCRYPTION_KEY: newKey, AGNI_ENCRYPTION_KEY_PREVIOUS: oldKey };
     await withApi(transition, async (url) => expect(await suggest(url, agentId)).toMatchObject({ status: 200 }));
 
-    const run = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "tools/src/keys-rotate.ts"], {
+    const run = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "--conditions", "agni-source", "tools/src/keys-rotate.ts"], {
       cwd: ROOT,
       env: { ...process.env, ...secrets, ...transition, DATABASE_URL: db.url, NODE_ENV: "production" },
     });

@@ -84,7 +84,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("API processes on one Postgre
     const { agent, eventType } = await calendarAgent(c);
     const reached = () => sandbox.requests.filter((r) => r.path === "/v2/slots" && r.query.eventTypeId === String(eventType.id)).length;
     const before = reached();
-    sandbox.faults.inject({ path: "/v2/slots", delayMs: 800, times: 100 } as never);
+    sandbox.faults.inject({ path: "/v2/slots", delayMs: 800, times: 100 });
     try {
       const inFlight = Array.from({ length: 12 }, () => call(c, "POST", "/api/v1/calcom/appointments/manage", { action: "suggest", agent_id: agent.id, timezone: "UTC" }));
       // Every request has been accepted and is being worked on (it reached Cal.com) when the signal arrives.
@@ -108,7 +108,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("API processes on one Postgre
     const posts = () => sandbox.requests.filter((r) => r.method === "POST" && r.path === "/v2/bookings").length;
     const postsBefore = posts();
 
-    sandbox.faults.inject({ path: "/v2/bookings", method: "POST", drop: "hang", times: 1 } as never);
+    sandbox.faults.inject({ path: "/v2/bookings", method: "POST", drop: "hang", times: 1 });
     const lost = call(first, "POST", "/api/v1/calcom/appointments/manage", book, key).catch((err: unknown) => err);
     await expect.poll(() => live().length, { timeout: 10_000, interval: 10 }).toBe(1); // Cal.com has booked…
     first.child.kill("SIGKILL"); // …and the API dies before it hears back

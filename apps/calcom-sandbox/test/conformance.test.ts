@@ -63,11 +63,11 @@ describe("libs/calcom against the sandbox, checked against Cal.com's OpenAPI doc
       eventTypeId,
       attendee: { name: "Ada", email: "ada@example.com", timeZone: "Europe/Berlin" },
       bookingFieldsResponses: { "company-size": "1-10" },
-    } as never);
+    });
     await cal.bookings.get(booking.uid);
     await cal.bookings.list({ status: ["upcoming"], eventTypeId, take: 10 });
-    const moved = await cal.bookings.reschedule(booking.uid, { start: second!, reschedulingReason: "clash" } as never);
-    await cal.bookings.cancel(moved.uid, { cancellationReason: "no longer needed" } as never);
+    const moved = await cal.bookings.reschedule(booking.uid, { start: second!, reschedulingReason: "clash" });
+    await cal.bookings.cancel(moved.uid, { cancellationReason: "no longer needed" });
     const hook = await cal.webhooks.create({ subscriberUrl: "https://example.com/hook", active: true, triggers: ["BOOKING_CREATED"], secret: "s" });
     await cal.webhooks.list();
     await cal.webhooks.get(hook.id);

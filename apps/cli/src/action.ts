@@ -1,5 +1,5 @@
 import { createAgniClient, type AgniClient } from "@agni/client";
-import type { Command } from "commander";
+import type { Command, OptionValues } from "commander";
 import { version } from "../package.json";
 import { resolveConfig, type CliConfig, type GlobalOptions } from "./config";
 import { CliError, type CliContext } from "./context";
@@ -15,8 +15,11 @@ export interface Run {
   query: { org_id?: string };
 }
 
-/** A handler returns what to print, or null when it wrote nothing to stdout itself (a long-running server). */
-export type Handler = (run: Run, args: string[], options: Record<string, any>) => Promise<Output | null>;
+/**
+ * A handler returns what to print, or null when it wrote nothing to stdout itself (a long-running server). `O` is the
+ * shape of the command's options as its declaration makes commander parse them (flags in camelCase, parsed values).
+ */
+export type Handler<O> = (run: Run, args: string[], options: O) => Promise<Output | null>;
 
 function clientFor(ctx: CliContext, config: CliConfig): AgniClient {
   if (config.token === undefined && config.apiKey === undefined) {
@@ -35,7 +38,7 @@ function clientFor(ctx: CliContext, config: CliConfig): AgniClient {
  * Wraps a handler as a commander action: resolves the global options, hands the handler a Run, and prints what it
  * returns (raw JSON with `--json`). Errors propagate to `runCli`, which turns them into one stderr line and an exit code.
  */
-export function action(ctx: CliContext, handler: Handler) {
+export function action<O extends OptionValues = Record<string, unknown>>(ctx: CliContext, handler: Handler<O>) {
   return async (...params: unknown[]): Promise<void> => {
     // commander calls actions with (...positional arguments, options, command).
     const command = params.at(-1) as Command;
@@ -50,7 +53,7 @@ export function action(ctx: CliContext, handler: Handler) {
       },
       query: config.org === undefined ? {} : { org_id: config.org },
     };
-    const output = await handler(run, args, command.opts());
+    const output = await handler(run, args, command.opts<O>());
     if (output) ctx.stdout(`${config.json ? jsonText(output.body) : output.human()}\n`);
   };
 }

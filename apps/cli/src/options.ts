@@ -1,3 +1,4 @@
+import { DEFAULT_LIMIT, MAX_LIMIT } from "@agni/contracts";
 import { InvalidArgumentError, type Command } from "commander";
 import { UsageError } from "./context";
 
@@ -20,7 +21,7 @@ export function parseList(value: string): string[] {
 // null result into "".
 
 /** `none` (any case) → null, to detach or unassign; anything else unchanged. */
-export function noneToNull(value: string | undefined): string | null | undefined {
+export function noneToNull<T extends string | undefined>(value: T): T | null {
   return value !== undefined && value.toLowerCase() === "none" ? null : value;
 }
 
@@ -52,16 +53,19 @@ const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400
 /** `90s`, `30m`, `12h`, `7d` or plain seconds → seconds. */
 export function parseDuration(value: string): number {
   const match = /^(\d+)\s*([smhd]?)$/.exec(value.trim());
-  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"]! : Number.NaN;
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"] : Number.NaN;
   if (!Number.isSafeInteger(seconds) || seconds <= 0) {
     throw new InvalidArgumentError("Expected a positive duration such as 90s, 30m, 12h or 7d.");
   }
   return seconds;
 }
 
+/** The options `withPaging` adds. */
+export type PagingOptions = { limit?: number; offset?: number };
+
 /** Adds `--limit` and `--offset` to a list command. */
 export function withPaging(command: Command): Command {
   return command
-    .option("--limit <n>", "page size (1-200, default 50)", parseInteger)
+    .option("--limit <n>", `page size (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT})`, parseInteger)
     .option("--offset <n>", "items to skip", parseInteger);
 }

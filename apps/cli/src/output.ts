@@ -21,8 +21,8 @@ export function formatValue(value: unknown): string {
 /** Left-aligned columns separated by two spaces, headed by the column names. */
 export function table<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
   const cells = [columns.map(([header]) => header), ...rows.map((row) => columns.map(([, read]) => formatValue(read(row))))];
-  const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)));
-  return cells.map((line) => line.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+  const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i].length)));
+  return cells.map((line) => line.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
 }
 
 /** `key: value` lines with the values aligned. */

@@ -102,6 +102,9 @@ describe("agni (built binary) against the built API", () => {
     return JSON.parse(result.stdout);
   };
 
+  // These run the binary a dozen times, each a process start: on a loaded 2-core machine that alone passed 30 s.
+  const PROCESS_HEAVY = 120_000;
+
   beforeAll(async () => {
     for (const file of [API_MAIN, CLI_MAIN, SANDBOX_MAIN]) {
       if (!existsSync(file)) throw new Error(`${file} is missing: run npx nx run @agni/cli:test (it builds the API and the CLI first)`);
@@ -234,7 +237,7 @@ describe("agni (built binary) against the built API", () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^error: FORBIDDEN: .*does not allow "reschedule"/);
     expect((await agni(["appointments", "cancel", id, "--agent", agentId, "--timezone", "UTC"], env)).stdout).toMatch(/is cancelled\.$/m);
-  });
+  }, PROCESS_HEAVY);
 
   it("mcp --agent serves the agent's calendar over stdio to the official MCP client", async () => {
     const { env } = await freshOrg();
@@ -257,7 +260,7 @@ describe("agni (built binary) against the built API", () => {
     } finally {
       await client.close();
     }
-  });
+  }, PROCESS_HEAVY);
 
   // Last, over everything the file did: the Cal.com key given to `connect` and every API key minted by `api-keys
   // create` appear in no CLI output (except the new key in its own creation) and in no line the API logged.

@@ -1,3 +1,4 @@
+import { systemClock, type CalcomClock } from "./clock";
 import { createTransport } from "./http";
 import { defaultRateLimitStore, type RateLimitOptions } from "./rate-limit";
 import { bookingsResource } from "./resources/bookings";
@@ -29,6 +30,8 @@ export interface CalcomClientOptions {
   retryMaxMs?: number;
   /** Client-side request budget per API key (default 120 per minute, shared in-process); `false` turns it off. */
   rateLimit?: RateLimitOptions | false;
+  /** The clock and timers for deadlines, budgets, backoff and timeouts; default the system's (tests pass a virtual one). */
+  clock?: CalcomClock;
 }
 
 export const DEFAULT_CALCOM_BASE_URL = "https://api.cal.com";
@@ -50,6 +53,7 @@ export function createCalcomClient(options: CalcomClientOptions) {
       rl === false
         ? null
         : { limit: rl?.limit ?? 120, windowMs: (rl?.windowMs ?? 60_000) + (rl?.marginMs ?? 1_000), maxWaitMs: rl?.maxWaitMs ?? 10_000, store: rl?.store ?? defaultRateLimitStore },
+    clock: options.clock ?? systemClock,
   });
   return {
     me: meResource(request),

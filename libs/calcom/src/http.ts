@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { CalcomClock } from "./clock";
 import { CalcomApiError, CalcomConnectionError, CalcomError, CalcomRateLimitError, CalcomResponseValidationError, CalcomTimeoutError } from "./errors";
 import { parseCalcomError } from "./parse-error";
 import { budgetKey, type RateLimitStore } from "./rate-limit";
@@ -23,6 +24,7 @@ export interface TransportOptions {
   retryMaxMs: number;
   /** Client-side budget per API key; null turns it off. */
   rateLimit: { limit: number; windowMs: number; maxWaitMs: number; store: RateLimitStore } | null;
+  clock: CalcomClock;
 }
 
 export type QueryValue = string | number | boolean | undefined | null | readonly (string | number)[];
@@ -45,8 +47,6 @@ export interface Transport {
   backoff(n: number, err: unknown): Promise<void>;
   readonly maxRetries: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function buildUrl(baseUrl: string, path: string, query: Record<string, QueryValue> = {}): string {
   const url = new URL(baseUrl.replace(/\/+$/, "") + path);
@@ -75,9 +75,10 @@ async function spendBudget(options: TransportOptions, overallDeadline: number): 
   const rl = options.rateLimit;
   if (!rl) return;
   const key = budgetKey(options.apiKey);
-  const deadline = Math.min(Date.now() + rl.maxWaitMs, overallDeadline);
+  const { clock } = options;
+  const deadline = Math.min(clock.now() + rl.maxWaitMs, overallDeadline);
   for (;;) {
-    const now = Date.now();
+    const now = clock.now();
     const wait = await rl.store.take(key, rl.limit, rl.windowMs, now);
     if (wait <= 0) return;
     if (now + wait > deadline) {
@@ -92,14 +93,14 @@ async function spendBudget(options: TransportOptions, overallDeadline: number): 
         wait,
       );
     }
-    await sleep(wait + 1);
+    await clock.sleep(wait + 1);
   }
 }
 
 /** One HTTP exchange with Cal.com: budget, headers, timeout, error mapping and response validation. No retries. */
 async function attempt<T>(options: TransportOptions, spec: RequestSpec<T>, deadline: number): Promise<T> {
   await spendBudget(options, deadline);
-  const timeoutMs = Math.min(options.timeoutMs, deadline - Date.now());
+  const timeoutMs = Math.min(options.timeoutMs, deadline - options.clock.now());
   if (timeoutMs <= 0) throw new CalcomTimeoutError(options.deadlineMs ?? options.timeoutMs);
   const headers: Record<string, string> = {
     authorization: `Bearer ${options.apiKey}`,
@@ -113,7 +114,7 @@ async function attempt<T>(options: TransportOptions, spec: RequestSpec<T>, deadl
       method: spec.method,
       headers,
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: options.clock.timeout(timeoutMs),
     });
   } catch (err) {
     if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) throw new CalcomTimeoutError(timeoutMs);
@@ -127,7 +128,7 @@ async function attempt<T>(options: TransportOptions, spec: RequestSpec<T>, deadl
     if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) throw new CalcomTimeoutError(timeoutMs);
     throw new CalcomConnectionError(`Cal.com at ${options.baseUrl} closed the connection mid-response`);
   }
-  if (!res.ok) throw parseCalcomError(res.status, body, res.headers);
+  if (!res.ok) throw parseCalcomError(res.status, body, res.headers, options.clock.now());
 
   const data = body && typeof body === "object" && "data" in body ? (body as { data: unknown }).data : undefined;
   const parsed = spec.schema.safeParse(data);
@@ -148,7 +149,8 @@ export function isRetryable(err: unknown): boolean {
 
 /** The request function resources use: one attempt, plus bounded retries with backoff for repeatable calls. */
 export function createTransport(options: TransportOptions): Transport {
-  const deadline = options.deadlineMs === null ? Infinity : Date.now() + options.deadlineMs;
+  const { clock } = options;
+  const deadline = options.deadlineMs === null ? Infinity : clock.now() + options.deadlineMs;
   const backoff = async (n: number, err: unknown) => {
     if (!(err instanceof CalcomError) || n >= options.maxRetries || !isRetryable(err)) throw err;
     let delay = Math.random() * options.retryBaseMs * 2 ** n;
@@ -158,8 +160,8 @@ export function createTransport(options: TransportOptions): Transport {
     }
     delay = Math.min(delay, options.retryMaxMs);
     // No time left for another attempt after the wait: the caller gets this failure now rather than a timeout later.
-    if (Date.now() + delay >= deadline) throw err;
-    await sleep(delay);
+    if (clock.now() + delay >= deadline) throw err;
+    await clock.sleep(delay);
   };
   const request = async <T>(spec: RequestSpec<T>): Promise<T> => {
     const retry = spec.retry ?? spec.method === "GET";

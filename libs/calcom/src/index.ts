@@ -1,10 +1,22 @@
 export { createCalcomClient, DEFAULT_CALCOM_BASE_URL, type CalcomClient, type CalcomClientOptions } from "./client";
 export { CAL_API_VERSIONS, type CalApiVersion } from "./versions";
+export { systemClock, type CalcomClock } from "./clock";
 export { MemoryRateLimitStore, type RateLimitOptions, type RateLimitStore } from "./rate-limit";
 export { verifyWebhookSignature, signWebhookBody } from "./webhooks-signature";
 export { parseCalcomError, retryAfterFromHeaders } from "./parse-error";
 export { CalcomMeSchema, type CalcomMe } from "./resources/me";
-export { CalcomBookingSchema, type CalcomBooking, type CreateBookingInput, type RescheduleBookingInput, type CancelBookingInput, type ListBookingsQuery } from "./resources/bookings";
+export { CalcomBookingSchema, type CalcomBooking, type ListBookingsQuery } from "./resources/bookings";
+export type {
+  CreateBookingInput,
+  RescheduleBookingInput,
+  CancelBookingInput,
+  BookingAttendeeInput,
+  BookingLocationInput,
+  BookingMetadata,
+  CalcomLanguage,
+  EventTypeSelector,
+  JsonValue,
+} from "./resources/booking-inputs";
 export { CalcomSlotsSchema, CalcomReservationSchema, type CalcomSlots, type CalcomReservation, type ListSlotsQuery, type ReserveSlotInput } from "./resources/slots";
 export { CalcomEventTypeSchema, CalcomBookingFieldSchema, type CalcomEventType, type CalcomBookingField, type ListEventTypesQuery } from "./resources/event-types";
 export { CalcomScheduleSchema, type CalcomSchedule } from "./resources/schedules";

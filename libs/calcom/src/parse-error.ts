@@ -32,17 +32,19 @@ export function retryAfterFromHeaders(headers: Headers, now = Date.now()): numbe
   return n * 1000;
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+
 /** The code and message from any of Cal.com's error bodies: the `{status:"error", error:{…}}` envelope, a bare Nest body, or text. */
 function describe(status: number, body: unknown): { code: string; message: string } {
-  if (body && typeof body === "object") {
-    const b = body as Record<string, any>;
-    if (b.error && typeof b.error === "object") {
-      const details = b.error.details;
+  if (isObject(body)) {
+    const b = body;
+    if (isObject(b.error)) {
+      const details = isObject(b.error.details) ? b.error.details : undefined;
       let message = typeof b.error.message === "string" ? b.error.message : "";
       // Validation failures say only "Bad Request Exception"; the useful text is in details.
       if (/^Bad Request Exception$/i.test(message) && Array.isArray(details?.errors)) {
         message = details.errors
-          .map((e: any) => `${e.property}: ${Object.values(e.constraints ?? {}).join(", ") || "invalid"}`)
+          .map((e: { property?: unknown; constraints?: object | null }) => `${e.property}: ${Object.values(e.constraints ?? {}).join(", ") || "invalid"}`)
           .join("; ");
       } else if (typeof details?.message === "string" && details.message && !message) {
         message = details.message;

@@ -16,7 +16,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
   async take(key: string, limit: number, windowMs: number, now: number): Promise<number> {
     const log = (this.logs.get(key) ?? []).filter((t) => t > now - windowMs);
     this.logs.set(key, log);
-    if (log.length >= limit) return log[log.length - limit]! + windowMs - now;
+    if (log.length >= limit) return log[log.length - limit] + windowMs - now;
     log.push(now);
     return 0;
   }

@@ -40,7 +40,7 @@ describe("bookings.create never books twice", () => {
       res.socket?.destroy(); // Cal.com booked it; the answer never arrives
     });
     try {
-      const result = await client(cal.server.url).bookings.create(INPUT as never);
+      const result = await client(cal.server.url).bookings.create(INPUT);
       expect(result.uid).toBe("made-once");
       expect(cal.posts()).toBe(1);
       expect(cal.created).toHaveLength(1);
@@ -59,7 +59,7 @@ describe("bookings.create never books twice", () => {
       send(res, 201, { status: "success", data: created.at(-1) });
     });
     try {
-      await expect(client(cal.server.url).bookings.create(INPUT as never)).resolves.toMatchObject({ uid: "second-try" });
+      await expect(client(cal.server.url).bookings.create(INPUT)).resolves.toMatchObject({ uid: "second-try" });
       expect(cal.posts()).toBe(2);
       expect(cal.created).toHaveLength(1);
     } finally {
@@ -73,7 +73,7 @@ describe("bookings.create never books twice", () => {
     );
     cal.created.push(booking("made-before"));
     try {
-      await expect(client(cal.server.url).bookings.create(INPUT as never)).resolves.toMatchObject({ uid: "made-before" });
+      await expect(client(cal.server.url).bookings.create(INPUT)).resolves.toMatchObject({ uid: "made-before" });
       expect(cal.posts()).toBe(1);
     } finally {
       await cal.server.close();
@@ -90,7 +90,7 @@ describe("bookings.create never books twice", () => {
     });
     try {
       const err = await createCalcomClient({ apiKey: "cal_test_retry", baseUrl: server.url, retryBaseMs: 1, maxRetries: 1, rateLimit: false })
-        .bookings.create(INPUT as never)
+        .bookings.create(INPUT)
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CalcomConnectionError);
       expect(posts).toBe(2);
@@ -104,7 +104,7 @@ describe("bookings.create never books twice", () => {
       send(res, 400, { status: "error", error: { code: "BadRequestException", message: "User either already has booking at this time or is not available" } }),
     );
     try {
-      await expect(client(cal.server.url).bookings.create(INPUT as never)).rejects.toBeInstanceOf(CalcomSlotUnavailableError);
+      await expect(client(cal.server.url).bookings.create(INPUT)).rejects.toBeInstanceOf(CalcomSlotUnavailableError);
       expect(cal.posts()).toBe(1);
     } finally {
       await cal.server.close();

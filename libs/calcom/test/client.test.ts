@@ -15,6 +15,7 @@ import {
   retryAfterFromHeaders,
 } from "../src/index";
 import { json, scriptedServer, text } from "./http-server";
+import { fakeFetch, success, virtualClock } from "./virtual-clock";
 
 const KEY = "cal_test_0123456789abcdef0123456789abcdef";
 const ME = { id: 7, username: "ada", email: "ada@example.com", timeZone: "Europe/Berlin", weekStart: "Monday", timeFormat: 24, defaultScheduleId: null, organizationId: null };
@@ -136,35 +137,48 @@ describe("retries and limits", () => {
   });
 
   it("times out a slow Cal.com", async () => {
-    const s = await serve((_req, res) => setTimeout(() => res.end("{}"), 2_000));
-    const err = await client(s.url, { timeoutMs: 100, maxRetries: 0 }).me.get().catch((e) => e);
+    const time = virtualClock();
+    const cal = fakeFetch(() => "hang");
+    const err = await time.run(client("https://cal.test", { timeoutMs: 100, maxRetries: 0, fetch: cal.fetch, clock: time.clock, rateLimit: false }).me.get().catch((e) => e));
     expect(err).toBeInstanceOf(CalcomTimeoutError);
+    expect(time.timeouts).toEqual([100]);
+    expect(time.elapsed()).toBe(100);
   });
 
   it("bounds everything done through one client by deadlineMs: attempts shrink to fit, no retry starts past it", async () => {
-    const hang = (_req: unknown, res: { end(b: string): void }) => setTimeout(() => res.end("{}"), 5_000);
-    // Per attempt 400 ms and two retries would take over 1.2 s; the client's 600 ms deadline ends it sooner.
-    const s = await serve(hang);
-    const started = Date.now();
-    const err = await client(s.url, { timeoutMs: 400, maxRetries: 2, deadlineMs: 600 }).me.get().catch((e) => e);
-    const took = Date.now() - started;
+    // Per attempt 400 ms and two retries would take over 1.2 s; the client's 600 ms deadline ends it at 600 ms:
+    // the second attempt gets the ~200 ms left, and no third one starts.
+    const time = virtualClock();
+    const hanging = fakeFetch(() => "hang");
+    const slow = client("https://cal.test", { timeoutMs: 400, maxRetries: 2, deadlineMs: 600, fetch: hanging.fetch, clock: time.clock, rateLimit: false });
+    const err = await time.run(slow.me.get().catch((e) => e));
     expect(err).toBeInstanceOf(CalcomTimeoutError);
-    expect(took).toBeGreaterThanOrEqual(550);
-    expect(took).toBeLessThan(2_000); // a loose sanity bound; the attempt count below is what tells
-    expect(s.seen.length).toBeLessThanOrEqual(2);
+    expect(hanging.calls).toHaveLength(2);
+    expect(time.timeouts[0]).toBe(400);
+    expect(time.timeouts[1]).toBeGreaterThan(198); // 600 − 400 − the backoff (at most retryBaseMs = 1 ms)
+    expect(time.timeouts[1]).toBeLessThanOrEqual(200);
+    expect(time.elapsed()).toBe(600);
 
     // The deadline counts from the client's creation: a later call gets only what is left, then nothing.
-    const quick = await serve(json(200, { status: "success", data: ME }));
-    const bounded = client(quick.url, { deadlineMs: 1_000 });
-    await expect(bounded.me.get()).resolves.toMatchObject({ id: 7 });
-    await new Promise((r) => setTimeout(r, 1_100));
-    await expect(bounded.me.get()).rejects.toBeInstanceOf(CalcomTimeoutError);
-    expect(quick.seen).toHaveLength(1);
+    const later = virtualClock();
+    const quick = fakeFetch(() => success(ME));
+    const bounded = client("https://cal.test", { deadlineMs: 1_000, fetch: quick.fetch, clock: later.clock, rateLimit: false });
+    await expect(later.run(bounded.me.get())).resolves.toMatchObject({ id: 7 });
+    await later.advance(999);
+    expect(later.timeouts).toEqual([1_000]);
+    await expect(later.run(bounded.me.get())).resolves.toMatchObject({ id: 7 });
+    expect(later.timeouts[1]).toBe(1);
+    await later.advance(1);
+    await expect(later.run(bounded.me.get())).rejects.toBeInstanceOf(CalcomTimeoutError);
+    expect(quick.calls).toHaveLength(2);
 
     // Without one, each attempt has its own timeout and every retry is made.
-    const s2 = await serve(hang);
-    await expect(client(s2.url, { timeoutMs: 150, maxRetries: 2 }).me.get()).rejects.toBeInstanceOf(CalcomTimeoutError);
-    expect(s2.seen).toHaveLength(3);
+    const unbounded = virtualClock();
+    const hanging2 = fakeFetch(() => "hang");
+    const each = client("https://cal.test", { timeoutMs: 150, maxRetries: 2, fetch: hanging2.fetch, clock: unbounded.clock, rateLimit: false });
+    await expect(unbounded.run(each.me.get())).rejects.toBeInstanceOf(CalcomTimeoutError);
+    expect(hanging2.calls).toHaveLength(3);
+    expect(unbounded.timeouts).toEqual([150, 150, 150]);
   });
 
   it("reports an unreachable Cal.com as a connection error naming the base URL", async () => {

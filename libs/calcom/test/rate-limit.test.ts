@@ -1,38 +1,34 @@
 import { describe, expect, it } from "vitest";
 import { CalcomRateLimitError, createCalcomClient, MemoryRateLimitStore } from "../src/index";
 import { json, scriptedServer } from "./http-server";
+import { fakeFetch, success, virtualClock } from "./virtual-clock";
 
 const ME = { status: "success", data: { id: 1, username: "u", email: "u@example.com", timeZone: "UTC" } };
 
 describe("client-side request budget", () => {
   it("queues a burst so that no window ever holds more than the limit, at the budget's pace", async () => {
-    const s = await scriptedServer(json(200, ME));
+    const time = virtualClock();
     const sends: number[] = [];
-    const recordingFetch: typeof fetch = (input, init) => {
-      sends.push(Date.now());
-      return fetch(input, init);
-    };
-    try {
-      const client = createCalcomClient({
-        apiKey: "cal_test_burst",
-        baseUrl: s.url,
-        fetch: recordingFetch,
-        rateLimit: { limit: 20, windowMs: 1_000, marginMs: 500, store: new MemoryRateLimitStore() },
-      });
-      const started = Date.now();
-      await Promise.all(Array.from({ length: 60 }, () => client.me.get()));
-      const elapsed = Date.now() - started;
-      expect(s.seen).toHaveLength(60);
-      // 60 calls at 20 per (1000 + 500) ms: the third batch cannot start before 3000 ms.
-      expect(elapsed).toBeGreaterThanOrEqual(3000);
-      // Places are taken 1500 ms apart per 20; the margin absorbs the time between taking a place and the request
-      // leaving (on a loaded CI machine that has exceeded 150 ms), so no 1000 ms window (Cal.com's, here) ever sees
-      // more than 20.
-      for (const t of sends) expect(sends.filter((u) => u >= t && u < t + 1_000).length).toBeLessThanOrEqual(20);
-      expect(new Set(s.seen.map((r) => r.url))).toEqual(new Set(["/v2/me"]));
-    } finally {
-      await s.close();
-    }
+    const cal = fakeFetch(() => {
+      sends.push(time.now());
+      return success(ME.data);
+    });
+    const client = createCalcomClient({
+      apiKey: "cal_test_burst",
+      baseUrl: "https://cal.test",
+      fetch: cal.fetch,
+      clock: time.clock,
+      rateLimit: { limit: 20, windowMs: 1_000, marginMs: 500, store: new MemoryRateLimitStore() },
+    });
+    await time.run(Promise.all(Array.from({ length: 60 }, () => client.me.get())));
+    expect(cal.calls).toHaveLength(60);
+    expect(new Set(cal.calls.map((c) => new URL(c.url).pathname))).toEqual(new Set(["/v2/me"]));
+    // 60 calls at 20 per (1000 + 500) ms: three batches, each a full window (plus the 1 ms wake-up) after the last.
+    const batches = [0, 20, 40].map((i) => sends.slice(i, i + 20));
+    for (const batch of batches) expect(new Set(batch).size).toBe(1);
+    expect(batches.map((b) => b[0]! - sends[0]!)).toEqual([0, 1_501, 3_002]);
+    // Places are taken a window-plus-margin apart per 20, so no window of Cal.com's (1000 ms here) sees more than 20.
+    for (const t of sends) expect(sends.filter((u) => u >= t && u < t + 1_500).length).toBeLessThanOrEqual(20);
   });
 
   it("fails fast, without sending, when the wait would exceed maxWaitMs", async () => {

@@ -1,7 +1,9 @@
 import { isAppRoute, type AppRoute } from "@ts-rest/core";
 import { describe, expect, it } from "vitest";
 import { contract } from "./contract";
-import { PagingQuerySchema } from "./common/envelope";
+import { ListAppointmentsQuerySchema, ManageAppointmentBodySchema } from "./appointments/appointments.schemas";
+import { PagingQuerySchema } from "./common/paging";
+import { TransferCallDefinitionSchema } from "./tools/tools.schemas";
 
 function routes(router: object): AppRoute[] {
   return Object.values(router).flatMap((r) => (isAppRoute(r) ? [r] : routes(r)));
@@ -30,5 +32,20 @@ describe("contract", () => {
     expect(PagingQuerySchema.parse({ limit: "201" }).limit).toBe(50);
     expect(PagingQuerySchema.parse({ limit: "0" }).limit).toBe(50);
     expect(PagingQuerySchema.safeParse({ limit: "1.5" }).success).toBe(false);
+  });
+
+  it("applies the same page-size rule to the appointment list", () => {
+    const agent_id = "0b6f2b8e-4d5c-4c1e-9a57-1a2b3c4d5e6f";
+    expect(["", "0", "-1", "201", "200", "7"].map((limit) => ListAppointmentsQuerySchema.parse({ agent_id, ...(limit ? { limit } : {}) }).limit)).toEqual([
+      50, 50, 50, 50, 200, 7,
+    ]);
+  });
+
+  it("takes phone numbers in E.164 form wherever it takes one", () => {
+    const book = { action: "book", agent_id: "0b6f2b8e-4d5c-4c1e-9a57-1a2b3c4d5e6f", timezone: "UTC" };
+    for (const [phone, ok] of [["+14155550123", true], ["+1415", false], ["14155550123", false], ["+04155550123", false]] as const) {
+      expect(ManageAppointmentBodySchema.safeParse({ ...book, phone }).error?.issues.some((i) => i.path[0] === "phone") ?? false).toBe(!ok);
+      expect(TransferCallDefinitionSchema.safeParse({ phone_number: phone }).success).toBe(ok);
+    }
   });
 });

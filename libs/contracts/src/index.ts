@@ -1,5 +1,7 @@
 export * from "./common/errors";
 export * from "./common/envelope";
+export * from "./common/paging";
+export * from "./common/phone";
 export * from "./common/responses";
 export * from "./agents/agents.schemas";
 export * from "./agents/agents.contract";

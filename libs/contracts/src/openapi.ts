@@ -5,6 +5,9 @@ import { errorExample, EXAMPLES } from "./examples";
 
 const PUBLIC_ROUTES = new Set(["/health", "/ready"]);
 
+/** The part of an OpenAPI response object read here (ts-rest writes every response inline, never as a $ref). */
+type OpenApiResponse = { description?: string; content?: Record<string, { schema?: { properties?: Record<string, unknown> }; example?: unknown }> };
+
 /** A route's example answer for a status: its own (the seed routes', from the original pages), else ours. */
 export function exampleFor(route: AppRoute, operationId: string | undefined, status: number): unknown {
   const own = (route.metadata as { examples?: Record<number, unknown> } | undefined)?.examples?.[status];
@@ -41,7 +44,7 @@ export function buildOpenApiDocument(version = "1.0.0") {
         ...operation,
         // Every error answer has the same envelope: one shared schema instead of a copy per status and route.
         responses: Object.fromEntries(
-          Object.entries(operation.responses ?? {}).map(([status, response]: [string, any]) => {
+          Object.entries<OpenApiResponse>(operation.responses ?? {}).map(([status, response]) => {
             const example = exampleFor(route, operation.operationId, Number(status));
             const schema = response.content?.["application/json"]?.schema;
             if (Number(status) >= 400 && schema?.properties?.code) {

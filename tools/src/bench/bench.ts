@@ -14,7 +14,7 @@ import pg from "pg";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 };
 const DURATION = Number(arg("duration", "10"));
 const CONNECTIONS = Number(arg("connections", "10"));
@@ -38,10 +38,10 @@ function start(label: string, args: string[], env: Record<string, string | undef
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = pattern.exec(output);
-      if (match) resolve({ url: match[1]!, child });
+      if (match) resolve({ url: match[1], child });
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on("data", onData);
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("exit", (code) => reject(new Error(`${label} exited (${code}) before listening:\n${output}`)));
   });
 }
@@ -54,7 +54,9 @@ async function stop(child: ChildProcess) {
 
 const rssMb = (child: ChildProcess) => {
   const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+  const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no VmRSS in /proc/${child.pid}/status`);
+  return Number(kb) / 1024;
 };
 
 interface Row {
@@ -152,7 +154,7 @@ async function main() {
       pairs.push({ api: viaApi.p50, direct: (await direct()).p50 });
     }
     pairs.sort((a, b) => a.api - a.direct - (b.api - b.direct));
-    overheads.push({ database, ...pairs[1]! });
+    overheads.push({ database, ...pairs[1] });
 
     // Memory: the same load MEMORY_RUNS more times; RSS after each.
     const runs: number[] = [];
@@ -171,7 +173,8 @@ async function main() {
     await stop(server.child);
   }
 
-  const express = rows.find((r) => r.target === "baseline: bare Express route")!;
+  const express = rows.find((r) => r.target === "baseline: bare Express route");
+  if (!express) throw new Error("the Express baseline did not run");
   const fmt = (n: number, digits = 1) => n.toFixed(digits);
   console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   console.log(`autocannon: ${CONNECTIONS} connections (1 for suggest/slots), ${DURATION} s per row after a 2 s warm-up\n`);

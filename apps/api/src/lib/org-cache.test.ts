@@ -25,11 +25,13 @@ describe("OrgCache", () => {
   });
 
   it("does not cache failures, and expires entries after the TTL", async () => {
-    const cache = new OrgCache({ ttlMs: 20 });
+    let now = Date.UTC(2030, 0, 7);
+    const cache = new OrgCache({ ttlMs: 20, now: () => now });
     await expect(cache.get("o1", "k", async () => Promise.reject(new Error("db down")))).rejects.toThrow("db down");
     expect(await cache.get("o1", "k", async () => "a")).toBe("a");
+    now += 19;
     expect(await cache.get("o1", "k", async () => "b")).toBe("a");
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    now += 1;
     expect(await cache.get("o1", "k", async () => "c")).toBe("c");
   });
 

@@ -31,7 +31,13 @@ export class OrgCache {
   private size = 0;
 
   constructor(
-    private readonly options: { ttlMs?: number; maxEntries?: number; bus?: InvalidationBus } = {},
+    private readonly options: {
+      ttlMs?: number;
+      maxEntries?: number;
+      bus?: InvalidationBus;
+      /** The clock that entries expire by (milliseconds since the epoch); tests pass their own. */
+      now?: () => number;
+    } = {},
   ) {
     options.bus?.subscribe((orgId) => (orgId === null ? this.clear() : this.invalidate(orgId)));
   }
@@ -41,17 +47,21 @@ export class OrgCache {
     let org = this.orgs.get(orgId);
     if (!org) this.orgs.set(orgId, (org = { generation: 0, entries: new Map() }));
     const hit = org.entries.get(key);
-    if (hit && hit.expires > Date.now()) return hit.value as T;
+    if (hit && hit.expires > this.now()) return hit.value as T;
     const generation = org.generation;
     const value = await load();
     if (this.orgs.get(orgId) === org && org.generation === generation) {
       if (this.size >= (this.options.maxEntries ?? 50_000)) this.clear();
       else {
         if (!org.entries.has(key)) this.size += 1;
-        org.entries.set(key, { value, expires: Date.now() + (this.options.ttlMs ?? 30_000) });
+        org.entries.set(key, { value, expires: this.now() + (this.options.ttlMs ?? 30_000) });
       }
     }
     return value;
+  }
+
+  private now(): number {
+    return this.options.now ? this.options.now() : Date.now();
   }
 
   invalidate(orgId: string): void {
@@ -124,7 +134,9 @@ export class PgInvalidationBus implements InvalidationBus {
   async start(): Promise<void> {
     try {
       const client = new pg.Client({ connectionString: this.connectionString });
-      client.on("notification", (msg) => msg.payload && this.listeners.forEach((l) => l(msg.payload!)));
+      client.on("notification", ({ payload }) => {
+        if (payload) this.listeners.forEach((l) => l(payload));
+      });
       client.on("error", () => this.lost(client));
       client.on("end", () => this.lost(client));
       await client.connect();

@@ -21,7 +21,7 @@ export class PgRateLimitStore implements RateLimitStore {
         last_wait = CASE WHEN ${full} THEN GREATEST(1, (${kept})[cardinality(${kept}) - ${limit}::int + 1] + ${window}::bigint - ${at}::bigint) ELSE 0 END,
         sent_at = CASE WHEN ${full} THEN ${kept} ELSE ${kept} || ${at}::bigint END
       RETURNING last_wait AS wait`;
-    return Number(rows[0]!.wait);
+    return Number(rows[0].wait);
   }
 }
 

@@ -68,7 +68,7 @@ export async function setUpCalendarAgent(
   functions = ["suggest", "book"],
 ) {
   const { user, apiKey } = sandbox.it.addUser({ username: `agent-${randomBytes(5).toString("hex")}`, timeZone: "UTC" });
-  const eventType = sandbox.it.addEventType(user.id, { title: "Call", slug: `call-${user.id}`, lengthInMinutes: 30 } as never) as { id: number };
+  const eventType = sandbox.it.addEventType(user.id, { title: "Call", slug: `call-${user.id}`, lengthInMinutes: 30 }) as { id: number };
   const agent = (await callApi(url, auth, "POST", "/api/v1/agents/", { agentName, calcomEventTypeId: eventType.id })).body.data as { id: string };
   expect((await callApi(url, auth, "POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: apiKey, api_base_url: sandbox.url })).status).toBe(201);
   const tool = { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: functions } };

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { createServer } from "node:http";
-import { createSandbox } from "@agni/calcom-sandbox";
+import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
 import { SignJWT } from "jose";
 import { type AppDeps, createApp } from "../../src/app";
 import { createLogger } from "../../src/logger";
@@ -21,7 +21,7 @@ export interface TestApi {
   responses: import("./secret-scan").RecordedResponse[];
   sandboxUrl: string;
   /** The Cal.com sandbox itself: users, event types, bookings, fault injection. */
-  sandbox: import("@agni/calcom-sandbox").Sandbox;
+  sandbox: Sandbox;
   /** Direct database access, for assertions about what is stored. */
   prisma: import("../../src/db/prisma").PrismaClient;
   /** A fresh Cal.com user in the sandbox and its API key. */

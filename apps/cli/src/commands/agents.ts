@@ -3,7 +3,7 @@ import { AgentStatusSchema, type Agent, type UpdateAgentBody } from "@agni/contr
 import { InvalidArgumentError, type Command } from "commander";
 import { action } from "../action";
 import { UsageError, type CliContext } from "../context";
-import { integerOrNoneArg, jsonObjectArg, parseList, withPaging } from "../options";
+import { integerOrNoneArg, jsonObjectArg, parseList, withPaging, type PagingOptions } from "../options";
 import { listOutput, objectOutput, type Column } from "../output";
 
 const COLUMNS: readonly Column<Agent>[] = [
@@ -33,7 +33,18 @@ function withAgentFields(command: Command): Command {
     .option("--settings <json>", "free-form settings object (null to clear)");
 }
 
-function agentFields(options: Record<string, any>): UpdateAgentBody {
+type AgentFieldOptions = {
+  name?: string;
+  timezone?: string;
+  status?: Agent["status"];
+  eventTypeId?: string;
+  prompt?: string;
+  beginMessage?: string;
+  tools?: string[];
+  settings?: string;
+};
+
+function agentFields(options: AgentFieldOptions): UpdateAgentBody {
   return {
     agentName: options.name,
     calendarTimezone: options.timezone,
@@ -50,7 +61,7 @@ export function registerAgents(program: Command, ctx: CliContext): void {
   const agents = program.command("agents").description("Manage agents");
 
   withPaging(agents.command("list").description("List the organisation's agents")).action(
-    action(ctx, async ({ client, query }, _args, options) => {
+    action<PagingOptions>(ctx, async ({ client, query }, _args, options) => {
       const body = await unwrap(client.agents.listAgents({ query: { ...query, limit: options.limit, offset: options.offset } }));
       return listOutput(body, COLUMNS, "agents");
     }),
@@ -59,21 +70,20 @@ export function registerAgents(program: Command, ctx: CliContext): void {
   agents
     .command("get <id>")
     .description("Show an agent")
-    .action(action(ctx, async ({ client, query }, [id]) => objectOutput(await unwrap(client.agents.getAgent({ params: { id: id! }, query })))));
+    .action(action(ctx, async ({ client, query }, [id]) => objectOutput(await unwrap(client.agents.getAgent({ params: { id }, query })))));
 
   withAgentFields(agents.command("create").description("Create an agent").requiredOption("--name <name>", "agent name")).action(
-    action(ctx, async ({ client, query }, _args, options) => {
-      const { agentName, ...rest } = agentFields(options);
-      const body = await unwrap(client.agents.createAgent({ query, body: { agentName: agentName!, ...rest } }));
+    action<AgentFieldOptions & { name: string }>(ctx, async ({ client, query }, _args, options) => {
+      const body = await unwrap(client.agents.createAgent({ query, body: { ...agentFields(options), agentName: options.name } }));
       return objectOutput(body, { withMessage: true });
     }),
   );
 
   withAgentFields(agents.command("update <id>").description("Change an agent's fields").option("--name <name>", "agent name")).action(
-    action(ctx, async ({ client, query }, [id], options) => {
+    action<AgentFieldOptions>(ctx, async ({ client, query }, [id], options) => {
       const fields = agentFields(options);
       if (Object.values(fields).every((v) => v === undefined)) throw new UsageError("agents update: pass at least one field to change (see --help)");
-      return objectOutput(await unwrap(client.agents.updateAgent({ params: { id: id! }, query, body: fields })), { withMessage: true });
+      return objectOutput(await unwrap(client.agents.updateAgent({ params: { id }, query, body: fields })), { withMessage: true });
     }),
   );
 
@@ -82,7 +92,7 @@ export function registerAgents(program: Command, ctx: CliContext): void {
     .description("Delete an agent (its private Cal.com connection goes with it; its tools are detached)")
     .action(
       action(ctx, async ({ client, query }, [id]) =>
-        objectOutput(await unwrap(client.agents.deleteAgent({ params: { id: id! }, query })), { withMessage: true }),
+        objectOutput(await unwrap(client.agents.deleteAgent({ params: { id }, query })), { withMessage: true }),
       ),
     );
 }

@@ -3,7 +3,7 @@ import type { ApiKey } from "@agni/contracts";
 import type { Command } from "commander";
 import { action } from "../action";
 import type { CliContext } from "../context";
-import { withPaging } from "../options";
+import { withPaging, type PagingOptions } from "../options";
 import { listOutput, objectOutput, type Column } from "../output";
 
 const COLUMNS: readonly Column<ApiKey>[] = [
@@ -24,13 +24,13 @@ export function registerApiKeys(program: Command, ctx: CliContext): void {
     .description("Create an API key; the key is shown once")
     .requiredOption("--name <name>", "what the key is for")
     .action(
-      action(ctx, async ({ client, query }, _args, options) =>
+      action<{ name: string }>(ctx, async ({ client, query }, _args, options) =>
         objectOutput(await unwrap(client.apiKeys.createApiKey({ query, body: { name: options.name } })), { withMessage: true }),
       ),
     );
 
   withPaging(apiKeys.command("list").description("List API keys (never the secrets)")).action(
-    action(ctx, async ({ client, query }, _args, options) => {
+    action<PagingOptions>(ctx, async ({ client, query }, _args, options) => {
       const body = await unwrap(client.apiKeys.listApiKeys({ query: { ...query, limit: options.limit, offset: options.offset } }));
       return listOutput(body, COLUMNS, "API keys");
     }),
@@ -41,7 +41,7 @@ export function registerApiKeys(program: Command, ctx: CliContext): void {
     .description("Revoke an API key; it stops working at once")
     .action(
       action(ctx, async ({ client, query }, [id]) =>
-        objectOutput(await unwrap(client.apiKeys.revokeApiKey({ params: { id: id! }, query })), { withMessage: true }),
+        objectOutput(await unwrap(client.apiKeys.revokeApiKey({ params: { id }, query })), { withMessage: true }),
       ),
     );
 }

@@ -1,5 +1,5 @@
 import { unwrap } from "@agni/client";
-import type { Appointment, AppointmentAction, ManageAppointmentBody, ManageResult } from "@agni/contracts";
+import type { Appointment, AppointmentAction, ListAppointmentsQuery, ManageAppointmentBody, ManageResult } from "@agni/contracts";
 import type { Command } from "commander";
 import { action, type Run } from "../action";
 import type { CliContext } from "../context";
@@ -33,6 +33,22 @@ function manageOutput(body: { message: string; data: ManageResult }): Output {
   };
 }
 
+/** What the manage commands' options parse to (each action declares its own subset). */
+type ManageOptions = {
+  agent: string;
+  timezone: string;
+  callSession?: string;
+  eventType?: number;
+  idempotencyKey?: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  notes?: string;
+  days?: number;
+  duration?: number;
+  responses?: string;
+};
+
 /** Options every action takes, plus those of the given actions. */
 function manageCommand(parent: Command, ctx: CliContext, name: AppointmentAction, usage: string, description: string, extra: (c: Command) => Command = (c) => c) {
   const command = extra(
@@ -46,7 +62,7 @@ function manageCommand(parent: Command, ctx: CliContext, name: AppointmentAction
       .option("--idempotency-key <key>", "repeat-safe key for book/reschedule/cancel"),
   );
   command.action(
-    action(ctx, async (run: Run, args, options) => {
+    action<ManageOptions>(ctx, async (run: Run, args, options) => {
       const body: ManageAppointmentBody = {
         action: name,
         agent_id: options.agent,
@@ -95,7 +111,8 @@ export function registerAppointments(program: Command, ctx: CliContext): void {
     .option("--status <status>", "upcoming (default), past, cancelled or all")
     .option("--limit <n>", "at most this many", parseInteger)
     .action(
-      action(ctx, async ({ client, query }, _args, options) => {
+      // --status is not checked here: the API answers 400 naming the values it takes.
+      action<{ agent: string; status?: ListAppointmentsQuery["status"]; limit?: number }>(ctx, async ({ client, query }, _args, options) => {
         const body = await unwrap(client.appointments.listAppointments({ query: { ...query, agent_id: options.agent, status: options.status, limit: options.limit } }));
         return { body, human: () => (body.data.appointments.length ? table(body.data.appointments, COLUMNS) : "No appointments.") };
       }),
@@ -106,7 +123,7 @@ export function registerAppointments(program: Command, ctx: CliContext): void {
     .description("One appointment, by Agni id or Cal.com uid")
     .action(
       action(ctx, async ({ client, query }, [id]) => {
-        const body = await unwrap(client.appointments.getAppointment({ params: { appointment_id: id! }, query }));
+        const body = await unwrap(client.appointments.getAppointment({ params: { appointment_id: id }, query }));
         return { body, human: () => objectOutput({ message: body.message, data: body.data.appointment }).human() };
       }),
     );
@@ -118,7 +135,7 @@ export function registerEventTypes(program: Command, ctx: CliContext): void {
     .command("list")
     .requiredOption("--agent <id>", "the agent whose effective account to read")
     .action(
-      action(ctx, async ({ client, query }, _args, options) => {
+      action<{ agent: string }>(ctx, async ({ client, query }, _args, options) => {
         const body = await unwrap(client.appointments.listEventTypes({ query: { ...query, agent_id: options.agent } }));
         const rows = body.data.event_types;
         return {
@@ -140,8 +157,8 @@ export function registerEventTypes(program: Command, ctx: CliContext): void {
     .command("lookup <eventTypeId>")
     .requiredOption("--agent <id>", "the agent whose effective account to read")
     .action(
-      action(ctx, async ({ client, query }, [id], options) => {
-        const body = await unwrap(client.appointments.lookupEventType({ params: { platform_id: id! }, query: { ...query, agent_id: options.agent } }));
+      action<{ agent: string }>(ctx, async ({ client, query }, [id], options) => {
+        const body = await unwrap(client.appointments.lookupEventType({ params: { platform_id: id }, query: { ...query, agent_id: options.agent } }));
         return { body, human: () => objectOutput({ message: body.message, data: body.data.event_type }).human() };
       }),
     );

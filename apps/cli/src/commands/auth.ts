@@ -42,14 +42,14 @@ export function registerAuth(program: Command, ctx: CliContext): void {
     .option("--expires <duration>", "lifetime: 90s, 30m, 12h, 7d", parseDuration, 12 * 3600)
     .option("--sub <subject>", "the token's subject", "agni-cli")
     .action(
-      action(ctx, async ({ config }, _args, options) => {
+      action<{ expires: number; sub: string }>(ctx, async ({ config }, _args, options) => {
         if (config.org === undefined) throw new UsageError("auth token needs --org <organisation id>");
         if (!ORG_ID.test(config.org)) throw new UsageError("--org may contain only letters, digits and . _ : - (at most 255)");
         const { token, expiresAt } = await mintDevToken({
           secret: readJwtSecret(ctx.env, ctx.cwd),
           orgId: config.org,
-          subject: options.sub as string,
-          expiresInSeconds: options.expires as number,
+          subject: options.sub,
+          expiresInSeconds: options.expires,
           issuer: envValue(ctx.env, "AGNI_JWT_ISSUER"),
           audience: envValue(ctx.env, "AGNI_JWT_AUDIENCE"),
         });

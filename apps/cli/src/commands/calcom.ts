@@ -48,8 +48,11 @@ export function withConnectOptions(command: Command): Command {
     .option("--api-base-url <url>", "Cal.com API base URL (default https://api.cal.com)");
 }
 
-export function connectBody(options: Record<string, any>, ctx: CliContext): ConnectCalcomBody {
-  const apiKey = (options.calcomApiKey as string | undefined) ?? envValue(ctx.env, "CALCOM_API_KEY");
+/** The options `withConnectOptions` adds. */
+export type ConnectOptions = { calcomApiKey?: string; accountName?: string; apiBaseUrl?: string };
+
+export function connectBody(options: ConnectOptions, ctx: CliContext): ConnectCalcomBody {
+  const apiKey = options.calcomApiKey ?? envValue(ctx.env, "CALCOM_API_KEY");
   if (apiKey === undefined) throw new UsageError("pass --calcom-api-key <key> or set CALCOM_API_KEY");
   return { api_key: apiKey, account_name: options.accountName, api_base_url: options.apiBaseUrl };
 }
@@ -58,7 +61,7 @@ export function registerCalcom(program: Command, ctx: CliContext): void {
   const calcom = program.command("calcom").description("The organisation's Cal.com connection");
 
   withConnectOptions(calcom.command("connect").description("Connect an org-level Cal.com account (the key is checked with Cal.com)")).action(
-    action(ctx, async ({ client, query }, _args, options) => {
+    action<ConnectOptions>(ctx, async ({ client, query }, _args, options) => {
       const body = await unwrap(client.calcom.connectCalcom({ query, body: connectBody(options, ctx) }));
       return objectOutput(body, { withMessage: true });
     }),
@@ -74,7 +77,7 @@ export function registerCalcom(program: Command, ctx: CliContext): void {
     .description("Disconnect org-level accounts (all, or one with --provider-id)")
     .option("--provider-id <id>", "only this account")
     .action(
-      action(ctx, async ({ client, query }, _args, options) => {
+      action<{ providerId?: string }>(ctx, async ({ client, query }, _args, options) => {
         const body = await unwrap(client.calcom.disconnectCalcom({ query, body: { provider_id: options.providerId } }));
         return objectOutput(body, { withMessage: true });
       }),

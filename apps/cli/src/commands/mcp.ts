@@ -1,5 +1,5 @@
 import { unwrap } from "@agni/client";
-import { manageBodyFromToolCall } from "@agni/contracts";
+import { manageBodyFromToolCall, MAX_LIMIT, type ManageAppointmentBody } from "@agni/contracts";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -9,7 +9,7 @@ import { describeError, type CliContext } from "../context";
 
 /** The agent's calendar functions, as the API exports them for MCP. */
 async function agentTools({ client, query }: Run, agentId: string) {
-  const { data } = await unwrap(client.tools.listTools({ query: { ...query, agentId, limit: 200 } }));
+  const { data } = await unwrap(client.tools.listTools({ query: { ...query, agentId, limit: MAX_LIMIT } }));
   const exports = await Promise.all(
     data.filter((t) => t.type === "calcom").map((t) => unwrap(client.tools.exportTool({ params: { id: t.id }, query: { ...query, format: "mcp" } }))),
   );
@@ -21,7 +21,8 @@ async function callTool({ client, query }: Run, agentId: string, name: string, a
   const body = manageBodyFromToolCall(name, args, agentId);
   if (!body) return { isError: true, content: [{ type: "text", text: `Unknown tool ${name}` }] };
   try {
-    const result = await unwrap(client.appointments.manageAppointment({ body: body as never, query }));
+    // The model's arguments are not checked here: the API validates them and answers 400 naming the field.
+    const result = await unwrap(client.appointments.manageAppointment({ body: body as ManageAppointmentBody, query }));
     return { content: [{ type: "text", text: result.message }], structuredContent: result.data as unknown as Record<string, unknown> };
   } catch (err) {
     return { isError: true, content: [{ type: "text", text: describeError(err) }] };
@@ -34,7 +35,7 @@ export function registerMcp(program: Command, ctx: CliContext): void {
     .description("Serve an agent's calendar functions to an MCP client over stdio (the API does the work)")
     .requiredOption("--agent <id>", "the agent whose tools to expose")
     .action(
-      action(ctx, async (run, _args, options) => {
+      action<{ agent: string }>(ctx, async (run, _args, options) => {
         await agentTools(run, options.agent); // fail fast (auth, unknown agent) before speaking MCP
         const server = new Server({ name: "agni", version: "1.0.0" }, { capabilities: { tools: {} } });
         server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await agentTools(run, options.agent) }));

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { unwrap } from "@agni/client";
-import { EXPORT_FORMATS, TOOL_TYPES, type Tool, type UpdateToolBody } from "@agni/contracts";
+import { EXPORT_FORMATS, TOOL_TYPES, type ExportFormat, type Tool, type UpdateToolBody } from "@agni/contracts";
 import { Option, type Command } from "commander";
 import { action } from "../action";
 import { UsageError, type CliContext } from "../context";
-import { jsonObjectArg, noneToNull, parseList, withPaging } from "../options";
+import { jsonObjectArg, noneToNull, parseList, withPaging, type PagingOptions } from "../options";
 import { jsonText, listOutput, objectOutput, type Column } from "../output";
 
 const COLUMNS: readonly Column<Tool>[] = [
@@ -27,10 +27,21 @@ function withToolFields(command: Command): Command {
     .option("--enabled-functions <list>", "for calcom tools: book,reschedule,cancel,suggest,availability", parseList);
 }
 
-function definitionFrom(options: Record<string, any>, cwd: string): Record<string, unknown> | null | undefined {
+type ToolFieldOptions = {
+  name?: string;
+  type?: Tool["type"];
+  description?: string;
+  definition?: string;
+  definitionFile?: string;
+  agent?: string;
+  enabledFunctions?: string[];
+  active?: boolean;
+};
+
+function definitionFrom(options: ToolFieldOptions, cwd: string): Record<string, unknown> | null | undefined {
   if (options.definitionFile === undefined) return jsonObjectArg("--definition", options.definition);
   if (options.definition !== undefined) throw new UsageError("pass --definition or --definition-file, not both");
-  const file = path.resolve(cwd, options.definitionFile as string);
+  const file = path.resolve(cwd, options.definitionFile);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -40,7 +51,7 @@ function definitionFrom(options: Record<string, any>, cwd: string): Record<strin
   return jsonObjectArg(`--definition-file ${file}`, text);
 }
 
-function toolFields(options: Record<string, any>, cwd: string): UpdateToolBody {
+function toolFields(options: ToolFieldOptions, cwd: string): UpdateToolBody {
   return {
     name: options.name,
     type: options.type,
@@ -57,7 +68,7 @@ export function registerTools(program: Command, ctx: CliContext): void {
   const typeOption = (description: string) => new Option("--type <type>", description).choices(TOOL_TYPES);
 
   withPaging(tools.command("list").description("List tools").option("--agent <id>", "only this agent's tools")).action(
-    action(ctx, async ({ client, query }, _args, options) => {
+    action<PagingOptions & { agent?: string }>(ctx, async ({ client, query }, _args, options) => {
       const body = await unwrap(
         client.tools.listTools({ query: { ...query, agentId: options.agent, limit: options.limit, offset: options.offset } }),
       );
@@ -68,15 +79,15 @@ export function registerTools(program: Command, ctx: CliContext): void {
   tools
     .command("get <id>")
     .description("Show a tool")
-    .action(action(ctx, async ({ client, query }, [id]) => objectOutput(await unwrap(client.tools.getTool({ params: { id: id! }, query })))));
+    .action(action(ctx, async ({ client, query }, [id]) => objectOutput(await unwrap(client.tools.getTool({ params: { id }, query })))));
 
   tools
     .command("export <id>")
     .description("The tool as function definitions for a platform (paste-ready JSON; --json for the whole answer)")
     .addOption(new Option("--format <format>", "target platform").choices(EXPORT_FORMATS).makeOptionMandatory())
     .action(
-      action(ctx, async ({ client, query }, [id], options) => {
-        const body = await unwrap(client.tools.exportTool({ params: { id: id! }, query: { ...query, format: options.format } }));
+      action<{ format: ExportFormat }>(ctx, async ({ client, query }, [id], options) => {
+        const body = await unwrap(client.tools.exportTool({ params: { id }, query: { ...query, format: options.format } }));
         return { body, human: () => jsonText(body.data.tools) };
       }),
     );
@@ -88,9 +99,9 @@ export function registerTools(program: Command, ctx: CliContext): void {
       .requiredOption("--name <name>", "lowercase letters, digits and underscores")
       .addOption(typeOption("tool type").makeOptionMandatory()),
   ).action(
-    action(ctx, async ({ client, query }, _args, options) => {
-      const { name, type, isActive: _ignored, ...rest } = toolFields(options, ctx.cwd);
-      const body = await unwrap(client.tools.createTool({ query, body: { name: name!, type: type!, ...rest } }));
+    action<ToolFieldOptions & { name: string; type: Tool["type"] }>(ctx, async ({ client, query }, _args, options) => {
+      const { isActive: _ignored, ...fields } = toolFields(options, ctx.cwd);
+      const body = await unwrap(client.tools.createTool({ query, body: { ...fields, name: options.name, type: options.type } }));
       return objectOutput(body, { withMessage: true });
     }),
   );
@@ -104,10 +115,10 @@ export function registerTools(program: Command, ctx: CliContext): void {
       .option("--active", "activate the tool")
       .option("--no-active", "deactivate the tool"),
   ).action(
-    action(ctx, async ({ client, query }, [id], options) => {
+    action<ToolFieldOptions>(ctx, async ({ client, query }, [id], options) => {
       const fields = toolFields(options, ctx.cwd);
       if (Object.values(fields).every((v) => v === undefined)) throw new UsageError("tools update: pass at least one field to change (see --help)");
-      return objectOutput(await unwrap(client.tools.updateTool({ params: { id: id! }, query, body: fields })), { withMessage: true });
+      return objectOutput(await unwrap(client.tools.updateTool({ params: { id }, query, body: fields })), { withMessage: true });
     }),
   );
 
@@ -116,7 +127,7 @@ export function registerTools(program: Command, ctx: CliContext): void {
     .description("Delete a tool")
     .action(
       action(ctx, async ({ client, query }, [id]) =>
-        objectOutput(await unwrap(client.tools.deleteTool({ params: { id: id! }, query })), { withMessage: true }),
+        objectOutput(await unwrap(client.tools.deleteTool({ params: { id }, query })), { withMessage: true }),
       ),
     );
 }

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { CalcomApiError, CalcomSlotUnavailableError } from "../errors";
-import type { components } from "../generated/openapi";
 import type { QueryValue, Transport } from "../http";
 import { CAL_API_VERSIONS } from "../versions";
+import type { CancelBookingInput, CreateBookingInput, RescheduleBookingInput } from "./booking-inputs";
 
 const version = CAL_API_VERSIONS.bookings;
 
@@ -29,10 +29,6 @@ export const CalcomBookingSchema = z
   })
   .passthrough();
 export type CalcomBooking = z.output<typeof CalcomBookingSchema>;
-
-export type CreateBookingInput = components["schemas"]["CreateBookingInput_2024_08_13"];
-export type RescheduleBookingInput = components["schemas"]["RescheduleBookingInput_2024_08_13"];
-export type CancelBookingInput = components["schemas"]["CancelBookingInput_2024_08_13"];
 
 export interface ListBookingsQuery {
   status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
@@ -64,11 +60,10 @@ export function bookingsResource(request: Transport) {
 
   /** The booking `input` would have created, if Cal.com already has it (same event type, start and attendee). */
   async function findCreated(input: CreateBookingInput): Promise<CalcomBooking | undefined> {
-    const eventTypeId = "eventTypeId" in input ? input.eventTypeId : undefined;
-    const attendee = input.attendee as { name: string; email?: string; phoneNumber?: string };
+    const { eventTypeId, attendee } = input;
     const start = new Date(Date.parse(input.start));
     const candidates = await list({
-      eventTypeId: typeof eventTypeId === "number" ? eventTypeId : undefined,
+      eventTypeId,
       attendeeEmail: attendee.email,
       attendeeName: attendee.email ? undefined : attendee.name,
       afterStart: new Date(start.getTime() - 60_000).toISOString(),

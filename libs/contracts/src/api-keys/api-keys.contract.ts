@@ -1,6 +1,7 @@
 import { initContract } from "@ts-rest/core";
 import { z } from "zod";
-import { listEnvelope, OrgQuerySchema, PagingQuerySchema, successEnvelope, uuid } from "../common/envelope";
+import { listEnvelope, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope";
+import { PagingQuerySchema } from "../common/paging";
 import { commonResponses } from "../common/responses";
 import { ApiKeySchema, CreateApiKeyBodySchema, CreatedApiKeySchema } from "./api-keys.schemas";
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope";
+import { pageLimit } from "../common/paging";
+import { E164_PATTERN } from "../common/phone";
 
 export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability"] as const;
 export type AppointmentAction = (typeof APPOINTMENT_ACTIONS)[number];
-
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 /**
  * The manage body. Field rules that depend on `action` (name and email/phone to book, a time to book or reschedule,
@@ -17,7 +17,7 @@ export const ManageAppointmentBodySchema = z
     org_id: z.string().min(1).max(255).optional(),
     name: z.string().trim().min(1).max(200).optional(),
     email: z.string().trim().email("email must be an email address").max(320).optional(),
-    phone: z.string().trim().regex(E164, "phone must be in E.164 format, such as +14155550123").optional(),
+    phone: z.string().trim().regex(E164_PATTERN, "phone must be in E.164 format, such as +14155550123").optional(),
     timezone: TimeZoneSchema,
     appointment_datetime: z.string().min(1).max(64).optional(),
     appointment_id: z.string().min(1).max(128).optional(),
@@ -72,8 +72,6 @@ export const ManageResultSchema = z.object({
 });
 export type ManageResult = z.infer<typeof ManageResultSchema>;
 
-export const APPOINTMENT_STATUSES = ["accepted", "pending", "cancelled"] as const;
-
 export const AppointmentSchema = z.object({
   id: z.string(),
   calcom_booking_uid: z.string(),
@@ -96,9 +94,11 @@ export type Appointment = z.infer<typeof AppointmentSchema>;
 export const ListAppointmentsQuerySchema = z.object({
   agent_id: uuid("agent_id"),
   status: z.enum(["upcoming", "past", "cancelled", "all"]).optional(),
-  limit: z.coerce.number().int().optional().transform((n) => (n === undefined || n <= 0 || n > 200 ? 50 : n)),
+  limit: z.coerce.number().int().optional().transform(pageLimit),
   org_id: z.string().min(1).max(255).optional(),
 });
+
+export type ListAppointmentsQuery = z.input<typeof ListAppointmentsQuerySchema>;
 
 export const AppointmentListSchema = z.object({
   appointments: z.array(AppointmentSchema),

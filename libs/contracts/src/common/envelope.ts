@@ -29,32 +29,6 @@ export function listEnvelope<T extends z.ZodTypeAny>(item: T) {
   return z.object({ success: z.literal(true), message: z.string(), data: z.array(item), meta: PageMetaSchema });
 }
 
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 200;
-
-const integerString = (name: string) =>
-  z
-    .union([z.string(), z.number()])
-    .transform((v, ctx) => {
-      const n = typeof v === "number" ? v : /^-?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
-      if (!Number.isSafeInteger(n)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${name} must be an integer` });
-        return z.NEVER;
-      }
-      return n;
-    });
-
-/** `limit` (default 50; ≤ 0 or > 200 fall back to 50) and `offset` (≥ 0) query parameters. */
-export const PagingQuerySchema = z.object({
-  limit: integerString("limit")
-    .optional()
-    .transform((n) => (n === undefined || n <= 0 || n > MAX_LIMIT ? DEFAULT_LIMIT : n)),
-  offset: integerString("offset")
-    .optional()
-    .refine((n) => n === undefined || n >= 0, "offset must not be negative")
-    .transform((n) => n ?? 0),
-});
-
 /** The `org_id` fallback accepted by every authenticated route (used only when the JWT has no `org_id`). */
 export const OrgQuerySchema = z.object({ org_id: z.string().min(1).max(255).optional() });
 

@@ -1,6 +1,7 @@
 import { initContract } from "@ts-rest/core";
 import { z } from "zod";
-import { ErrorEnvelopeSchema, listEnvelope, OrgQuerySchema, PagingQuerySchema, successEnvelope, uuid } from "../common/envelope";
+import { ErrorEnvelopeSchema, listEnvelope, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope";
+import { PagingQuerySchema } from "../common/paging";
 import { commonResponses } from "../common/responses";
 import { CreateToolBodySchema, EXPORT_FORMATS, ToolExportSchema, ToolSchema, UpdateToolBodySchema, WEBHOOK_FORMATS } from "./tools.schemas";
 

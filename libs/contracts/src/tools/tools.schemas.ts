@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { uuid } from "../common/envelope";
+import { E164_PATTERN } from "../common/phone";
 
 export const TOOL_TYPES = ["custom", "function", "webhook", "transfer_call", "end_call", "ivr", "calcom"] as const;
 export const ToolTypeSchema = z.enum(TOOL_TYPES, {
@@ -49,7 +50,7 @@ export const FunctionToolDefinitionSchema = z
 /** `transfer_call`: where to transfer the caller. */
 export const TransferCallDefinitionSchema = z
   .object({
-    phone_number: z.string().regex(/^\+[1-9]\d{6,14}$/, "definition.phone_number must be in E.164 form (+14155550123)"),
+    phone_number: z.string().regex(E164_PATTERN, "definition.phone_number must be in E.164 form (+14155550123)"),
     message: z.string().max(1000).optional(),
   })
   .strict();

@@ -64,7 +64,7 @@ export function createCalcomGateway(options: {
       if (refused(apiBaseUrl)) {
         throw new AppError("INVALID_REQUEST", `api_base_url ${new URL(apiBaseUrl).origin} is not allowed on this deployment`, {
           field: "api_base_url",
-          allowed_origins: [...allowed!],
+          allowed_origins: [...(allowed ?? [])],
         });
       }
       const client = createCalcomClient({ apiKey, baseUrl: apiBaseUrl, timeoutMs: options.timeoutMs, deadlineMs, fetch: options.fetch });

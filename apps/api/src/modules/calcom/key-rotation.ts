@@ -28,12 +28,13 @@ export async function rotateStoredCalcomKeys(prisma: PrismaClient, box: SecretBo
       take: batchSize,
     });
     if (batch.length === 0) break;
-    cursor = batch.at(-1)!.id;
+    cursor = batch[batch.length - 1].id;
     for (const account of batch) {
+      if (account.apiKeyEncrypted === null) continue; // the query leaves these out; this tells the type
       report.checked += 1;
       let resealed: string | null;
       try {
-        resealed = box.reseal(account.apiKeyEncrypted!, account.organizationId);
+        resealed = box.reseal(account.apiKeyEncrypted, account.organizationId);
       } catch {
         report.unreadable.push({ id: account.id, organizationId: account.organizationId });
         continue;
