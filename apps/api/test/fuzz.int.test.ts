@@ -135,3 +135,23 @@ describe("hostile bodies and headers", () => {
     expect(JSON.stringify(JSON.parse(res.text))).not.toContain("polluted");
   });
 });
+
+describe("times as they were said", () => {
+  it.each([
+    ["an offset past +14:00", "2031-03-04T10:00+25:00"],
+    ["an offset past -14:00", "2031-03-04T10:00-14:30"],
+    ["an offset of 60 minutes", "2031-03-04T10:00+05:60"],
+    ["seconds", "2031-03-04T11:00:30"],
+    ["seconds with an offset", "2031-03-04T11:00:30+01:00"],
+    ["a fraction of a second", "2031-03-04T11:00:00.5Z"],
+    ["a year out of range", "9999-03-04T10:00Z"],
+    ["a six-digit year", "+010000-03-04T10:00:00Z"],
+  ])("refuses %s with 400 naming appointment_datetime", async (_what, value) => {
+    for (const action of ["book", "reschedule"]) {
+      const body = { action, agent_id: real.agent, timezone: "UTC", name: "T", email: "t@example.com", appointment_id: "a1", appointment_datetime: value };
+      const res = await send("POST", "/api/v1/calcom/appointments/manage", JSON.stringify(body));
+      expect(res.status, res.text).toBe(400);
+      expect(JSON.parse(res.text)).toMatchObject({ success: false, code: "INVALID_REQUEST", details: { field: "appointment_datetime" } });
+    }
+  });
+});
