@@ -84,7 +84,7 @@ export class AppointmentsService {
 
   private resolveTime(value: string, tz: string) {
     try {
-      return resolveAppointmentTime(value, tz);
+      return resolveAppointmentTime(value, tz, this.now());
     } catch (err) {
       if (err instanceof TimeInputError) throw new AppError("INVALID_REQUEST", err.message, { field: "appointment_datetime" });
       throw err;

@@ -31,6 +31,23 @@ describe("resolveAppointmentTime", () => {
     for (const bad of ["tomorrow at 3", "2026-12-01", "2026-13-01T10:00", ""]) expect(() => resolveAppointmentTime(bad, "UTC")).toThrow(TimeInputError);
   });
 
+  it("refuses offsets past ±14:00, seconds and fractions, and dates more than five years ahead; accepts :00 and .000", () => {
+    const now = new Date("2026-06-01T00:00:00Z");
+    for (const bad of ["2026-12-01T10:00+25:00", "2026-12-01T10:00-14:30", "2026-12-01T10:00+05:60", "2026-12-01T10:00+1430"]) {
+      expect(() => resolveAppointmentTime(bad, "UTC", now)).toThrow(/offset beyond ±14:00/);
+    }
+    for (const bad of ["2026-12-01T11:00:30", "2026-12-01T11:00:30+01:00", "2026-12-01T11:00:00.5Z", "2026-12-01 11:00:00.001"]) {
+      expect(() => resolveAppointmentTime(bad, "Europe/Berlin", now)).toThrow("Appointments start on the minute; please give the time without seconds, like 2026-12-01");
+    }
+    for (const bad of ["2031-06-01T00:01Z", "9999-03-04T10:00Z", "+010000-03-04T10:00:00Z"]) expect(() => resolveAppointmentTime(bad, "UTC", now)).toThrow(TimeInputError);
+    expect(() => resolveAppointmentTime("2031-06-01T00:01Z", "UTC", now)).toThrow("That date is more than 5 years away; please check the year");
+    expect(resolveAppointmentTime("2031-06-01T00:00Z", "UTC", now).instant.toISOString()).toBe("2031-06-01T00:00:00.000Z");
+    expect(resolveAppointmentTime("2026-12-01T10:00:00.000Z", "UTC", now).instant.toISOString()).toBe("2026-12-01T10:00:00.000Z");
+    expect(resolveAppointmentTime("2026-12-01T10:00+14:00", "UTC", now).instant.toISOString()).toBe("2026-11-30T20:00:00.000Z");
+    expect(resolveAppointmentTime("2026-12-01T10:00-1200", "UTC", now).instant.toISOString()).toBe("2026-12-01T22:00:00.000Z");
+    expect(resolveAppointmentTime("2026-12-01 10:00:00.000", "Asia/Kolkata", now).instant.toISOString()).toBe("2026-12-01T04:30:00.000Z");
+  });
+
   it("turns 'the next N days' into a UTC range ending at the caller's local midnight", () => {
     const now = new Date("2026-01-05T23:30:00Z");
     expect(localDayRange("Europe/Berlin", now, 2)).toEqual({ start: now, end: new Date("2026-01-07T22:59:59.999Z") });
