@@ -176,9 +176,12 @@ export class AppointmentsService {
   }
 
   private async availability(calendar: Calendar, body: ManageAppointmentBody, short: boolean): Promise<ManageResult> {
-    // Slots need only the event type's id: when it is known, skip fetching the event type (one Cal.com call, not two).
-    const knownId = body.event_type_id ?? calendar.agent.calcomEventTypeId ?? undefined;
-    const eventType = knownId !== undefined ? { id: knownId } : await this.bookableEventType(calendar);
+    // Slots need only the event type's id, and Cal.com serves anyone's slots: only the agent's configured event type
+    // skips the fetch (one Cal.com call, not two); any other id is read through the account first, which proves it
+    // belongs to the account (404 otherwise), as for book.
+    const configured = calendar.agent.calcomEventTypeId ?? undefined;
+    const eventType =
+      configured !== undefined && (body.event_type_id ?? configured) === configured ? { id: configured } : await this.bookableEventType(calendar, body.event_type_id);
     const starts = await this.freeSlots(calendar, eventType, body.timezone, body.days_ahead ?? 7, body.duration_minutes).catch((err: unknown) => {
       if (err instanceof CalcomNotFoundError) throw new AppError("INVALID_REQUEST", `Event type ${eventType.id} was not found on the agent's Cal.com account`);
       throw err;
