@@ -16,7 +16,8 @@ import type { AppointmentRow, AppointmentsRepository } from "./appointments.repo
 import { acceptsPhoneOnly, bookingResponses, requiredQuestions } from "./booking-fields";
 import { speakableCalcomError } from "./calcom-errors";
 import { type Attempt, type IdempotencyStore, requestHash } from "./idempotency";
-import { groupSlots, nearestAlternatives, speakDateTime, suggestSlots } from "./speech";
+import { scheduleCovers } from "./schedule";
+import { groupSlots, nearestAlternatives, speakDateTime, speakSlots, spokenList, suggestSlots } from "./speech";
 import { localDayRange, resolveAppointmentTime, TimeInputError } from "./time";
 
 type AgentRow = NonNullable<Awaited<ReturnType<AppointmentsRepository["agent"]>>>;
@@ -44,8 +45,8 @@ const slotStarts = (slots: Record<string, { start: string }[]>) =>
     .map((s) => new Date(s.start))
     .sort((a, b) => a.getTime() - b.getTime());
 
-const spokenList = (items: string[]) =>
-  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+/** How many days, from the wanted time's own day, alternatives to a taken time are looked for in. */
+const ALTERNATIVE_DAYS = 7;
 
 export class AppointmentsService {
   constructor(
@@ -158,8 +159,7 @@ export class AppointmentsService {
     });
   }
 
-  private async freeSlots(calendar: Calendar, eventType: { id: number }, tz: string, daysAhead: number, duration?: number, rescheduleUid?: string) {
-    const range = localDayRange(tz, this.now(), daysAhead);
+  private async freeSlots(calendar: Calendar, eventType: { id: number }, tz: string, range: { start: Date; end: Date }, duration?: number, rescheduleUid?: string) {
     const slots = await calendar.cal.slots.list({
       eventTypeId: eventType.id,
       start: range.start.toISOString(),
@@ -182,7 +182,8 @@ export class AppointmentsService {
     const configured = calendar.agent.calcomEventTypeId ?? undefined;
     const eventType =
       configured !== undefined && (body.event_type_id ?? configured) === configured ? { id: configured } : await this.bookableEventType(calendar, body.event_type_id);
-    const starts = await this.freeSlots(calendar, eventType, body.timezone, body.days_ahead ?? 7, body.duration_minutes).catch((err: unknown) => {
+    const range = localDayRange(body.timezone, this.now(), body.days_ahead ?? 7);
+    const starts = await this.freeSlots(calendar, eventType, body.timezone, range, body.duration_minutes).catch((err: unknown) => {
       if (err instanceof CalcomNotFoundError) throw new AppError("INVALID_REQUEST", `Event type ${eventType.id} was not found on the agent's Cal.com account`);
       throw err;
     });
@@ -192,7 +193,7 @@ export class AppointmentsService {
       offered.length === 0
         ? `I don't see any open times in the next ${body.days_ahead ?? 7} days.`
         : short
-          ? `I can offer ${spokenList(offered.map((d) => speakDateTime(d, body.timezone, now)))}.`
+          ? `I can offer ${speakSlots(offered, body.timezone, now)}.`
           : `I have openings on ${spokenList(groupSlots(offered, body.timezone, now).map((d) => d.date_label))}.`;
     return {
       ...this.base(calendar, body),
@@ -207,17 +208,31 @@ export class AppointmentsService {
     };
   }
 
-  /** 422 with the nearest free times, in the same shape as `suggest`. */
-  private async slotTaken(calendar: Calendar, body: ManageAppointmentBody, eventType: CalcomEventType, wanted: Date, rescheduleUid?: string): Promise<never> {
-    const starts = await this.freeSlots(calendar, eventType, body.timezone, 7, body.duration_minutes, rescheduleUid).catch(() => []);
-    const alternatives = nearestAlternatives(starts, wanted, 3);
+  /**
+   * 422 with the free times nearest to `wanted`: from its local day on (never in the past), in the same shape as
+   * `suggest`. "No longer available" only when the host's schedule had that time open; a time it never had (a
+   * weekend, the night) is "not available". Both lookups run only here, on the failure path, side by side.
+   */
+  private async slotTaken(calendar: Calendar, body: ManageAppointmentBody, eventType: CalcomEventType, wanted: Date, minutes: number, rescheduleUid?: string): Promise<never> {
     const now = this.now();
-    const spoken = alternatives.map((d) => speakDateTime(d, body.timezone, now));
+    const range = localDayRange(body.timezone, now, ALTERNATIVE_DAYS, wanted);
+    const [starts, wasOpen] = await Promise.all([
+      this.freeSlots(calendar, eventType, body.timezone, range, body.duration_minutes, rescheduleUid).catch(() => []),
+      this.wasOpen(calendar, eventType, wanted, minutes).catch(() => false),
+    ]);
+    const alternatives = nearestAlternatives(starts, wanted, 3);
     throw new AppError(
       "SLOT_UNAVAILABLE",
-      `${speakDateTime(wanted, body.timezone, now)} is no longer available.${spoken.length ? ` I can offer ${spokenList(spoken)}.` : ""}`,
+      `${speakDateTime(wanted, body.timezone, now)} is ${wasOpen ? "no longer" : "not"} available.${alternatives.length ? ` I can offer ${speakSlots(alternatives, body.timezone, now)}.` : ""}`,
       { available_slots: groupSlots(alternatives, body.timezone, now), slot_times: alternatives.map((d) => d.toISOString()) },
     );
+  }
+
+  /** Whether the event type's schedule (or the account's default one) has [start, start + minutes) within its hours. */
+  private async wasOpen(calendar: Calendar, eventType: CalcomEventType, start: Date, minutes: number): Promise<boolean> {
+    const schedules = await calendar.cal.schedules.list();
+    const schedule = schedules.find((s) => (eventType.scheduleId != null ? s.id === eventType.scheduleId : s.isDefault));
+    return schedule !== undefined && scheduleCovers(schedule, start, minutes);
   }
 
   private async book(calendar: Calendar, body: ManageAppointmentBody, attempt: Attempt): Promise<ManageResult> {
@@ -239,7 +254,7 @@ export class AppointmentsService {
         metadata: { agni_agent_id: calendar.agent.id, ...(body.call_session_id ? { call_session_id: body.call_session_id } : {}) },
       } as never, { lookupFirst: attempt.recovering });
     } catch (err) {
-      if (err instanceof CalcomSlotUnavailableError) return this.slotTaken(calendar, body, eventType, instant);
+      if (err instanceof CalcomSlotUnavailableError) return this.slotTaken(calendar, body, eventType, instant, body.duration_minutes ?? eventType.lengthInMinutes);
       throw err;
     }
     const start = new Date(booking.start);
@@ -304,7 +319,7 @@ export class AppointmentsService {
     } catch (err) {
       if (err instanceof CalcomSlotUnavailableError) {
         const eventType = await this.bookableEventType(calendar, row.calcomEventTypeId);
-        return this.slotTaken(calendar, body, eventType, instant, row.calcomBookingUid);
+        return this.slotTaken(calendar, body, eventType, instant, row.durationMinutes, row.calcomBookingUid);
       }
       throw err;
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { localDayRange, resolveAppointmentTime, TimeInputError } from "./time";
-import { dateLabel, groupSlots, nearestAlternatives, speakDateTime, speakTime, suggestSlots } from "./speech";
+import { scheduleCovers } from "./schedule";
+import { dateLabel, groupSlots, nearestAlternatives, speakDateTime, speakSlots, speakTime, suggestSlots } from "./speech";
 
 describe("resolveAppointmentTime", () => {
   it("takes an explicit offset as that instant, whatever the zone", () => {
@@ -52,6 +53,36 @@ describe("resolveAppointmentTime", () => {
     const now = new Date("2026-01-05T23:30:00Z");
     expect(localDayRange("Europe/Berlin", now, 2)).toEqual({ start: now, end: new Date("2026-01-07T22:59:59.999Z") });
   });
+
+  it("turns 'that day and the next N - 1' into a UTC range from the wanted time's local day, never before now", () => {
+    const now = new Date("2026-01-05T10:00:00Z");
+    expect(localDayRange("Europe/Berlin", now, 7, new Date("2026-02-10T15:00:00Z"))).toEqual({ start: new Date("2026-02-09T23:00:00Z"), end: new Date("2026-02-16T22:59:59.999Z") });
+    expect(localDayRange("Europe/Berlin", now, 1, new Date("2026-01-05T16:00:00Z"))).toEqual({ start: now, end: new Date("2026-01-05T22:59:59.999Z") });
+  });
+});
+
+describe("scheduleCovers", () => {
+  const schedule = {
+    timeZone: "America/New_York",
+    availability: [{ days: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"], startTime: "09:00", endTime: "17:00" }],
+    overrides: [{ date: "2026-07-03", startTime: "10:00", endTime: "12:00" }],
+  };
+
+  it("tells a time within the schedule's hours, in its own zone, from one outside them", () => {
+    expect(scheduleCovers(schedule, new Date("2026-07-01T13:00:00Z"), 30)).toBe(true); // Wednesday 9:00 in New York
+    expect(scheduleCovers(schedule, new Date("2026-07-01T20:30:00Z"), 30)).toBe(true); // 16:30–17:00
+    expect(scheduleCovers(schedule, new Date("2026-07-01T20:45:00Z"), 30)).toBe(false); // runs past 17:00
+    expect(scheduleCovers(schedule, new Date("2026-07-01T07:00:00Z"), 30)).toBe(false); // 3 AM
+    expect(scheduleCovers(schedule, new Date("2026-07-04T14:00:00Z"), 30)).toBe(false); // Saturday
+    expect(scheduleCovers(schedule, new Date("2026-01-07T14:00:00Z"), 30)).toBe(true); // 9:00 EST in winter
+  });
+
+  it("uses a date's override instead of its weekly hours, and reads an end of 00:00 as midnight", () => {
+    expect(scheduleCovers(schedule, new Date("2026-07-03T13:00:00Z"), 30)).toBe(false); // Friday 9:00, but the override opens at 10
+    expect(scheduleCovers(schedule, new Date("2026-07-03T15:00:00Z"), 30)).toBe(true);
+    const late = { timeZone: "UTC", availability: [{ days: ["Monday"], startTime: "20:00", endTime: "00:00" }], overrides: [] };
+    expect(scheduleCovers(late, new Date("2026-07-06T23:30:00Z"), 30)).toBe(true);
+  });
 });
 
 describe("speech", () => {
@@ -62,6 +93,15 @@ describe("speech", () => {
     expect(dateLabel("2026-01-06", "America/New_York", now)).toBe("Tomorrow");
     expect(dateLabel("2026-01-09", "Asia/Kolkata", now)).toBe("Friday");
     expect(dateLabel("2026-01-20", "Asia/Kolkata", now)).toBe("Tuesday, January 20");
+  });
+
+  it("offers times a day at a time, each day named once", () => {
+    const at = (s: string) => new Date(s);
+    expect(speakSlots([at("2026-01-07T09:00:00Z")], "UTC", now)).toBe("Wednesday at 9:00 AM");
+    expect(speakSlots([at("2026-01-07T09:00:00Z"), at("2026-01-07T13:00:00Z"), at("2026-01-20T09:00:00Z")], "UTC", now)).toBe(
+      "Wednesday at 9:00 AM or 1:00 PM, or Tuesday, January 20 at 9:00 AM",
+    );
+    expect(speakSlots([at("2026-01-20T09:00:00Z"), at("2026-01-20T09:30:00Z"), at("2026-01-20T10:30:00Z")], "UTC", now)).toBe("Tuesday, January 20 at 9:00 AM, 9:30 AM or 10:30 AM");
   });
 
   it("speaks times in 12-hour style around noon and midnight", () => {

@@ -70,9 +70,12 @@ function wallClock(value: string, text: string, timeZone: string) {
   return { instant: new Date(ambiguous ? earlier : ts), ambiguous, hadOffset: false };
 }
 
-/** From `now` to the end of the caller's local day `daysAhead - 1` days later, as UTC instants. */
-export function localDayRange(timeZone: string, now: Date, daysAhead: number): { start: Date; end: Date } {
-  const local = DateTime.fromJSDate(now, { zone: timeZone });
-  const end = local.plus({ days: Math.max(1, daysAhead) - 1 }).endOf("day");
-  return { start: now, end: end.toJSDate() };
+/**
+ * The caller's local day of `day` and the `days - 1` days after it, as UTC instants, never starting before `now`:
+ * "the next N days" when `day` is now, or the days from a wanted time on.
+ */
+export function localDayRange(timeZone: string, now: Date, days: number, day: Date = now): { start: Date; end: Date } {
+  const first = DateTime.fromJSDate(day, { zone: timeZone }).startOf("day");
+  const end = first.plus({ days: Math.max(1, days) - 1 }).endOf("day");
+  return { start: new Date(Math.max(now.getTime(), first.toMillis())), end: end.toJSDate() };
 }
