@@ -1,5 +1,5 @@
 import type { OrgCache } from "../../lib/org-cache";
-import type { Prisma, PrismaClient } from "../../db/prisma";
+import { Prisma, type PrismaClient } from "../../db/prisma";
 import { AGENT_ACCOUNT_INCLUDE } from "../calcom/effective-account";
 
 export type AppointmentRow = Prisma.AppointmentGetPayload<object>;
@@ -29,6 +29,18 @@ export class AppointmentsRepository {
 
   create(data: NewAppointment): Promise<AppointmentRow> {
     return this.prisma.appointment.create({ data: { ...data, calcomBookingUids: [data.calcomBookingUid] } });
+  }
+
+  /** Records a booking once: when a concurrent request recorded the same booking first, that row is the answer. */
+  async createOnce(data: NewAppointment): Promise<AppointmentRow> {
+    try {
+      return await this.create(data);
+    } catch (err) {
+      if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")) throw err;
+      const row = await this.find(data.organizationId, data.calcomBookingUid, data.agentId);
+      if (!row) throw err;
+      return row;
+    }
   }
 
   /** By our id, or by any Cal.com booking uid in the appointment's reschedule chain. */

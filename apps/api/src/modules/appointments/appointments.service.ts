@@ -211,20 +211,31 @@ export class AppointmentsService {
   /**
    * 422 with the free times nearest to `wanted`: from its local day on (never in the past), in the same shape as
    * `suggest`. "No longer available" only when the host's schedule had that time open; a time it never had (a
-   * weekend, the night) is "not available". Both lookups run only here, on the failure path, side by side.
+   * weekend, the night) is "not available"; a time the caller already holds through someone else's booking says so.
+   * Both lookups run only here, on the failure path, side by side.
    */
-  private async slotTaken(calendar: Calendar, body: ManageAppointmentBody, eventType: CalcomEventType, wanted: Date, minutes: number, rescheduleUid?: string): Promise<never> {
+  private async slotTaken(
+    calendar: Calendar,
+    body: ManageAppointmentBody,
+    eventType: CalcomEventType,
+    wanted: Date,
+    how: { minutes: number; rescheduleUid?: string; heldForCaller?: boolean },
+  ): Promise<never> {
+    const held = how.heldForCaller === true;
     const now = this.now();
     const range = localDayRange(body.timezone, now, ALTERNATIVE_DAYS, wanted);
     const [starts, wasOpen] = await Promise.all([
-      this.freeSlots(calendar, eventType, body.timezone, range, body.duration_minutes, rescheduleUid).catch(() => []),
-      this.wasOpen(calendar, eventType, wanted, minutes).catch(() => false),
+      this.freeSlots(calendar, eventType, body.timezone, range, body.duration_minutes, how.rescheduleUid).catch(() => []),
+      held || this.wasOpen(calendar, eventType, wanted, how.minutes).catch(() => false),
     ]);
     const alternatives = nearestAlternatives(starts, wanted, 3);
+    const when = speakDateTime(wanted, body.timezone, now);
     throw new AppError(
       "SLOT_UNAVAILABLE",
-      `${speakDateTime(wanted, body.timezone, now)} is ${wasOpen ? "no longer" : "not"} available.${alternatives.length ? ` I can offer ${speakSlots(alternatives, body.timezone, now)}.` : ""}`,
-      { available_slots: groupSlots(alternatives, body.timezone, now), slot_times: alternatives.map((d) => d.toISOString()) },
+      `${held ? `${when} is already booked for you, so I haven't booked it again.` : `${when} is ${wasOpen ? "no longer" : "not"} available.`}${
+        alternatives.length ? ` I can offer ${speakSlots(alternatives, body.timezone, now)}.` : ""
+      }`,
+      { available_slots: groupSlots(alternatives, body.timezone, now), slot_times: alternatives.map((d) => d.toISOString()), ...(held ? { reason: "The caller already has a booking at that time, made through another agent or outside Agni" } : {}) },
     );
   }
 
@@ -243,9 +254,9 @@ export class AppointmentsService {
       throw new AppError("INVALID_REQUEST", "I need an email address to book this appointment.", { missing_field: "email" });
     }
     const responses = bookingResponses(eventType, body.responses);
-    let booking: CalcomBooking;
+    let made: { booking: CalcomBooking; found: boolean };
     try {
-      booking = await calendar.cal.bookings.create({
+      made = await calendar.cal.bookings.createOrFind({
         start: instant.toISOString(),
         eventTypeId: eventType.id,
         attendee: { name: body.name!, timeZone: body.timezone, ...(body.email ? { email: body.email } : {}), ...(body.phone ? { phoneNumber: body.phone } : {}) },
@@ -254,17 +265,23 @@ export class AppointmentsService {
         metadata: { agni_agent_id: calendar.agent.id, ...(body.call_session_id ? { call_session_id: body.call_session_id } : {}) },
       } as never, { lookupFirst: attempt.recovering });
     } catch (err) {
-      if (err instanceof CalcomSlotUnavailableError) return this.slotTaken(calendar, body, eventType, instant, body.duration_minutes ?? eventType.lengthInMinutes);
+      if (err instanceof CalcomSlotUnavailableError) return this.slotTaken(calendar, body, eventType, instant, { minutes: body.duration_minutes ?? eventType.lengthInMinutes });
       throw err;
+    }
+    const { booking } = made;
+    // A booking Cal.com already had for this caller at this time is ours only if this agent made it (an earlier attempt
+    // whose answer was lost, or this agent in another call); one another agent on the same account (or anyone outside
+    // Agni) made is the caller's, but not this agent's to hand out, change or cancel.
+    if (made.found && booking.metadata?.agni_agent_id !== calendar.agent.id) {
+      return this.slotTaken(calendar, body, eventType, instant, { minutes: body.duration_minutes ?? eventType.lengthInMinutes, heldForCaller: true });
     }
     const start = new Date(booking.start);
     const end = new Date(booking.end);
     // The booking may be one an earlier attempt made (a dead owner's, or one whose answer was lost and which now holds
-    // the slot); that attempt may have recorded it already.
-    const recorded = await this.repo.find(calendar.agent.organizationId, booking.uid, calendar.agent.id);
+    // the slot); that attempt, or a concurrent call of this agent that found the same booking, may have recorded it.
     const row =
-      recorded ??
-      (await this.repo.create({
+      (await this.repo.find(calendar.agent.organizationId, booking.uid, calendar.agent.id)) ??
+      (await this.repo.createOnce({
         organizationId: calendar.agent.organizationId,
         agentId: calendar.agent.id,
         calcomAccountId: calendar.accountId,
@@ -319,7 +336,7 @@ export class AppointmentsService {
     } catch (err) {
       if (err instanceof CalcomSlotUnavailableError) {
         const eventType = await this.bookableEventType(calendar, row.calcomEventTypeId);
-        return this.slotTaken(calendar, body, eventType, instant, row.durationMinutes, row.calcomBookingUid);
+        return this.slotTaken(calendar, body, eventType, instant, { minutes: row.durationMinutes, rescheduleUid: row.calcomBookingUid });
       }
       throw err;
     }
