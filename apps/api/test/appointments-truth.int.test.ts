@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createCalcomClient } from "@agni/calcom";
 import type { RecordedRequest } from "@agni/calcom-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setUpCalendarAgent, setUpSharedCalendar } from "./support/api-process";
@@ -22,13 +23,15 @@ const iso = (t: string) => new Date(t).toISOString();
 /** An organisation with an agent on its own sandbox host (UTC, Mon–Fri 09:00–17:00, 30-minute event type). */
 async function calendar() {
   const { auth } = await api.org();
-  const { agent, user, eventType } = await setUpCalendarAgent(api.url, auth, { it: api.sandbox, url: api.sandboxUrl }, "Front desk", ALL);
+  const { agent, user, eventType, apiKey } = await setUpCalendarAgent(api.url, auth, { it: api.sandbox, url: api.sandboxUrl }, "Front desk", ALL);
   const manage = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
     api.request("POST", MANAGE, { auth, headers, body: { agent_id: agent.id, timezone: "UTC", ...body } });
   const bookings = () => api.sandbox.bookings().filter((b) => b.userId === user.id);
   const open = async (daysAhead = 7) => (await manage({ action: "availability", days_ahead: daysAhead })).body.data.slot_times as string[];
   const stored = async (id: string) => (await api.request("GET", `/api/v1/calcom/appointments/${id}`, { auth })).body.data.appointment;
-  return { auth, agent, user, eventType, manage, bookings, open, stored };
+  /** The host's own Cal.com, as the host would change bookings there. */
+  const host = createCalcomClient({ apiKey, baseUrl: api.sandboxUrl, rateLimit: false });
+  return { auth, agent, user, eventType, manage, bookings, open, stored, host };
 }
 
 /** The sandbox requests sent after `mark` (the last request before the step under test). */
@@ -262,6 +265,48 @@ describe("concurrent changes of one appointment", () => {
     }
     expect(api.sandbox.requests.filter((r) => r.method === "POST" && r.path === `/v2/bookings/${uid}/cancel`)).toHaveLength(1);
     expect((await stored(id)).status).toBe("cancelled");
+  });
+});
+
+describe("changes made where we did not hear of them", () => {
+  it("a booking moved and then cancelled in Cal.com itself is caught up with, never answered with Cal.com's words", async () => {
+    const { manage, open, stored, host } = await calendar();
+    const [t1, t2, t3] = await open();
+    const id = (await manage({ action: "book", name: "Host", email: "host@example.com", appointment_datetime: t1 })).body.data.appointment_id as string;
+    await host.bookings.reschedule((await stored(id)).calcom_booking_uid, { start: iso(t2!) } as never);
+
+    const moved = await manage({ action: "reschedule", appointment_id: id, appointment_datetime: t3 });
+    expect(moved.status).toBe(200);
+    expect(moved.body.data.date_time).toBe(iso(t3!));
+    expect((await stored(id)).calcom_booking_uids).toHaveLength(3);
+
+    await host.bookings.cancel((await stored(id)).calcom_booking_uid, { cancellationReason: "Host is away" } as never);
+    const cancelled = await manage({ action: "cancel", appointment_id: id });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.message).toMatch(/^Your appointment for .* was already cancelled\.$/);
+    const again = await manage({ action: "reschedule", appointment_id: id, appointment_datetime: t1 });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toBe("That appointment was cancelled, so it can't be moved; I can book a new one instead.");
+  });
+
+  it("a change whose holder died (its lease ran out) is taken over: caught up with Cal.com first, then done", async () => {
+    const { manage, open, stored, host, bookings } = await calendar();
+    const [t1, t2, t3] = await open();
+    const id = (await manage({ action: "book", name: "Dee", email: "dee@example.com", appointment_datetime: t1 })).body.data.appointment_id as string;
+    // A replica took the lease, moved the booking in Cal.com and died before recording it.
+    await api.prisma.appointment.update({ where: { id }, data: { changeLockedBy: "dead-replica", changeLockedUntil: new Date(Date.now() + 60_000) } });
+    await host.bookings.reschedule((await stored(id)).calcom_booking_uid, { start: iso(t2!) } as never);
+    // While its lease lasts, a reschedule hears that a change is in progress.
+    const busy = await manage({ action: "reschedule", appointment_id: id, appointment_datetime: t3 });
+    expect(busy.status).toBe(409);
+    expect(busy.body.message).toBe("Your appointment is being changed right now, so I haven't moved it; please ask me again in a moment.");
+    // Once it has run out, a cancel takes over, finds the booking where Cal.com has it, and cancels that one.
+    await api.prisma.appointment.update({ where: { id }, data: { changeLockedUntil: new Date(Date.now() - 1) } });
+    const cancelled = await manage({ action: "cancel", appointment_id: id });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.data.date_time).toBe(iso(t2!));
+    expect(bookings().filter((b) => b.status !== "cancelled")).toHaveLength(0);
+    expect(await api.prisma.appointment.findUnique({ where: { id } })).toMatchObject({ status: "cancelled", changeLockedUntil: null });
   });
 });
 

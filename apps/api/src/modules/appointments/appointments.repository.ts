@@ -70,6 +70,32 @@ export class AppointmentsRepository {
     });
   }
 
+  /**
+   * Takes the appointment's change lease for `owner` until `until`, when no change holds it or its holder went silent
+   * past its lease (`recovering`: that change may have reached Cal.com). Each step is one atomic UPDATE, so of
+   * concurrent takers — in any process — exactly one gets it. Null when another change holds it.
+   */
+  async claimChange(organizationId: string, id: string, owner: string, until: Date, now: Date): Promise<{ row: AppointmentRow; recovering: boolean } | null> {
+    const take = (where: Prisma.AppointmentWhereInput) =>
+      this.prisma.appointment.updateMany({ where: { id, organizationId, ...where }, data: { changeLockedBy: owner, changeLockedUntil: until } });
+    let recovering = false;
+    if ((await take({ changeLockedUntil: null })).count === 0) {
+      if ((await take({ changeLockedUntil: { lt: now } })).count === 0) return null;
+      recovering = true;
+    }
+    const row = await this.prisma.appointment.findUnique({ where: { id } });
+    return row && { row, recovering };
+  }
+
+  /** Extends `owner`'s change lease; false when it is no longer theirs (it ran out and was taken over). */
+  async renewChange(id: string, owner: string, until: Date): Promise<boolean> {
+    return (await this.prisma.appointment.updateMany({ where: { id, changeLockedBy: owner }, data: { changeLockedUntil: until } })).count === 1;
+  }
+
+  async releaseChange(id: string, owner: string): Promise<void> {
+    await this.prisma.appointment.updateMany({ where: { id, changeLockedBy: owner }, data: { changeLockedBy: null, changeLockedUntil: null } });
+  }
+
   cancelled(id: string, reason: string | null): Promise<AppointmentRow> {
     return this.prisma.appointment.update({ where: { id }, data: { status: "cancelled", cancellationReason: reason } });
   }

@@ -2,6 +2,7 @@ import {
   CalcomAuthError,
   CalcomNotFoundError,
   CalcomSlotUnavailableError,
+  CalcomValidationError,
   type CalcomBooking,
   type CalcomClient,
   type CalcomEventType,
@@ -12,6 +13,7 @@ import { AppError, forbidden, notFound } from "../../http/app-error";
 import type { SecretBox } from "../../lib/crypto";
 import type { CalcomGateway } from "../calcom/calcom-gateway";
 import { effectiveAccountOf } from "../calcom/effective-account";
+import type { AppointmentLocks } from "./appointment-lock";
 import type { AppointmentRow, AppointmentsRepository } from "./appointments.repository";
 import { acceptsPhoneOnly, bookingResponses, requiredQuestions } from "./booking-fields";
 import { speakableCalcomError } from "./calcom-errors";
@@ -54,6 +56,7 @@ export class AppointmentsService {
     private readonly gateway: CalcomGateway,
     private readonly box: SecretBox,
     private readonly idempotency: IdempotencyStore,
+    private readonly locks: AppointmentLocks,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -75,8 +78,38 @@ export class AppointmentsService {
     };
     const key = idempotencyKey ? `key:${idempotencyKey}` : `auto:${requestHash(identity)}`;
     const hash = requestHash(idempotencyKey ? { ...body } : identity);
-    const stored = await this.idempotency.run(organizationId, key, hash, async (attempt) => this.respond(await this.run(calendar, body, attempt)));
+    const stored = await this.idempotency.run(
+      organizationId,
+      key,
+      hash,
+      async (attempt) => this.respond(await this.run(calendar, body, attempt)),
+      (answer) => this.stillHolds(calendar, body, answer as ManageOutcome, idempotencyKey !== undefined),
+    );
     return stored as ManageOutcome;
+  }
+
+  /**
+   * Whether a stored answer is still true of its appointment: a booking or move names a time the appointment still
+   * has (not cancelled), a cancel names a cancelled one. A derived key's answer that no longer holds ends there (the
+   * call runs afresh: after a cancel, booking the same time books again). An explicit Idempotency-Key keeps its
+   * answer, so a replay of one that no longer holds is a 409 saying what is true now.
+   */
+  private async stillHolds(calendar: Calendar, body: ManageAppointmentBody, answer: ManageOutcome, explicitKey: boolean): Promise<boolean> {
+    const said = answer.body.data;
+    if (!said.appointment_id) return true;
+    const row = await this.repo.find(calendar.agent.organizationId, said.appointment_id, calendar.agent.id);
+    if (!row) return true;
+    const holds = said.action === "cancel" ? row.status === "cancelled" : row.status !== "cancelled" && row.startTime.toISOString() === said.date_time;
+    if (holds || !explicitKey) return holds;
+    const now = speakDateTime(row.startTime, body.timezone, this.now());
+    throw new AppError(
+      "CONFLICT",
+      row.status === "cancelled" ? `Your appointment for ${now} has since been cancelled.` : `Your appointment has since been moved to ${now}.`,
+      {
+        reason: "The appointment this Idempotency-Key's request changed has changed since, so its answer no longer holds; send a new key for a new request",
+        appointment: { appointment_id: row.id, status: row.status, date_time: row.startTime.toISOString(), local_date_time: localIso(row.startTime, body.timezone) },
+      },
+    );
   }
 
   private respond(data: ManageResult): ManageOutcome {
@@ -325,11 +358,30 @@ export class AppointmentsService {
     return row;
   }
 
+  /**
+   * Moves an appointment. One change of an appointment at a time: a reschedule that finds another change in progress
+   * does not go ahead on a time that is being changed under it; it answers a conflict at once.
+   */
   private async reschedule(calendar: Calendar, body: ManageAppointmentBody): Promise<ManageResult> {
-    const row = await this.appointment(calendar, body.appointment_id!);
-    if (row.status === "cancelled") throw new AppError("CONFLICT", "That appointment was cancelled, so it can't be moved; I can book a new one instead.");
+    const found = await this.appointment(calendar, body.appointment_id!);
+    if (found.status === "cancelled") throw cancelledConflict();
     const { instant, ambiguous } = this.resolveTime(body.appointment_datetime!, body.timezone);
     if (instant.getTime() <= this.now().getTime()) throw new AppError("INVALID_REQUEST", "That time has already passed; please pick a time in the future.");
+    const moved = await this.locks.hold(found, { wait: false }, async ({ row, recovering }) =>
+      this.move(calendar, body, recovering ? await this.current(calendar, row) : row, instant, ambiguous),
+    );
+    if (moved === null) {
+      throw new AppError("CONFLICT", "Your appointment is being changed right now, so I haven't moved it; please ask me again in a moment.", {
+        reason: "Another change of this appointment is in progress",
+        appointment_id: found.id,
+        retry_after_seconds: 1,
+      });
+    }
+    return moved;
+  }
+
+  private async move(calendar: Calendar, body: ManageAppointmentBody, row: AppointmentRow, instant: Date, ambiguous: boolean, synced = false): Promise<ManageResult> {
+    if (row.status === "cancelled") throw cancelledConflict();
     let booking: CalcomBooking;
     try {
       booking = await calendar.cal.bookings.reschedule(row.calcomBookingUid, { start: instant.toISOString(), ...(body.notes ? { reschedulingReason: body.notes } : {}) } as never);
@@ -338,6 +390,9 @@ export class AppointmentsService {
         const eventType = await this.bookableEventType(calendar, row.calcomEventTypeId);
         return this.slotTaken(calendar, body, eventType, instant, { minutes: row.durationMinutes, rescheduleUid: row.calcomBookingUid });
       }
+      // Cal.com refused to move the booking we know: it may have been moved or cancelled there. Catch up, try once more.
+      const now = !synced && refusedChange(err) ? await this.current(calendar, row) : row;
+      if (now !== row) return this.move(calendar, body, now, instant, ambiguous, true);
       throw err;
     }
     const start = new Date(booking.start);
@@ -349,15 +404,51 @@ export class AppointmentsService {
     });
   }
 
+  /**
+   * Cancels an appointment. Concurrent cancels (and a cancel during a reschedule) wait for the change in progress:
+   * the caller wants it gone whatever that change did, and then hears that it is cancelled.
+   */
   private async cancel(calendar: Calendar, body: ManageAppointmentBody): Promise<ManageResult> {
-    const row = await this.appointment(calendar, body.appointment_id!);
-    const when = speakDateTime(row.startTime, body.timezone, this.now());
-    if (row.status === "cancelled") {
-      return this.confirmation(calendar, body, row, { summary: "Cancelled", message: `Your appointment for ${when} was already cancelled.` });
+    const found = await this.appointment(calendar, body.appointment_id!);
+    if (found.status === "cancelled") return this.cancelled(calendar, body, found, false);
+    const result = await this.locks.hold(found, { wait: true }, async ({ row, recovering }) =>
+      this.cancelHeld(calendar, body, recovering ? await this.current(calendar, row) : row),
+    );
+    return result!;
+  }
+
+  private async cancelHeld(calendar: Calendar, body: ManageAppointmentBody, row: AppointmentRow, synced = false): Promise<ManageResult> {
+    if (row.status === "cancelled") return this.cancelled(calendar, body, row, false);
+    try {
+      await calendar.cal.bookings.cancel(row.calcomBookingUid, { cancellationReason: body.notes ?? "Cancelled by the caller" } as never);
+    } catch (err) {
+      const now = !synced && refusedChange(err) ? await this.current(calendar, row) : row;
+      if (now !== row) return this.cancelHeld(calendar, body, now, true);
+      throw err;
     }
-    await calendar.cal.bookings.cancel(row.calcomBookingUid, { cancellationReason: body.notes ?? "Cancelled by the caller" } as never);
-    const updated = await this.repo.cancelled(row.id, body.notes ?? null);
-    return this.confirmation(calendar, body, updated, { summary: "Cancelled", message: `Your appointment for ${when} is cancelled.` });
+    return this.cancelled(calendar, body, await this.repo.cancelled(row.id, body.notes ?? null), true);
+  }
+
+  private cancelled(calendar: Calendar, body: ManageAppointmentBody, row: AppointmentRow, now: boolean): ManageResult {
+    const when = speakDateTime(row.startTime, body.timezone, this.now());
+    return this.confirmation(calendar, body, row, { summary: "Cancelled", message: `Your appointment for ${when} ${now ? "is" : "was already"} cancelled.` });
+  }
+
+  /**
+   * The appointment as Cal.com has it: follows reschedules we never heard back about (a crashed change, a change made
+   * in Cal.com itself) and notes a cancel, recording both. The same row object when nothing changed.
+   */
+  private async current(calendar: Calendar, row: AppointmentRow): Promise<AppointmentRow> {
+    let booking = await calendar.cal.bookings.get(row.calcomBookingUid);
+    for (let hops = 0; booking.rescheduledToUid && hops < 10; hops++) booking = await calendar.cal.bookings.get(booking.rescheduledToUid);
+    let now = row;
+    if (booking.uid !== row.calcomBookingUid) {
+      const start = new Date(booking.start);
+      const end = new Date(booking.end);
+      now = await this.repo.rescheduled(row.id, { uid: booking.uid, start, end, durationMinutes: Math.round((end.getTime() - start.getTime()) / 60_000) });
+    }
+    if (booking.status === "cancelled" && now.status !== "cancelled") now = await this.repo.cancelled(row.id, booking.cancellationReason ?? null);
+    return now;
   }
 
   // ---- reads ----
@@ -430,6 +521,11 @@ export class AppointmentsService {
     }
   }
 }
+
+const cancelledConflict = () => new AppError("CONFLICT", "That appointment was cancelled, so it can't be moved; I can book a new one instead.");
+
+/** Cal.com refused a change of a booking it has (it says the booking was already moved or cancelled), or no longer has it. */
+const refusedChange = (err: unknown) => err instanceof CalcomValidationError || err instanceof CalcomNotFoundError;
 
 export function toAppointment(row: AppointmentRow): Appointment {
   return {
