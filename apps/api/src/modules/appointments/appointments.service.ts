@@ -252,14 +252,14 @@ export class AppointmentsService {
     body: ManageAppointmentBody,
     eventType: CalcomEventType,
     wanted: Date,
-    how: { minutes: number; rescheduleUid?: string; heldForCaller?: boolean },
+    options: { minutes: number; rescheduleUid?: string; heldForCaller?: boolean },
   ): Promise<never> {
-    const held = how.heldForCaller === true;
+    const held = options.heldForCaller === true;
     const now = this.now();
     const range = localDayRange(body.timezone, now, ALTERNATIVE_DAYS, wanted);
     const [starts, wasOpen] = await Promise.all([
-      this.freeSlots(calendar, eventType, body.timezone, range, body.duration_minutes, how.rescheduleUid).catch(() => []),
-      held || this.wasOpen(calendar, eventType, wanted, how.minutes).catch(() => false),
+      this.freeSlots(calendar, eventType, body.timezone, range, body.duration_minutes, options.rescheduleUid).catch(() => []),
+      held || this.wasOpen(calendar, eventType, wanted, options.minutes).catch(() => false),
     ]);
     const alternatives = nearestAlternatives(starts, wanted, 3);
     const when = speakDateTime(wanted, body.timezone, now);
@@ -308,8 +308,7 @@ export class AppointmentsService {
     if (made.found && booking.metadata?.agni_agent_id !== calendar.agent.id) {
       return this.slotTaken(calendar, body, eventType, instant, { minutes: body.duration_minutes ?? eventType.lengthInMinutes, heldForCaller: true });
     }
-    const start = new Date(booking.start);
-    const end = new Date(booking.end);
+    const { start, end, durationMinutes } = timesOf(booking);
     // The booking may be one an earlier attempt made (a dead owner's, or one whose answer was lost and which now holds
     // the slot); that attempt, or a concurrent call of this agent that found the same booking, may have recorded it.
     const row =
@@ -326,7 +325,7 @@ export class AppointmentsService {
         attendeeTimezone: body.timezone,
         startTime: start,
         endTime: end,
-        durationMinutes: Math.round((end.getTime() - start.getTime()) / 60_000),
+        durationMinutes,
         status: booking.status === "pending" ? "pending" : "accepted",
         callSessionId: body.call_session_id ?? null,
         notes: body.notes ?? null,
@@ -395,12 +394,10 @@ export class AppointmentsService {
       if (now !== row) return this.move(calendar, body, now, instant, ambiguous, true);
       throw err;
     }
-    const start = new Date(booking.start);
-    const end = new Date(booking.end);
-    const updated = await this.repo.rescheduled(row.id, { uid: booking.uid, start, end, durationMinutes: Math.round((end.getTime() - start.getTime()) / 60_000) });
+    const updated = await this.repo.rescheduled(row.id, { uid: booking.uid, ...timesOf(booking) });
     return this.confirmation(calendar, body, updated, {
       summary: "Rescheduled",
-      message: `Your appointment is moved to ${speakDateTime(start, body.timezone, this.now())}.${ambiguous ? " That time happens twice because the clocks change that night; I used the first one." : ""}`,
+      message: `Your appointment is moved to ${speakDateTime(updated.startTime, body.timezone, this.now())}.${ambiguous ? " That time happens twice because the clocks change that night; I used the first one." : ""}`,
     });
   }
 
@@ -429,9 +426,9 @@ export class AppointmentsService {
     return this.cancelled(calendar, body, await this.repo.cancelled(row.id, body.notes ?? null), true);
   }
 
-  private cancelled(calendar: Calendar, body: ManageAppointmentBody, row: AppointmentRow, now: boolean): ManageResult {
+  private cancelled(calendar: Calendar, body: ManageAppointmentBody, row: AppointmentRow, justNow: boolean): ManageResult {
     const when = speakDateTime(row.startTime, body.timezone, this.now());
-    return this.confirmation(calendar, body, row, { summary: "Cancelled", message: `Your appointment for ${when} ${now ? "is" : "was already"} cancelled.` });
+    return this.confirmation(calendar, body, row, { summary: "Cancelled", message: `Your appointment for ${when} ${justNow ? "is" : "was already"} cancelled.` });
   }
 
   /**
@@ -440,12 +437,10 @@ export class AppointmentsService {
    */
   private async current(calendar: Calendar, row: AppointmentRow): Promise<AppointmentRow> {
     let booking = await calendar.cal.bookings.get(row.calcomBookingUid);
-    for (let hops = 0; booking.rescheduledToUid && hops < 10; hops++) booking = await calendar.cal.bookings.get(booking.rescheduledToUid);
     let now = row;
-    if (booking.uid !== row.calcomBookingUid) {
-      const start = new Date(booking.start);
-      const end = new Date(booking.end);
-      now = await this.repo.rescheduled(row.id, { uid: booking.uid, start, end, durationMinutes: Math.round((end.getTime() - start.getTime()) / 60_000) });
+    for (let hops = 0; booking.rescheduledToUid && hops < 10; hops++) {
+      booking = await calendar.cal.bookings.get(booking.rescheduledToUid);
+      now = await this.repo.rescheduled(row.id, { uid: booking.uid, ...timesOf(booking) });
     }
     if (booking.status === "cancelled" && now.status !== "cancelled") now = await this.repo.cancelled(row.id, booking.cancellationReason ?? null);
     return now;
@@ -522,6 +517,13 @@ export class AppointmentsService {
   }
 }
 
+/** A booking's start, end and length, as an appointment row keeps them. */
+function timesOf(booking: CalcomBooking) {
+  const start = new Date(booking.start);
+  const end = new Date(booking.end);
+  return { start, end, durationMinutes: Math.round((end.getTime() - start.getTime()) / 60_000) };
+}
+
 const cancelledConflict = () => new AppError("CONFLICT", "That appointment was cancelled, so it can't be moved; I can book a new one instead.");
 
 /** Cal.com refused a change of a booking it has (it says the booking was already moved or cancelled), or no longer has it. */
@@ -549,8 +551,7 @@ export function toAppointment(row: AppointmentRow): Appointment {
 
 function fromCalcom(b: CalcomBooking, organizationId: string, agentId: string): Appointment {
   const attendee = b.attendees[0];
-  const start = new Date(b.start);
-  const end = new Date(b.end);
+  const { start, end, durationMinutes } = timesOf(b);
   return {
     id: b.uid,
     calcom_booking_uid: b.uid,
@@ -563,7 +564,7 @@ function fromCalcom(b: CalcomBooking, organizationId: string, agentId: string): 
     attendee_timezone: attendee?.timeZone ?? "UTC",
     start_time: start.toISOString(),
     end_time: end.toISOString(),
-    duration_minutes: Math.round((end.getTime() - start.getTime()) / 60_000),
+    duration_minutes: durationMinutes,
     status: b.status,
     call_session_id: null,
     source: "calcom",
