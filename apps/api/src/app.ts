@@ -13,6 +13,7 @@ import { SecretBox } from "./lib/crypto";
 import { invalidateOnWrite, OrgCache } from "./lib/org-cache";
 import type { SharedStores } from "./lib/redis-stores";
 import { agentsRouter } from "./modules/agents/agents.router";
+import { AppointmentLocks } from "./modules/appointments/appointment-lock";
 import { AppointmentsRepository } from "./modules/appointments/appointments.repository";
 import { appointmentsRouter } from "./modules/appointments/appointments.router";
 import { AppointmentsService } from "./modules/appointments/appointments.service";
@@ -129,7 +130,8 @@ export function createApp(deps: AppDeps): Express {
   app.use("/mcp", authenticate, ...limits, ...jsonBody);
 
   const tools = new ToolsService(new ToolsRepository(prisma, cache));
-  const appointments = new AppointmentsService(new AppointmentsRepository(prisma, cache), gateway, box, new IdempotencyStore(prisma));
+  const appointmentsRepository = new AppointmentsRepository(prisma, cache);
+  const appointments = new AppointmentsService(appointmentsRepository, gateway, box, new IdempotencyStore(prisma), new AppointmentLocks(appointmentsRepository));
   const exporter = new ToolExporter(tools, appointments);
   app.use("/mcp", mcpRouter({ tools, exporter, appointments }));
   const s = initServer();

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setUpCalendarAgent } from "./support/api-process";
 import { arbitraryFor, hostileString, hostileValue } from "./support/arbitraries";
 import { contractRoutes } from "./support/contract-routes";
 import { startTestApi, type TestApi } from "./support/test-api";
@@ -133,5 +134,30 @@ describe("hostile bodies and headers", () => {
     expect([201, 400]).toContain(res.status); // refused as unknown keys, or created without them
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(JSON.stringify(JSON.parse(res.text))).not.toContain("polluted");
+  });
+});
+
+describe("times as they were said", () => {
+  let agentId: string; // its own agent: the fuzzing above may delete the shared one
+  beforeAll(async () => {
+    agentId = (await setUpCalendarAgent(api.url, auth, { it: api.sandbox, url: api.sandboxUrl }, "Times", ["book", "reschedule"])).agent.id;
+  });
+
+  it.each([
+    ["an offset past +14:00", "2031-03-04T10:00+25:00"],
+    ["an offset past -14:00", "2031-03-04T10:00-14:30"],
+    ["an offset of 60 minutes", "2031-03-04T10:00+05:60"],
+    ["seconds", "2031-03-04T11:00:30"],
+    ["seconds with an offset", "2031-03-04T11:00:30+01:00"],
+    ["a fraction of a second", "2031-03-04T11:00:00.5Z"],
+    ["a year out of range", "9999-03-04T10:00Z"],
+    ["a six-digit year", "+010000-03-04T10:00:00Z"],
+  ])("refuses %s with 400 naming appointment_datetime", async (_what, value) => {
+    for (const action of ["book", "reschedule"]) {
+      const body = { action, agent_id: agentId, timezone: "UTC", name: "T", email: "t@example.com", appointment_id: "a1", appointment_datetime: value };
+      const res = await send("POST", "/api/v1/calcom/appointments/manage", JSON.stringify(body));
+      expect(res.status, res.text).toBe(400);
+      expect(JSON.parse(res.text)).toMatchObject({ success: false, code: "INVALID_REQUEST", details: { field: "appointment_datetime" } });
+    }
   });
 });

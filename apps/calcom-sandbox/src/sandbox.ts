@@ -41,6 +41,8 @@ export interface Fault {
   drop?: "before" | "after" | "hang";
   /** How many requests it applies to (default 1). */
   times?: number;
+  /** Holds the request until this settles, then goes on (in-process tests only: lets a test decide when Cal.com answers). */
+  until?: Promise<unknown>;
 }
 
 export interface RecordedRequest {
@@ -132,6 +134,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       if (url.pathname.startsWith("/_sandbox/")) return await admin(req, res, url.pathname);
       const fault = takeFault(method, url.pathname);
       if (fault?.delayMs) await sleep(fault.delayMs);
+      if (fault?.until) await fault.until.catch(() => undefined);
       if (fault?.drop === "before") return void req.socket.destroy();
       if (fault?.malformed) {
         res.writeHead(200, { "content-type": "application/json" });

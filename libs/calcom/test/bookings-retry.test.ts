@@ -59,7 +59,7 @@ describe("bookings.create never books twice", () => {
       send(res, 201, { status: "success", data: created.at(-1) });
     });
     try {
-      await expect(client(cal.server.url).bookings.create(INPUT)).resolves.toMatchObject({ uid: "second-try" });
+      await expect(client(cal.server.url).bookings.createOrFind(INPUT)).resolves.toMatchObject({ found: false, booking: { uid: "second-try" } });
       expect(cal.posts()).toBe(2);
       expect(cal.created).toHaveLength(1);
     } finally {
@@ -75,6 +75,8 @@ describe("bookings.create never books twice", () => {
     try {
       await expect(client(cal.server.url).bookings.create(INPUT)).resolves.toMatchObject({ uid: "made-before" });
       expect(cal.posts()).toBe(1);
+      // createOrFind says it was found, not made now: the caller decides whose it is.
+      await expect(client(cal.server.url).bookings.createOrFind(INPUT)).resolves.toMatchObject({ found: true, booking: { uid: "made-before" } });
     } finally {
       await cal.server.close();
     }

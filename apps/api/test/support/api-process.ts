@@ -75,3 +75,23 @@ export async function setUpCalendarAgent(
   expect((await callApi(url, auth, "POST", "/api/v1/tools/", tool)).status).toBe(201);
   return { agent, eventType, user, apiKey };
 }
+
+/**
+ * Through a running API: one sandbox Cal.com user connected as the organisation's account and assigned to an agent
+ * per name (two agents of one organisation on one calendar), each with a calendar tool enabling `functions`.
+ */
+export async function setUpSharedCalendar(url: string, auth: Record<string, string>, sandbox: { it: Sandbox; url: string }, agentNames: string[], functions = ["suggest", "book", "reschedule", "cancel"]) {
+  const { user, apiKey } = sandbox.it.addUser({ username: `org-${randomBytes(5).toString("hex")}`, timeZone: "UTC" });
+  const eventType = sandbox.it.addEventType(user.id, { title: "Call", slug: `call-${user.id}`, lengthInMinutes: 30 }) as { id: number };
+  const account = await callApi(url, auth, "POST", "/api/v1/calcom/connect", { api_key: apiKey, api_base_url: sandbox.url });
+  expect(account.status).toBe(201);
+  const agents: { agent: { id: string }; tool: { id: string } }[] = [];
+  for (const agentName of agentNames) {
+    const agent = (await callApi(url, auth, "POST", "/api/v1/agents/", { agentName, calcomEventTypeId: eventType.id })).body.data as { id: string };
+    expect((await callApi(url, auth, "PUT", `/api/v1/calcom/agents/${agent.id}/account`, { calcom_account_id: account.body.data.provider_id })).status).toBe(200);
+    const tool = await callApi(url, auth, "POST", "/api/v1/tools/", { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: functions } });
+    expect(tool.status).toBe(201);
+    agents.push({ agent, tool: tool.body.data as { id: string } });
+  }
+  return { agents, eventType, user };
+}

@@ -21,6 +21,11 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
     "-1",
     "1e309",
     "2026-02-30T25:61:00Z",
+    "2031-03-04T10:00+25:00", // times as no caller says them: an offset past ±14:00, seconds, fractions, a far year
+    "2031-03-04T11:00:30",
+    "2031-03-04T11:00:00.5Z",
+    "9999-03-04T10:00Z",
+    "+010000-03-04T10:00:00Z",
     "00000000-0000-0000-0000-000000000000",
     "‮evil",
   ),

@@ -25,6 +25,8 @@ export const CalcomBookingSchema = z
     rescheduledFromUid: z.string().nullable().optional(),
     rescheduledToUid: z.string().nullable().optional(),
     cancellationReason: z.string().nullable().optional(),
+    /** What the creator attached (Cal.com echoes `metadata` from the create request). */
+    metadata: z.record(z.unknown()).nullable().optional(),
     bookingFieldsResponses: z.record(z.unknown()).optional(),
   })
   .passthrough();
@@ -80,39 +82,44 @@ export function bookingsResource(request: Transport) {
     );
   }
 
+  /**
+   * Creates a booking, or finds the one that already is what `input` asks for. Cal.com has no idempotency key, so a
+   * failed attempt is never blindly repeated: before each retry the booking is looked up (same event type, start and
+   * attendee) and returned if the failed attempt made it. A slot taken by such a booking (an earlier request's whose
+   * answer was lost, or one Cal.com finished after a timeout — or any booking of that attendee at that time) is
+   * returned too, with `found: true`: whose it is, the caller decides (its `metadata`).
+   */
+  async function createOrFind(input: CreateBookingInput, options: { lookupFirst?: boolean } = {}): Promise<{ booking: CalcomBooking; found: boolean }> {
+    // After a crash mid-booking, an earlier attempt may have booked already: look before the first try too.
+    if (options.lookupFirst) {
+      const existing = await findCreated(input);
+      if (existing) return { booking: existing, found: true };
+    }
+    let earlierFailure: unknown; // an attempt that failed in a way that may still have booked
+    for (let n = 0; ; n++) {
+      try {
+        return { booking: await request({ method: "POST", path: "/v2/bookings", version, body: input, schema: CalcomBookingSchema, retry: false }), found: false };
+      } catch (err) {
+        if (err instanceof CalcomSlotUnavailableError) {
+          const ours = await findCreated(input).catch(() => null);
+          if (ours) return { booking: ours, found: true };
+          // The slot may be held by our own earlier attempt, unverifiable now: the outcome is unknown, not a conflict.
+          throw ours === null && earlierFailure ? earlierFailure : err;
+        }
+        await request.backoff(n, err);
+        earlierFailure = err;
+        const existing = await findCreated(input).catch(() => undefined);
+        if (existing) return { booking: existing, found: true };
+      }
+    }
+  }
+
   return {
     get,
     list,
-    /**
-     * Creates a booking. Cal.com has no idempotency key, so a failed attempt is never blindly repeated: before each
-     * retry the booking is looked up (same event type, start and attendee) and returned if the failed attempt made it.
-     * A slot taken by that very booking (an earlier request's answer was lost, or it timed out and Cal.com went on)
-     * is the booking asked for, not a conflict: it is returned too.
-     */
-    async create(input: CreateBookingInput, options: { lookupFirst?: boolean } = {}): Promise<CalcomBooking> {
-      // After a crash mid-booking, an earlier attempt may have booked already: look before the first try too.
-      if (options.lookupFirst) {
-        const existing = await findCreated(input);
-        if (existing) return existing;
-      }
-      let earlierFailure: unknown; // an attempt that failed in a way that may still have booked
-      for (let n = 0; ; n++) {
-        try {
-          return await request({ method: "POST", path: "/v2/bookings", version, body: input, schema: CalcomBookingSchema, retry: false });
-        } catch (err) {
-          if (err instanceof CalcomSlotUnavailableError) {
-            const ours = await findCreated(input).catch(() => null);
-            if (ours) return ours;
-            // The slot may be held by our own earlier attempt, unverifiable now: the outcome is unknown, not a conflict.
-            throw ours === null && earlierFailure ? earlierFailure : err;
-          }
-          await request.backoff(n, err);
-          earlierFailure = err;
-          const existing = await findCreated(input).catch(() => undefined);
-          if (existing) return existing;
-        }
-      }
-    },
+    createOrFind,
+    /** `createOrFind`, for callers that do not need to know whether the booking was made now. */
+    create: async (input: CreateBookingInput, options: { lookupFirst?: boolean } = {}): Promise<CalcomBooking> => (await createOrFind(input, options)).booking,
     /**
      * Moves a booking; Cal.com answers with a new booking (new uid) and cancels the old one. Before a retry the old
      * booking is read: if it already points to its replacement, that replacement is the answer.

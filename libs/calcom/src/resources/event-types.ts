@@ -29,6 +29,8 @@ export const CalcomEventTypeSchema = z
     description: z.string().nullable().optional(),
     hidden: z.boolean().optional(),
     ownerId: z.number().int().nullable().optional(),
+    /** The schedule its hours come from; null means the owner's default schedule. */
+    scheduleId: z.number().int().nullable().optional(),
     slotInterval: z.number().int().nullable().optional(),
     minimumBookingNotice: z.number().int().nullable().optional(),
     bookingFields: z.array(CalcomBookingFieldSchema).default([]),

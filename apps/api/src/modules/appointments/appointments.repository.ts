@@ -1,5 +1,5 @@
 import type { OrgCache } from "../../lib/org-cache";
-import type { Prisma, PrismaClient } from "../../db/prisma";
+import { Prisma, type PrismaClient } from "../../db/prisma";
 import { AGENT_ACCOUNT_INCLUDE } from "../calcom/effective-account";
 
 export type AppointmentRow = Prisma.AppointmentGetPayload<object>;
@@ -31,6 +31,18 @@ export class AppointmentsRepository {
     return this.prisma.appointment.create({ data: { ...data, calcomBookingUids: [data.calcomBookingUid] } });
   }
 
+  /** Records a booking once: when a concurrent request recorded the same booking first, that row is the answer. */
+  async createOnce(data: NewAppointment): Promise<AppointmentRow> {
+    try {
+      return await this.create(data);
+    } catch (err) {
+      if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")) throw err;
+      const row = await this.find(data.organizationId, data.calcomBookingUid, data.agentId);
+      if (!row) throw err;
+      return row;
+    }
+  }
+
   /** By our id, or by any Cal.com booking uid in the appointment's reschedule chain. */
   find(organizationId: string, idOrUid: string, agentId?: string): Promise<AppointmentRow | null> {
     const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrUid);
@@ -56,6 +68,32 @@ export class AppointmentsRepository {
         status: "accepted",
       },
     });
+  }
+
+  /**
+   * Takes the appointment's change lease for `owner` until `until`, when no change holds it or its holder went silent
+   * past its lease (`recovering`: that change may have reached Cal.com). Each step is one atomic UPDATE, so of
+   * concurrent takers — in any process — exactly one gets it. Null when another change holds it.
+   */
+  async claimChange(organizationId: string, id: string, owner: string, until: Date, now: Date): Promise<{ row: AppointmentRow; recovering: boolean } | null> {
+    const take = (where: Prisma.AppointmentWhereInput) =>
+      this.prisma.appointment.updateMany({ where: { id, organizationId, ...where }, data: { changeLockedBy: owner, changeLockedUntil: until } });
+    let recovering = false;
+    if ((await take({ changeLockedUntil: null })).count === 0) {
+      if ((await take({ changeLockedUntil: { lt: now } })).count === 0) return null;
+      recovering = true;
+    }
+    const row = await this.prisma.appointment.findUnique({ where: { id } });
+    return row && { row, recovering };
+  }
+
+  /** Extends `owner`'s change lease; false when it is no longer theirs (it ran out and was taken over). */
+  async renewChange(id: string, owner: string, until: Date): Promise<boolean> {
+    return (await this.prisma.appointment.updateMany({ where: { id, changeLockedBy: owner }, data: { changeLockedUntil: until } })).count === 1;
+  }
+
+  async releaseChange(id: string, owner: string): Promise<void> {
+    await this.prisma.appointment.updateMany({ where: { id, changeLockedBy: owner }, data: { changeLockedBy: null, changeLockedUntil: null } });
   }
 
   cancelled(id: string, reason: string | null): Promise<AppointmentRow> {

@@ -2,6 +2,7 @@ import {
   CalcomAuthError,
   CalcomNotFoundError,
   CalcomSlotUnavailableError,
+  CalcomValidationError,
   type CalcomBooking,
   type CalcomClient,
   type CalcomEventType,
@@ -12,11 +13,13 @@ import { AppError, forbidden, notFound } from "../../http/app-error";
 import type { SecretBox } from "../../lib/crypto";
 import type { CalcomGateway } from "../calcom/calcom-gateway";
 import { effectiveAccountOf } from "../calcom/effective-account";
+import type { AppointmentLocks } from "./appointment-lock";
 import type { AppointmentRow, AppointmentsRepository } from "./appointments.repository";
 import { acceptsPhoneOnly, bookingResponses, requiredQuestions } from "./booking-fields";
 import { speakableCalcomError } from "./calcom-errors";
 import { type Attempt, type IdempotencyStore, requestHash } from "./idempotency";
-import { groupSlots, nearestAlternatives, speakDateTime, suggestSlots } from "./speech";
+import { scheduleCovers } from "./schedule";
+import { groupSlots, nearestAlternatives, speakDateTime, speakSlots, spokenList, suggestSlots } from "./speech";
 import { localDayRange, resolveAppointmentTime, TimeInputError } from "./time";
 
 type AgentRow = NonNullable<Awaited<ReturnType<AppointmentsRepository["agent"]>>>;
@@ -44,8 +47,8 @@ const slotStarts = (slots: Record<string, { start: string }[]>) =>
     .map((s) => new Date(s.start))
     .sort((a, b) => a.getTime() - b.getTime());
 
-const spokenList = (items: string[]) =>
-  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+/** How many days, from the wanted time's own day, alternatives to a taken time are looked for in. */
+const ALTERNATIVE_DAYS = 7;
 
 export class AppointmentsService {
   constructor(
@@ -53,6 +56,7 @@ export class AppointmentsService {
     private readonly gateway: CalcomGateway,
     private readonly box: SecretBox,
     private readonly idempotency: IdempotencyStore,
+    private readonly locks: AppointmentLocks,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -74,8 +78,38 @@ export class AppointmentsService {
     };
     const key = idempotencyKey ? `key:${idempotencyKey}` : `auto:${requestHash(identity)}`;
     const hash = requestHash(idempotencyKey ? { ...body } : identity);
-    const stored = await this.idempotency.run(organizationId, key, hash, async (attempt) => this.respond(await this.run(calendar, body, attempt)));
+    const stored = await this.idempotency.run(
+      organizationId,
+      key,
+      hash,
+      async (attempt) => this.respond(await this.run(calendar, body, attempt)),
+      (answer) => this.stillHolds(calendar, body, answer as ManageOutcome, idempotencyKey !== undefined),
+    );
     return stored as ManageOutcome;
+  }
+
+  /**
+   * Whether a stored answer is still true of its appointment: a booking or move names a time the appointment still
+   * has (not cancelled), a cancel names a cancelled one. A derived key's answer that no longer holds ends there (the
+   * call runs afresh: after a cancel, booking the same time books again). An explicit Idempotency-Key keeps its
+   * answer, so a replay of one that no longer holds is a 409 saying what is true now.
+   */
+  private async stillHolds(calendar: Calendar, body: ManageAppointmentBody, answer: ManageOutcome, explicitKey: boolean): Promise<boolean> {
+    const said = answer.body.data;
+    if (!said.appointment_id) return true;
+    const row = await this.repo.find(calendar.agent.organizationId, said.appointment_id, calendar.agent.id);
+    if (!row) return true;
+    const holds = said.action === "cancel" ? row.status === "cancelled" : row.status !== "cancelled" && row.startTime.toISOString() === said.date_time;
+    if (holds || !explicitKey) return holds;
+    const now = speakDateTime(row.startTime, body.timezone, this.now());
+    throw new AppError(
+      "CONFLICT",
+      row.status === "cancelled" ? `Your appointment for ${now} has since been cancelled.` : `Your appointment has since been moved to ${now}.`,
+      {
+        reason: "The appointment this Idempotency-Key's request changed has changed since, so its answer no longer holds; send a new key for a new request",
+        appointment: { appointment_id: row.id, status: row.status, date_time: row.startTime.toISOString(), local_date_time: localIso(row.startTime, body.timezone) },
+      },
+    );
   }
 
   private respond(data: ManageResult): ManageOutcome {
@@ -84,7 +118,7 @@ export class AppointmentsService {
 
   private resolveTime(value: string, tz: string) {
     try {
-      return resolveAppointmentTime(value, tz);
+      return resolveAppointmentTime(value, tz, this.now());
     } catch (err) {
       if (err instanceof TimeInputError) throw new AppError("INVALID_REQUEST", err.message, { field: "appointment_datetime" });
       throw err;
@@ -158,8 +192,7 @@ export class AppointmentsService {
     });
   }
 
-  private async freeSlots(calendar: Calendar, eventType: { id: number }, tz: string, daysAhead: number, duration?: number, rescheduleUid?: string) {
-    const range = localDayRange(tz, this.now(), daysAhead);
+  private async freeSlots(calendar: Calendar, eventType: { id: number }, tz: string, range: { start: Date; end: Date }, duration?: number, rescheduleUid?: string) {
     const slots = await calendar.cal.slots.list({
       eventTypeId: eventType.id,
       start: range.start.toISOString(),
@@ -176,10 +209,14 @@ export class AppointmentsService {
   }
 
   private async availability(calendar: Calendar, body: ManageAppointmentBody, short: boolean): Promise<ManageResult> {
-    // Slots need only the event type's id: when it is known, skip fetching the event type (one Cal.com call, not two).
-    const knownId = body.event_type_id ?? calendar.agent.calcomEventTypeId ?? undefined;
-    const eventType = knownId !== undefined ? { id: knownId } : await this.bookableEventType(calendar);
-    const starts = await this.freeSlots(calendar, eventType, body.timezone, body.days_ahead ?? 7, body.duration_minutes).catch((err: unknown) => {
+    // Slots need only the event type's id, and Cal.com serves anyone's slots: only the agent's configured event type
+    // skips the fetch (one Cal.com call, not two); any other id is read through the account first, which proves it
+    // belongs to the account (404 otherwise), as for book.
+    const configured = calendar.agent.calcomEventTypeId ?? undefined;
+    const eventType =
+      configured !== undefined && (body.event_type_id ?? configured) === configured ? { id: configured } : await this.bookableEventType(calendar, body.event_type_id);
+    const range = localDayRange(body.timezone, this.now(), body.days_ahead ?? 7);
+    const starts = await this.freeSlots(calendar, eventType, body.timezone, range, body.duration_minutes).catch((err: unknown) => {
       if (err instanceof CalcomNotFoundError) throw new AppError("INVALID_REQUEST", `Event type ${eventType.id} was not found on the agent's Cal.com account`);
       throw err;
     });
@@ -189,7 +226,7 @@ export class AppointmentsService {
       offered.length === 0
         ? `I don't see any open times in the next ${body.days_ahead ?? 7} days.`
         : short
-          ? `I can offer ${spokenList(offered.map((d) => speakDateTime(d, body.timezone, now)))}.`
+          ? `I can offer ${speakSlots(offered, body.timezone, now)}.`
           : `I have openings on ${spokenList(groupSlots(offered, body.timezone, now).map((d) => d.date_label))}.`;
     return {
       ...this.base(calendar, body),
@@ -204,17 +241,42 @@ export class AppointmentsService {
     };
   }
 
-  /** 422 with the nearest free times, in the same shape as `suggest`. */
-  private async slotTaken(calendar: Calendar, body: ManageAppointmentBody, eventType: CalcomEventType, wanted: Date, rescheduleUid?: string): Promise<never> {
-    const starts = await this.freeSlots(calendar, eventType, body.timezone, 7, body.duration_minutes, rescheduleUid).catch(() => []);
-    const alternatives = nearestAlternatives(starts, wanted, 3);
+  /**
+   * 422 with the free times nearest to `wanted`: from its local day on (never in the past), in the same shape as
+   * `suggest`. "No longer available" only when the host's schedule had that time open; a time it never had (a
+   * weekend, the night) is "not available"; a time the caller already holds through someone else's booking says so.
+   * Both lookups run only here, on the failure path, side by side.
+   */
+  private async slotTaken(
+    calendar: Calendar,
+    body: ManageAppointmentBody,
+    eventType: CalcomEventType,
+    wanted: Date,
+    options: { minutes: number; rescheduleUid?: string; heldForCaller?: boolean },
+  ): Promise<never> {
+    const held = options.heldForCaller === true;
     const now = this.now();
-    const spoken = alternatives.map((d) => speakDateTime(d, body.timezone, now));
+    const range = localDayRange(body.timezone, now, ALTERNATIVE_DAYS, wanted);
+    const [starts, wasOpen] = await Promise.all([
+      this.freeSlots(calendar, eventType, body.timezone, range, body.duration_minutes, options.rescheduleUid).catch(() => []),
+      held || this.wasOpen(calendar, eventType, wanted, options.minutes).catch(() => false),
+    ]);
+    const alternatives = nearestAlternatives(starts, wanted, 3);
+    const when = speakDateTime(wanted, body.timezone, now);
     throw new AppError(
       "SLOT_UNAVAILABLE",
-      `${speakDateTime(wanted, body.timezone, now)} is no longer available.${spoken.length ? ` I can offer ${spokenList(spoken)}.` : ""}`,
-      { available_slots: groupSlots(alternatives, body.timezone, now), slot_times: alternatives.map((d) => d.toISOString()) },
+      `${held ? `${when} is already booked for you, so I haven't booked it again.` : `${when} is ${wasOpen ? "no longer" : "not"} available.`}${
+        alternatives.length ? ` I can offer ${speakSlots(alternatives, body.timezone, now)}.` : ""
+      }`,
+      { available_slots: groupSlots(alternatives, body.timezone, now), slot_times: alternatives.map((d) => d.toISOString()), ...(held ? { reason: "The caller already has a booking at that time, made through another agent or outside Agni" } : {}) },
     );
+  }
+
+  /** Whether the event type's schedule (or the account's default one) has [start, start + minutes) within its hours. */
+  private async wasOpen(calendar: Calendar, eventType: CalcomEventType, start: Date, minutes: number): Promise<boolean> {
+    const schedules = await calendar.cal.schedules.list();
+    const schedule = schedules.find((s) => (eventType.scheduleId != null ? s.id === eventType.scheduleId : s.isDefault));
+    return schedule !== undefined && scheduleCovers(schedule, start, minutes);
   }
 
   private async book(calendar: Calendar, body: ManageAppointmentBody, attempt: Attempt): Promise<ManageResult> {
@@ -225,28 +287,33 @@ export class AppointmentsService {
       throw new AppError("INVALID_REQUEST", "I need an email address to book this appointment.", { missing_field: "email" });
     }
     const responses = bookingResponses(eventType, body.responses);
-    let booking: CalcomBooking;
+    let made: { booking: CalcomBooking; found: boolean };
     try {
-      booking = await calendar.cal.bookings.create({
+      made = await calendar.cal.bookings.createOrFind({
         start: instant.toISOString(),
         eventTypeId: eventType.id,
         attendee: { name: body.name!, timeZone: body.timezone, ...(body.email ? { email: body.email } : {}), ...(body.phone ? { phoneNumber: body.phone } : {}) },
         ...(body.duration_minutes ? { lengthInMinutes: body.duration_minutes } : {}),
         ...(Object.keys(responses).length || body.notes ? { bookingFieldsResponses: { ...responses, ...(body.notes ? { notes: body.notes } : {}) } } : {}),
         metadata: { agni_agent_id: calendar.agent.id, ...(body.call_session_id ? { call_session_id: body.call_session_id } : {}) },
-      } as never, { lookupFirst: attempt.recovering });
+      }, { lookupFirst: attempt.recovering });
     } catch (err) {
-      if (err instanceof CalcomSlotUnavailableError) return this.slotTaken(calendar, body, eventType, instant);
+      if (err instanceof CalcomSlotUnavailableError) return this.slotTaken(calendar, body, eventType, instant, { minutes: body.duration_minutes ?? eventType.lengthInMinutes });
       throw err;
     }
-    const start = new Date(booking.start);
-    const end = new Date(booking.end);
+    const { booking } = made;
+    // A booking Cal.com already had for this caller at this time is ours only if this agent made it (an earlier attempt
+    // whose answer was lost, or this agent in another call); one another agent on the same account (or anyone outside
+    // Agni) made is the caller's, but not this agent's to hand out, change or cancel.
+    if (made.found && booking.metadata?.agni_agent_id !== calendar.agent.id) {
+      return this.slotTaken(calendar, body, eventType, instant, { minutes: body.duration_minutes ?? eventType.lengthInMinutes, heldForCaller: true });
+    }
+    const { start, end, durationMinutes } = timesOf(booking);
     // The booking may be one an earlier attempt made (a dead owner's, or one whose answer was lost and which now holds
-    // the slot); that attempt may have recorded it already.
-    const recorded = await this.repo.find(calendar.agent.organizationId, booking.uid, calendar.agent.id);
+    // the slot); that attempt, or a concurrent call of this agent that found the same booking, may have recorded it.
     const row =
-      recorded ??
-      (await this.repo.create({
+      (await this.repo.find(calendar.agent.organizationId, booking.uid, calendar.agent.id)) ??
+      (await this.repo.createOnce({
         organizationId: calendar.agent.organizationId,
         agentId: calendar.agent.id,
         calcomAccountId: calendar.accountId,
@@ -258,7 +325,7 @@ export class AppointmentsService {
         attendeeTimezone: body.timezone,
         startTime: start,
         endTime: end,
-        durationMinutes: Math.round((end.getTime() - start.getTime()) / 60_000),
+        durationMinutes,
         status: booking.status === "pending" ? "pending" : "accepted",
         callSessionId: body.call_session_id ?? null,
         notes: body.notes ?? null,
@@ -290,39 +357,93 @@ export class AppointmentsService {
     return row;
   }
 
+  /**
+   * Moves an appointment. One change of an appointment at a time: a reschedule that finds another change in progress
+   * does not go ahead on a time that is being changed under it; it answers a conflict at once.
+   */
   private async reschedule(calendar: Calendar, body: ManageAppointmentBody): Promise<ManageResult> {
-    const row = await this.appointment(calendar, body.appointment_id!);
-    if (row.status === "cancelled") throw new AppError("CONFLICT", "That appointment was cancelled, so it can't be moved; I can book a new one instead.");
+    const found = await this.appointment(calendar, body.appointment_id!);
+    if (found.status === "cancelled") throw cancelledConflict();
     const { instant, ambiguous } = this.resolveTime(body.appointment_datetime!, body.timezone);
     if (instant.getTime() <= this.now().getTime()) throw new AppError("INVALID_REQUEST", "That time has already passed; please pick a time in the future.");
+    const moved = await this.locks.hold(found, { wait: false }, async ({ row, recovering }) =>
+      this.move(calendar, body, recovering ? await this.current(calendar, row) : row, instant, ambiguous),
+    );
+    if (moved === null) {
+      throw new AppError("CONFLICT", "Your appointment is being changed right now, so I haven't moved it; please ask me again in a moment.", {
+        reason: "Another change of this appointment is in progress",
+        appointment_id: found.id,
+        retry_after_seconds: 1,
+      });
+    }
+    return moved;
+  }
+
+  private async move(calendar: Calendar, body: ManageAppointmentBody, row: AppointmentRow, instant: Date, ambiguous: boolean, synced = false): Promise<ManageResult> {
+    if (row.status === "cancelled") throw cancelledConflict();
     let booking: CalcomBooking;
     try {
-      booking = await calendar.cal.bookings.reschedule(row.calcomBookingUid, { start: instant.toISOString(), ...(body.notes ? { reschedulingReason: body.notes } : {}) } as never);
+      booking = await calendar.cal.bookings.reschedule(row.calcomBookingUid, { start: instant.toISOString(), ...(body.notes ? { reschedulingReason: body.notes } : {}) });
     } catch (err) {
       if (err instanceof CalcomSlotUnavailableError) {
         const eventType = await this.bookableEventType(calendar, row.calcomEventTypeId);
-        return this.slotTaken(calendar, body, eventType, instant, row.calcomBookingUid);
+        return this.slotTaken(calendar, body, eventType, instant, { minutes: row.durationMinutes, rescheduleUid: row.calcomBookingUid });
       }
+      // Cal.com refused to move the booking we know: it may have been moved or cancelled there. Catch up, try once more.
+      const now = !synced && refusedChange(err) ? await this.current(calendar, row) : row;
+      if (now !== row) return this.move(calendar, body, now, instant, ambiguous, true);
       throw err;
     }
-    const start = new Date(booking.start);
-    const end = new Date(booking.end);
-    const updated = await this.repo.rescheduled(row.id, { uid: booking.uid, start, end, durationMinutes: Math.round((end.getTime() - start.getTime()) / 60_000) });
+    const updated = await this.repo.rescheduled(row.id, { uid: booking.uid, ...timesOf(booking) });
     return this.confirmation(calendar, body, updated, {
       summary: "Rescheduled",
-      message: `Your appointment is moved to ${speakDateTime(start, body.timezone, this.now())}.${ambiguous ? " That time happens twice because the clocks change that night; I used the first one." : ""}`,
+      message: `Your appointment is moved to ${speakDateTime(updated.startTime, body.timezone, this.now())}.${ambiguous ? " That time happens twice because the clocks change that night; I used the first one." : ""}`,
     });
   }
 
+  /**
+   * Cancels an appointment. Concurrent cancels (and a cancel during a reschedule) wait for the change in progress:
+   * the caller wants it gone whatever that change did, and then hears that it is cancelled.
+   */
   private async cancel(calendar: Calendar, body: ManageAppointmentBody): Promise<ManageResult> {
-    const row = await this.appointment(calendar, body.appointment_id!);
-    const when = speakDateTime(row.startTime, body.timezone, this.now());
-    if (row.status === "cancelled") {
-      return this.confirmation(calendar, body, row, { summary: "Cancelled", message: `Your appointment for ${when} was already cancelled.` });
+    const found = await this.appointment(calendar, body.appointment_id!);
+    if (found.status === "cancelled") return this.cancelled(calendar, body, found, false);
+    const result = await this.locks.hold(found, { wait: true }, async ({ row, recovering }) =>
+      this.cancelHeld(calendar, body, recovering ? await this.current(calendar, row) : row),
+    );
+    return result!;
+  }
+
+  private async cancelHeld(calendar: Calendar, body: ManageAppointmentBody, row: AppointmentRow, synced = false): Promise<ManageResult> {
+    if (row.status === "cancelled") return this.cancelled(calendar, body, row, false);
+    try {
+      await calendar.cal.bookings.cancel(row.calcomBookingUid, { cancellationReason: body.notes ?? "Cancelled by the caller" });
+    } catch (err) {
+      const now = !synced && refusedChange(err) ? await this.current(calendar, row) : row;
+      if (now !== row) return this.cancelHeld(calendar, body, now, true);
+      throw err;
     }
-    await calendar.cal.bookings.cancel(row.calcomBookingUid, { cancellationReason: body.notes ?? "Cancelled by the caller" } as never);
-    const updated = await this.repo.cancelled(row.id, body.notes ?? null);
-    return this.confirmation(calendar, body, updated, { summary: "Cancelled", message: `Your appointment for ${when} is cancelled.` });
+    return this.cancelled(calendar, body, await this.repo.cancelled(row.id, body.notes ?? null), true);
+  }
+
+  private cancelled(calendar: Calendar, body: ManageAppointmentBody, row: AppointmentRow, justNow: boolean): ManageResult {
+    const when = speakDateTime(row.startTime, body.timezone, this.now());
+    return this.confirmation(calendar, body, row, { summary: "Cancelled", message: `Your appointment for ${when} ${justNow ? "is" : "was already"} cancelled.` });
+  }
+
+  /**
+   * The appointment as Cal.com has it: follows reschedules we never heard back about (a crashed change, a change made
+   * in Cal.com itself) and notes a cancel, recording both. The same row object when nothing changed.
+   */
+  private async current(calendar: Calendar, row: AppointmentRow): Promise<AppointmentRow> {
+    let booking = await calendar.cal.bookings.get(row.calcomBookingUid);
+    let now = row;
+    for (let hops = 0; booking.rescheduledToUid && hops < 10; hops++) {
+      booking = await calendar.cal.bookings.get(booking.rescheduledToUid);
+      now = await this.repo.rescheduled(row.id, { uid: booking.uid, ...timesOf(booking) });
+    }
+    if (booking.status === "cancelled" && now.status !== "cancelled") now = await this.repo.cancelled(row.id, booking.cancellationReason ?? null);
+    return now;
   }
 
   // ---- reads ----
@@ -396,6 +517,18 @@ export class AppointmentsService {
   }
 }
 
+/** A booking's start, end and length, as an appointment row keeps them. */
+function timesOf(booking: CalcomBooking) {
+  const start = new Date(booking.start);
+  const end = new Date(booking.end);
+  return { start, end, durationMinutes: Math.round((end.getTime() - start.getTime()) / 60_000) };
+}
+
+const cancelledConflict = () => new AppError("CONFLICT", "That appointment was cancelled, so it can't be moved; I can book a new one instead.");
+
+/** Cal.com refused a change of a booking it has (it says the booking was already moved or cancelled), or no longer has it. */
+const refusedChange = (err: unknown) => err instanceof CalcomValidationError || err instanceof CalcomNotFoundError;
+
 export function toAppointment(row: AppointmentRow): Appointment {
   return {
     id: row.id,
@@ -418,8 +551,7 @@ export function toAppointment(row: AppointmentRow): Appointment {
 
 function fromCalcom(b: CalcomBooking, organizationId: string, agentId: string): Appointment {
   const attendee = b.attendees[0];
-  const start = new Date(b.start);
-  const end = new Date(b.end);
+  const { start, end, durationMinutes } = timesOf(b);
   return {
     id: b.uid,
     calcom_booking_uid: b.uid,
@@ -432,7 +564,7 @@ function fromCalcom(b: CalcomBooking, organizationId: string, agentId: string): 
     attendee_timezone: attendee?.timeZone ?? "UTC",
     start_time: start.toISOString(),
     end_time: end.toISOString(),
-    duration_minutes: Math.round((end.getTime() - start.getTime()) / 60_000),
+    duration_minutes: durationMinutes,
     status: b.status,
     call_session_id: null,
     source: "calcom",

@@ -55,7 +55,17 @@ export class IdempotencyStore {
     private readonly leaseMs = DEFAULT_LEASE_MS,
   ) {}
 
-  async run(organizationId: string, key: string, hash: string, work: (attempt: Attempt) => Promise<StoredResponse>): Promise<StoredResponse> {
+  /**
+   * `replayable`, when given, is asked about a completed answer before it is replayed: false forgets that answer and
+   * runs the work afresh (it may throw instead, to answer something else).
+   */
+  async run(
+    organizationId: string,
+    key: string,
+    hash: string,
+    work: (attempt: Attempt) => Promise<StoredResponse>,
+    replayable?: (answer: StoredResponse) => Promise<boolean>,
+  ): Promise<StoredResponse> {
     const deadline = Date.now() + this.waitMs + this.leaseMs;
     for (;;) {
       const claimed = await this.claim(organizationId, key, hash);
@@ -65,7 +75,13 @@ export class IdempotencyStore {
       if (row.requestHash !== hash) {
         throw new AppError("CONFLICT", "This Idempotency-Key was already used for a different request; use a new key for a new request");
       }
-      if (row.state === "completed") return { status: row.responseStatus ?? 200, body: row.responseBody };
+      if (row.state === "completed") {
+        const answer = { status: row.responseStatus ?? 200, body: row.responseBody };
+        if (!replayable || (await replayable(answer))) return answer;
+        // Forget this very answer (not one a concurrent caller may have stored since), then claim the key afresh.
+        await this.prisma.idempotencyRecord.deleteMany({ where: { organizationId, key, state: "completed", createdAt: row.createdAt, expiresAt: row.expiresAt } });
+        continue;
+      }
       if (Date.now() > deadline) {
         throw new AppError("CONFLICT", "The same request is still being processed; try again in a moment");
       }

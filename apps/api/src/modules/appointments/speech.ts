@@ -26,6 +26,16 @@ export function speakDateTime(instant: Date, timeZone: string, now: Date): strin
   return `${dateLabel(localDate(instant, timeZone), timeZone, now)} at ${speakTime(instant, timeZone)}`;
 }
 
+/** "a", "a or b", "a, b or c". */
+export const spokenList = (items: string[], conjunction = "or") =>
+  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${conjunction} ${items[items.length - 1]}`;
+
+/** Times to offer, a day at a time: "Tomorrow at 9:00 AM or 2:00 PM, or Thursday, January 10 at 9:00 AM". */
+export function speakSlots(starts: Date[], timeZone: string, now: Date): string {
+  const days = groupSlots(starts, timeZone, now).map((d) => `${d.date_label} at ${spokenList(d.slots)}`);
+  return days.length <= 1 ? (days[0] ?? "") : `${days.slice(0, -1).join(", ")}, or ${days[days.length - 1]}`;
+}
+
 /** Slots grouped by the caller's local day, in order, labelled for speech. */
 export function groupSlots(starts: Date[], timeZone: string, now: Date): { date: string; date_label: string; slots: string[] }[] {
   const days = new Map<string, Date[]>();
