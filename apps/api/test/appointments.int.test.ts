@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./support/test-api";
+import { createActiveTool } from "./support/tools";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -29,11 +30,7 @@ async function setup(options: { hostZone?: string; functions?: string[]; booking
     expect(res.status).toBe(201);
   }
   if (options.tool !== false) {
-    const res = await api.request("POST", "/api/v1/tools/", {
-      auth,
-      body: { name: "book_appointment", type: "calcom", agentId: agent.id, enabledFunctions: { values: options.functions ?? ALL } },
-    });
-    expect(res.status).toBe(201);
+    await createActiveTool(api, auth, { name: "book_appointment", type: "calcom", agentId: agent.id, enabledFunctions: { values: options.functions ?? ALL } });
   }
   const manage = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
     api.request("POST", MANAGE, { auth, headers, body: { agent_id: agent.id, timezone: "Europe/Berlin", ...body } });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arbitraryFor, hostileString, hostileValue } from "./support/arbitraries";
 import { contractRoutes } from "./support/contract-routes";
 import { startTestApi, type TestApi } from "./support/test-api";
+import { createActiveTool } from "./support/tools";
 
 // Property-based fuzzing of every route of the contract: path, query and body drawn from the route's own schemas
 // (so that requests reach the handlers), mixed with hostile values. Whatever arrives, the API answers within a
@@ -22,7 +23,7 @@ beforeAll(async () => {
   const host = api.calcomUser();
   real.agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Fuzz", calcomEventTypeId: 1 } })).body.data.id;
   await api.request("POST", `/api/v1/calcom/agents/${real.agent}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
-  real.tool = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: real.agent } })).body.data.id;
+  real.tool = (await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: real.agent })).id;
 });
 afterAll(() => api?.close());
 

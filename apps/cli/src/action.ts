@@ -11,6 +11,8 @@ export interface Run {
   config: CliConfig;
   /** The API client; asking for it without credentials fails with a hint. */
   readonly client: AgniClient;
+  /** The credential as the client sends it, for requests outside the contract (the MCP relay); same hint without one. */
+  readonly authHeaders: Record<string, string>;
   /** The `org_id` query fallback (`--org`) that every authenticated route accepts. */
   query: { org_id?: string };
 }
@@ -18,17 +20,22 @@ export interface Run {
 /** A handler returns what to print, or null when it wrote nothing to stdout itself (a long-running server). */
 export type Handler = (run: Run, args: string[], options: Record<string, any>) => Promise<Output | null>;
 
-function clientFor(ctx: CliContext, config: CliConfig): AgniClient {
+const USER_AGENT = { "user-agent": `agni-cli/${version}` };
+
+function requireCredentials(config: CliConfig): void {
   if (config.token === undefined && config.apiKey === undefined) {
     throw new CliError("not authenticated: set AGNI_TOKEN (export AGNI_TOKEN=$(agni auth token --org <id>)) or AGNI_API_KEY, or pass --token / --api-key");
   }
-  return createAgniClient({
-    baseUrl: config.apiUrl,
-    token: config.token,
-    apiKey: config.apiKey,
-    fetch: ctx.fetch,
-    headers: { "user-agent": `agni-cli/${version}` },
-  });
+}
+
+function clientFor(ctx: CliContext, config: CliConfig): AgniClient {
+  requireCredentials(config);
+  return createAgniClient({ baseUrl: config.apiUrl, token: config.token, apiKey: config.apiKey, fetch: ctx.fetch, headers: USER_AGENT });
+}
+
+function authHeadersFor(config: CliConfig): Record<string, string> {
+  requireCredentials(config);
+  return { ...USER_AGENT, ...(config.token !== undefined ? { authorization: `Bearer ${config.token}` } : { "x-api-key": config.apiKey! }) };
 }
 
 /**
@@ -47,6 +54,9 @@ export function action(ctx: CliContext, handler: Handler) {
       config,
       get client() {
         return (client ??= clientFor(ctx, config));
+      },
+      get authHeaders() {
+        return authHeadersFor(config);
       },
       query: config.org === undefined ? {} : { org_id: config.org },
     };

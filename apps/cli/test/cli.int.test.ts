@@ -162,6 +162,29 @@ describe("agni (built binary) against the built API", () => {
     expect(listed.stdout).toMatch(new RegExp(`^${tool.id} +book_appointment +calcom +false +${agentId} +book,reschedule$`, "m"));
   });
 
+  it("tools activate and deactivate: an inactive calendar tool refuses calls and says how to activate it", async () => {
+    const { env } = await freshOrg();
+    const agentId = json(await agni(["agents", "create", "--json", "--name", "Desk", "--event-type-id", "1"], env)).data.id as string;
+    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
+    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest"], env)).data.id as string;
+    const suggest = () => agni(["appointments", "suggest", "--agent", agentId, "--timezone", "UTC"], env);
+
+    const refused = await suggest();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: FORBIDDEN: I'm not able to use the calendar right now, so I can't check or book times\. /);
+    expect(refused.stderr).toContain(`agni tools activate ${toolId}`);
+
+    const activated = await agni(["tools", "activate", toolId], env);
+    expect(activated).toMatchObject({ code: 0, stderr: "" });
+    expect(activated.stdout).toMatch(/^Tool activated\n/);
+    expect(activated.stdout).toMatch(/^isActive: +true$/m);
+    expect((await suggest()).stdout).toMatch(/^I can offer /m);
+
+    expect(json(await agni(["tools", "deactivate", toolId, "--json"], env)).data).toMatchObject({ id: toolId, isActive: false });
+    expect((await suggest()).code).toBe(1);
+    expect((await agni(["tools", "activate", randomUUID()], env)).stderr).toMatch(/^error: NOT_FOUND: Tool not found/);
+  });
+
   it("calcom status for an organisation without an account", async () => {
     const { env } = await freshOrg();
     const status = await agni(["calcom", "status"], env);
@@ -211,6 +234,7 @@ describe("agni (built binary) against the built API", () => {
     const agentId = json(await agni(["agents", "create", "--json", "--name", "Desk", "--event-type-id", "1"], env)).data.id as string;
     json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
     const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest,book,cancel"], env)).data.id;
+    json(await agni(["tools", "activate", toolId, "--json"], env));
     const exported = await agni(["tools", "export", toolId, "--format", "openai"], env);
     expect(exported).toMatchObject({ code: 0, stderr: "" });
     expect((JSON.parse(exported.stdout) as { function: { name: string } }[]).map((t) => t.function.name)).toEqual(["suggest_appointment_times", "book_appointment", "cancel_appointment"]);
@@ -240,7 +264,8 @@ describe("agni (built binary) against the built API", () => {
     const { env } = await freshOrg();
     const agentId = json(await agni(["agents", "create", "--json", "--name", "Voice", "--event-type-id", "1"], env)).data.id as string;
     json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
-    json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest,book"], env));
+    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest,book"], env)).data.id;
+    json(await agni(["tools", "activate", toolId, "--json"], env));
 
     const client = new Client({ name: "agni-cli-test", version: "1.0.0" });
     await client.connect(
@@ -257,6 +282,46 @@ describe("agni (built binary) against the built API", () => {
     } finally {
       await client.close();
     }
+  });
+
+  it("mcp exits 0 when standard input closes, after answering what it was sent", async () => {
+    const { env } = await freshOrg();
+    const agentId = json(await agni(["agents", "create", "--json", "--name", "Voice", "--event-type-id", "1"], env)).data.id as string;
+    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
+    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest"], env)).data.id;
+    json(await agni(["tools", "activate", toolId, "--json"], env));
+
+    const mcp = (lines: object[]) => {
+      const child = spawn(process.execPath, [CLI_MAIN, "mcp", "--agent", agentId], { env: { PATH: process.env.PATH ?? "", AGNI_API_URL: api.url, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+      const done = collect(child);
+      child.stdin!.end(lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
+      return done;
+    };
+    expect(await mcp([])).toEqual({ code: 0, stdout: "", stderr: "" });
+    const answered = await mcp([{ jsonrpc: "2.0", id: 1, method: "tools/list" }]);
+    expect(answered).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(answered.stdout)).toMatchObject({ id: 1, result: { tools: [{ name: "suggest_appointment_times" }] } });
+  });
+
+  it("mcp with an unknown agent answers NOT_FOUND, as POST /mcp does", async () => {
+    const { env } = await freshOrg();
+    const unknown = randomUUID();
+    const transportEnv = { PATH: process.env.PATH ?? "", AGNI_API_URL: api.url, ...env };
+    const client = new Client({ name: "agni-cli-test", version: "1.0.0" });
+    await expect(client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI_MAIN, "mcp", "--agent", unknown], env: transportEnv, stderr: "pipe" }))).rejects.toThrow(
+      /NOT_FOUND: Agent not found/,
+    );
+    await client.close();
+
+    const child = spawn(process.execPath, [CLI_MAIN, "mcp", "--agent", unknown], { env: transportEnv, stdio: ["pipe", "pipe", "pipe"] });
+    const done = collect(child);
+    child.stdin!.end(`${JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/list" })}\n`);
+    const listed = await done;
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ jsonrpc: "2.0", id: 7, error: { message: expect.stringMatching(/^NOT_FOUND: Agent not found \(request [\w-]+\)$/) } });
+    const http = await fetch(`${api.url}/mcp?agent_id=${unknown}`, { method: "POST", headers: { authorization: `Bearer ${env.AGNI_TOKEN}`, "content-type": "application/json" }, body: "{}" });
+    expect(http.status).toBe(404);
+    expect(await http.json()).toMatchObject({ code: "NOT_FOUND", message: "Agent not found" });
   });
 
   // Last, over everything the file did: the Cal.com key given to `connect` and every API key minted by `api-keys

@@ -58,7 +58,7 @@ export async function bearer(jwtSecret: string, orgId: string): Promise<Record<s
 
 /**
  * Through a running API: an agent named `agentName` with its own sandbox Cal.com user (own key, own budget) and a
- * 30-minute event type, connected, with a calendar tool enabling `functions`.
+ * 30-minute event type, connected, with an active calendar tool enabling `functions`.
  */
 export async function setUpCalendarAgent(
   url: string,
@@ -72,6 +72,8 @@ export async function setUpCalendarAgent(
   const agent = (await callApi(url, auth, "POST", "/api/v1/agents/", { agentName, calcomEventTypeId: eventType.id })).body.data as { id: string };
   expect((await callApi(url, auth, "POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: apiKey, api_base_url: sandbox.url })).status).toBe(201);
   const tool = { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: functions } };
-  expect((await callApi(url, auth, "POST", "/api/v1/tools/", tool)).status).toBe(201);
+  const created = await callApi(url, auth, "POST", "/api/v1/tools/", tool);
+  expect(created.status).toBe(201);
+  expect((await callApi(url, auth, "PATCH", `/api/v1/tools/${created.body.data.id}/`, { isActive: true })).status).toBe(200);
   return { agent, eventType, user, apiKey };
 }

@@ -12,6 +12,7 @@ import { AppError, forbidden, notFound } from "../../http/app-error";
 import type { SecretBox } from "../../lib/crypto";
 import type { CalcomGateway } from "../calcom/calcom-gateway";
 import { effectiveAccountOf } from "../calcom/effective-account";
+import { inactiveToolError } from "../tools/tools.service";
 import type { AppointmentRow, AppointmentsRepository } from "./appointments.repository";
 import { acceptsPhoneOnly, bookingResponses, requiredQuestions } from "./booking-fields";
 import { speakableCalcomError } from "./calcom-errors";
@@ -98,6 +99,7 @@ export class AppointmentsService {
     if (action) {
       const tool = agent.tools[0];
       if (!tool) throw forbidden(`${agent.agentName} has no calendar tool; add a tool of type calcom with enabledFunctions`);
+      if (!tool.isActive) throw inactiveToolError(tool.id);
       if (!tool.enabledFunctions.includes(action)) {
         throw forbidden(`${agent.agentName}'s calendar tool does not allow "${action}" (enabled: ${tool.enabledFunctions.join(", ") || "none"})`);
       }

@@ -1,13 +1,13 @@
 import { manageBodyFromToolCall, ManageAppointmentBodySchema } from "@agni/contracts";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import express, { type Router } from "express";
 import { AppError, invalidRequest } from "../../http/app-error";
 import { authOf } from "../../http/auth";
 import type { AppointmentsService } from "../appointments/appointments.service";
 import type { ToolExporter } from "../tools/tool-export";
-import type { ToolsService } from "../tools/tools.service";
+import { inactiveToolMessage, type ToolsService } from "../tools/tools.service";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,10 +17,16 @@ export interface McpDeps {
   appointments: AppointmentsService;
 }
 
-/** The agent's calendar functions as MCP tools (the same compilation as `GET /tools/{id}/export?format=mcp`). */
+/**
+ * The agent's active calendar functions as MCP tools (the same compilation as `GET /tools/{id}/export?format=mcp`).
+ * An agent whose calendar tools are all inactive gets an error saying how to activate one, not a silent empty list.
+ */
 async function listAgentTools(deps: McpDeps, orgId: string, agentId: string) {
   const { items } = await deps.tools.list(orgId, agentId, 200, 0);
-  const exported = await Promise.all(items.filter((t) => t.type === "calcom").map((t) => deps.exporter.export(orgId, t.id, "mcp")));
+  const calendars = items.filter((t) => t.type === "calcom");
+  const active = calendars.filter((t) => t.isActive);
+  if (active.length === 0 && calendars.length > 0) throw new McpError(ErrorCode.InvalidRequest, inactiveToolMessage(calendars[0]!.id));
+  const exported = await Promise.all(active.map((t) => deps.exporter.export(orgId, t.id, "mcp")));
   return exported.flatMap((e) => e.tools) as { name: string; description?: string; inputSchema: { type: "object" } }[];
 }
 

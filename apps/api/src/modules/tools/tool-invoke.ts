@@ -1,7 +1,12 @@
 import { manageBodyFromToolCall, ManageAppointmentBodySchema, type WebhookFormat } from "@agni/contracts";
 import { AppError, invalidRequest } from "../../http/app-error";
 import type { AppointmentsService } from "../appointments/appointments.service";
-import type { ToolsService } from "./tools.service";
+import { inactiveToolError, type ToolsService } from "./tools.service";
+
+type Result = { ok: boolean; message: string; data?: unknown };
+
+/** A failed call, as the platform gets it: the sentence to say, and the code and details for the model or the logs. */
+const failure = (err: AppError): Result => ({ ok: false, message: err.message, data: { code: err.code, details: err.details } });
 
 /** One function call as a voice platform sends it. */
 interface Call {
@@ -59,7 +64,7 @@ export class ToolInvoker {
     private readonly appointments: AppointmentsService,
   ) {}
 
-  private async run(organizationId: string, agentId: string, call: Call): Promise<{ ok: boolean; message: string; data?: unknown }> {
+  private async run(organizationId: string, agentId: string, call: Call): Promise<Result> {
     const body = manageBodyFromToolCall(call.name, call.args, agentId);
     if (!body) return { ok: false, message: `Unknown function ${call.name}` };
     if (call.callId && body.call_session_id === undefined) body.call_session_id = call.callId;
@@ -69,7 +74,7 @@ export class ToolInvoker {
       const result = await this.appointments.manage(organizationId, parsed.data);
       return { ok: true, message: result.body.message, data: result.body.data };
     } catch (err) {
-      if (err instanceof AppError) return { ok: false, message: err.message, data: { code: err.code, details: err.details } };
+      if (err instanceof AppError) return failure(err);
       throw err;
     }
   }
@@ -82,7 +87,7 @@ export class ToolInvoker {
     const tool = await this.tools.get(organizationId, toolId);
     if (tool.type !== "calcom" || !tool.agentId) throw invalidRequest("Only calendar (calcom) tools attached to an agent can be invoked");
     const calls = callsFrom(format, body, fn);
-    const results = await Promise.all(calls.map((c) => this.run(organizationId, tool.agentId!, c)));
+    const results = tool.isActive ? await Promise.all(calls.map((c) => this.run(organizationId, tool.agentId!, c))) : calls.map(() => failure(inactiveToolError(tool.id)));
     if (format === "vapi") return { results: results.map((r, i) => ({ toolCallId: calls[i]!.id ?? "", result: r.message })) };
     const [r] = results;
     return { success: r!.ok, result: r!.message, data: r!.data ?? null };
