@@ -118,7 +118,7 @@ export class AppointmentsService {
         reason: `The stored Cal.com key of account ${account.id} does not decrypt with this deployment's encryption keys (AGNI_ENCRYPTION_KEY changed without AGNI_ENCRYPTION_KEY_PREVIOUS?); configure the key it was stored with, or reconnect the account`,
       });
     }
-    return { agent, accountId: account.id, cal: this.gateway.client(account.apiBaseUrl, apiKey) };
+    return { agent, accountId: account.id, cal: this.gateway.client(account.apiBaseUrl, apiKey, agent.id) };
   }
 
   private async run(calendar: Calendar, body: ManageAppointmentBody, attempt: Attempt = { recovering: false }): Promise<ManageResult> {

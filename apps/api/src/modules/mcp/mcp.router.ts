@@ -5,6 +5,7 @@ import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, typ
 import express, { type Router } from "express";
 import { AppError, invalidRequest } from "../../http/app-error";
 import { authOf } from "../../http/auth";
+import { spendCalls } from "../../http/rate-limit";
 import type { AppointmentsService } from "../appointments/appointments.service";
 import type { ToolExporter } from "../tools/tool-export";
 import { inactiveToolMessage, type ToolsService } from "../tools/tools.service";
@@ -15,6 +16,8 @@ export interface McpDeps {
   tools: ToolsService;
   exporter: ToolExporter;
   appointments: AppointmentsService;
+  /** JSON-RPC requests one POST may carry (a batch); each counts against the caller's rate limit. */
+  maxCallsPerRequest: number;
 }
 
 /**
@@ -57,6 +60,15 @@ export function mcpRouter(deps: McpDeps): Router {
     try {
       const agentId = String(req.query.agent_id ?? "");
       if (!UUID.test(agentId)) throw invalidRequest("agent_id must be a UUID (POST /mcp?agent_id=<agent id>)");
+      // A batch is as many calls as it holds requests: capped, and each counted before any runs.
+      const messages: unknown[] = Array.isArray(req.body) ? req.body : [req.body];
+      const calls = messages.filter((m) => m !== null && typeof m === "object" && "method" in m && "id" in m).length;
+      if (calls > deps.maxCallsPerRequest) {
+        const message = `Invalid Request: a batch may carry at most ${deps.maxCallsPerRequest} requests; send the rest in another POST`;
+        res.status(400).json({ jsonrpc: "2.0", id: null, error: { code: ErrorCode.InvalidRequest, message } });
+        return;
+      }
+      await spendCalls(res, calls);
       const orgId = authOf(res).orgId;
       await deps.appointments.assertAgent(orgId, agentId); // 404 for another organisation's agent, before any MCP exchange
 
