@@ -102,6 +102,23 @@ describe("agni (built binary) against the built API", () => {
     return JSON.parse(result.stdout);
   };
 
+  /** An agent booking the sandbox's "30 min intro" through its demo key, with a calendar tool (activated unless told). */
+  const calendarAgent = async (env: Record<string, string>, functions: string, options: { activate?: boolean } = {}) => {
+    const agentId = json(await agni(["agents", "create", "--json", "--name", "Desk", "--event-type-id", "1"], env)).data.id as string;
+    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
+    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", functions], env)).data.id as string;
+    if (options.activate !== false) json(await agni(["tools", "activate", toolId, "--json"], env));
+    return { agentId, toolId };
+  };
+
+  /** `agni mcp --agent <id>` fed `lines` as JSON-RPC messages, its input then closed; what it printed and its exit code. */
+  const mcpSession = (agentId: string, env: Record<string, string>, lines: object[]) => {
+    const child = spawn(process.execPath, [CLI_MAIN, "mcp", "--agent", agentId], { env: { PATH: process.env.PATH ?? "", AGNI_API_URL: api.url, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    const done = collect(child);
+    child.stdin!.end(lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
+    return done;
+  };
+
   beforeAll(async () => {
     for (const file of [API_MAIN, CLI_MAIN, SANDBOX_MAIN]) {
       if (!existsSync(file)) throw new Error(`${file} is missing: run npx nx run @agni/cli:test (it builds the API and the CLI first)`);
@@ -164,9 +181,7 @@ describe("agni (built binary) against the built API", () => {
 
   it("tools activate and deactivate: an inactive calendar tool refuses calls and says how to activate it", async () => {
     const { env } = await freshOrg();
-    const agentId = json(await agni(["agents", "create", "--json", "--name", "Desk", "--event-type-id", "1"], env)).data.id as string;
-    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
-    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest"], env)).data.id as string;
+    const { agentId, toolId } = await calendarAgent(env, "suggest", { activate: false });
     const suggest = () => agni(["appointments", "suggest", "--agent", agentId, "--timezone", "UTC"], env);
 
     const refused = await suggest();
@@ -231,10 +246,7 @@ describe("agni (built binary) against the built API", () => {
 
   it("appointments and event types against the Cal.com sandbox", async () => {
     const { env } = await freshOrg();
-    const agentId = json(await agni(["agents", "create", "--json", "--name", "Desk", "--event-type-id", "1"], env)).data.id as string;
-    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
-    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest,book,cancel"], env)).data.id;
-    json(await agni(["tools", "activate", toolId, "--json"], env));
+    const { agentId, toolId } = await calendarAgent(env, "suggest,book,cancel");
     const exported = await agni(["tools", "export", toolId, "--format", "openai"], env);
     expect(exported).toMatchObject({ code: 0, stderr: "" });
     expect((JSON.parse(exported.stdout) as { function: { name: string } }[]).map((t) => t.function.name)).toEqual(["suggest_appointment_times", "book_appointment", "cancel_appointment"]);
@@ -262,10 +274,7 @@ describe("agni (built binary) against the built API", () => {
 
   it("mcp --agent serves the agent's calendar over stdio to the official MCP client", async () => {
     const { env } = await freshOrg();
-    const agentId = json(await agni(["agents", "create", "--json", "--name", "Voice", "--event-type-id", "1"], env)).data.id as string;
-    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
-    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest,book"], env)).data.id;
-    json(await agni(["tools", "activate", toolId, "--json"], env));
+    const { agentId } = await calendarAgent(env, "suggest,book");
 
     const client = new Client({ name: "agni-cli-test", version: "1.0.0" });
     await client.connect(
@@ -286,19 +295,9 @@ describe("agni (built binary) against the built API", () => {
 
   it("mcp exits 0 when standard input closes, after answering what it was sent", async () => {
     const { env } = await freshOrg();
-    const agentId = json(await agni(["agents", "create", "--json", "--name", "Voice", "--event-type-id", "1"], env)).data.id as string;
-    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
-    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest"], env)).data.id;
-    json(await agni(["tools", "activate", toolId, "--json"], env));
-
-    const mcp = (lines: object[]) => {
-      const child = spawn(process.execPath, [CLI_MAIN, "mcp", "--agent", agentId], { env: { PATH: process.env.PATH ?? "", AGNI_API_URL: api.url, ...env }, stdio: ["pipe", "pipe", "pipe"] });
-      const done = collect(child);
-      child.stdin!.end(lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
-      return done;
-    };
-    expect(await mcp([])).toEqual({ code: 0, stdout: "", stderr: "" });
-    const answered = await mcp([{ jsonrpc: "2.0", id: 1, method: "tools/list" }]);
+    const { agentId } = await calendarAgent(env, "suggest");
+    expect(await mcpSession(agentId, env, [])).toEqual({ code: 0, stdout: "", stderr: "" });
+    const answered = await mcpSession(agentId, env, [{ jsonrpc: "2.0", id: 1, method: "tools/list" }]);
     expect(answered).toMatchObject({ code: 0, stderr: "" });
     expect(JSON.parse(answered.stdout)).toMatchObject({ id: 1, result: { tools: [{ name: "suggest_appointment_times" }] } });
   });
@@ -313,10 +312,7 @@ describe("agni (built binary) against the built API", () => {
     );
     await client.close();
 
-    const child = spawn(process.execPath, [CLI_MAIN, "mcp", "--agent", unknown], { env: transportEnv, stdio: ["pipe", "pipe", "pipe"] });
-    const done = collect(child);
-    child.stdin!.end(`${JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/list" })}\n`);
-    const listed = await done;
+    const listed = await mcpSession(unknown, env, [{ jsonrpc: "2.0", id: 7, method: "tools/list" }]);
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout)).toMatchObject({ jsonrpc: "2.0", id: 7, error: { message: expect.stringMatching(/^NOT_FOUND: Agent not found \(request [\w-]+\)$/) } });
     const http = await fetch(`${api.url}/mcp?agent_id=${unknown}`, { method: "POST", headers: { authorization: `Bearer ${env.AGNI_TOKEN}`, "content-type": "application/json" }, body: "{}" });

@@ -5,7 +5,7 @@ import { Prisma, type PrismaClient } from "../db/prisma";
  * The Cal.com per-key request budget in PostgreSQL, shared by every API replica on the same database when no Redis
  * is configured. The same rolling-window rule as the in-memory and Redis stores (budgetWait in @agni/calcom), in one
  * statement: the upsert locks the key's row and always works on its latest version, so concurrent takers on any
- * connection queue up on it. `sent_by` runs parallel to `sent_at`: who sent each request (a share id, or null).
+ * connection queue up on it. `sent_by` runs parallel to `sent_at`: who sent each request (a share id, or '' for none).
  */
 export class PgRateLimitStore implements RateLimitStore {
   constructor(private readonly prisma: PrismaClient) {}
@@ -13,11 +13,11 @@ export class PgRateLimitStore implements RateLimitStore {
   async take(key: string, limit: number, windowMs: number, now: number, share?: BudgetShare): Promise<number> {
     const at = BigInt(Math.floor(now));
     const window = BigInt(Math.ceil(windowMs));
-    const by = share?.id ?? null;
+    const by = share?.id ?? "";
     // The entries still inside the window, oldest first (SET expressions all read the row as it was); ties keep
-    // their order of insertion, so that the two arrays stay parallel.
+    // their order of insertion, so that the two arrays stay parallel (rows from before sent_by existed pad it with nulls).
     const inWindow = (column: "t" | "a", mineOnly = false) =>
-      Prisma.sql`ARRAY(SELECT ${Prisma.raw(column)} FROM unnest(b.sent_at, b.sent_by) WITH ORDINALITY AS u(t, a, n)
+      Prisma.sql`ARRAY(SELECT ${Prisma.raw(column === "a" ? "coalesce(a, '')" : "t")} FROM unnest(b.sent_at, b.sent_by) WITH ORDINALITY AS u(t, a, n)
         WHERE t > ${at - window}::bigint ${mineOnly ? Prisma.sql`AND a = ${by}::text` : Prisma.empty} ORDER BY t, n)`;
     const [kept, keptBy, mine] = [inWindow("t"), inWindow("a"), inWindow("t", true)];
     const waitFor = (log: Prisma.Sql, max: number | bigint) =>
