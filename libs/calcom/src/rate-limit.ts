@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
  * agent, say), so that one caller flooding a shared key leaves room for the others.
  */
 export interface BudgetShare {
+  /** Who spends (an agent id); must not contain "|", which the Redis store uses to tag entries. */
   id: string;
   limit: number;
 }

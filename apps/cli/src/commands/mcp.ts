@@ -28,11 +28,11 @@ function mcpRelay(run: Run, agentId: string) {
       } catch {
         /* not JSON: reported as text below */
       }
-      if (res.ok) {
+      if (res.ok && (body === undefined || typeof body === "object")) {
         // Later requests carry the protocol version the API agreed to, as Streamable HTTP clients do.
         const version = isJSONRPCResultResponse(body) ? body.result.protocolVersion : undefined;
         if (typeof version === "string") headers["mcp-protocol-version"] = version;
-        return (body as JSONRPCMessage | undefined) ?? null;
+        return (body as JSONRPCMessage | undefined) ?? null; // nothing for a notification (202)
       }
       if (isJSONRPCErrorResponse(body)) return isJSONRPCRequest(message) ? { ...body, id: message.id } : null;
       failure = toAgniApiError({ status: res.status, body, headers: res.headers });
