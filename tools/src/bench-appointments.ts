@@ -40,7 +40,8 @@ const { user, apiKey } = sandbox.addUser({ username: "bench", timeZone: "UTC", s
 const eventType = sandbox.addEventType(user.id, { title: "Bench", slug: "bench", lengthInMinutes: 15 }) as { id: number };
 const agent = (await call("POST", "/api/v1/agents/", { agentName: "Bench", calcomEventTypeId: eventType.id })).data;
 await call("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: apiKey, api_base_url: sandboxServer.url });
-await call("POST", "/api/v1/tools/", { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["book", "suggest"] } });
+const tool = (await call("POST", "/api/v1/tools/", { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["book", "suggest"] } })).data;
+await call("PATCH", `/api/v1/tools/${tool.id}/`, { isActive: true }); // tools are created inactive
 const cal = createCalcomClient({ apiKey, baseUrl: sandboxServer.url, rateLimit: false });
 
 async function measure(label: string, n: number, run: (i: number) => Promise<unknown>) {

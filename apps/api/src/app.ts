@@ -42,6 +42,7 @@ export interface AppDeps {
   /** Resolves when the database answers; used by `/ready`. */
   ping: () => Promise<void>;
   config: Pick<AppConfig, "auth" | "encryptionKey" | "previousEncryptionKeys" | "bodyLimit" | "calcomTimeoutMs" | "calcomDeadlineMs" | "calcomRateLimit" | "calcomAllowedOrigins" | "publicUrl"> &
+    Partial<Pick<AppConfig, "calcomAgentShare" | "maxCallsPerRequest">> &
     Partial<Pick<AppConfig, "rateLimit">>;
   /** Cache of hot per-organisation reads; main.ts gives it a cross-replica invalidation bus on PostgreSQL. */
   cache?: OrgCache;
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
       timeoutMs: config.calcomTimeoutMs,
       deadlineMs: config.calcomDeadlineMs,
       rateLimitPerMinute: config.calcomRateLimit,
+      agentSharePercent: config.calcomAgentShare,
       rateLimitStore: deps.stores?.calcom,
       allowedOrigins: config.calcomAllowedOrigins,
     });
@@ -133,13 +135,14 @@ export function createApp(deps: AppDeps): Express {
   const appointmentsRepository = new AppointmentsRepository(prisma, cache);
   const appointments = new AppointmentsService(appointmentsRepository, gateway, box, new IdempotencyStore(prisma), new AppointmentLocks(appointmentsRepository));
   const exporter = new ToolExporter(tools, appointments);
-  app.use("/mcp", mcpRouter({ tools, exporter, appointments }));
+  const maxCallsPerRequest = config.maxCallsPerRequest ?? 10;
+  app.use("/mcp", mcpRouter({ tools, exporter, appointments, maxCallsPerRequest }));
   const s = initServer();
   const router = s.router(contract, {
     health: healthRouter(deps.ping),
     apiKeys: apiKeysRouter(apiKeys),
     agents: agentsRouter(new AgentsService(new AgentsRepository(prisma))),
-    tools: toolsRouter(tools, exporter, new ToolInvoker(tools, appointments), config.publicUrl),
+    tools: toolsRouter(tools, exporter, new ToolInvoker(tools, appointments, maxCallsPerRequest), config.publicUrl),
     calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma, cache), gateway, box)),
     appointments: appointmentsRouter(appointments),
   });

@@ -60,6 +60,15 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ...env, AGNI_ENCRYPTION_KEY_PREVIOUS: `${a.toString("base64")},short` }, tmp())).toThrow(/AGNI_ENCRYPTION_KEY_PREVIOUS/);
   });
 
+  it("reads the fan-out cap and an agent's share of a Cal.com key's budget, with defaults and bounds", () => {
+    const env = { NODE_ENV: "production", AGNI_JWT_SECRET: "s".repeat(40), AGNI_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") };
+    expect(loadConfig(env, tmp())).toMatchObject({ maxCallsPerRequest: 10, calcomAgentShare: 50 });
+    expect(loadConfig({ ...env, AGNI_MAX_CALLS_PER_REQUEST: "3", AGNI_CALCOM_AGENT_SHARE: "100" }, tmp())).toMatchObject({ maxCallsPerRequest: 3, calcomAgentShare: 100 });
+    const bad = () => loadConfig({ ...env, AGNI_MAX_CALLS_PER_REQUEST: "0", AGNI_CALCOM_AGENT_SHARE: "150" }, tmp());
+    expect(bad).toThrow(/AGNI_MAX_CALLS_PER_REQUEST/);
+    expect(bad).toThrow(/AGNI_CALCOM_AGENT_SHARE/);
+  });
+
   it("reads the allowed Cal.com origins as origins, treats empty as unset and names a malformed entry", () => {
     const env = { NODE_ENV: "production", AGNI_JWT_SECRET: "s".repeat(40), AGNI_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") };
     expect(loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: " https://api.cal.com/v2 ,http://127.0.0.1:5555" }, tmp()).calcomAllowedOrigins).toEqual([

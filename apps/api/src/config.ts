@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   AGNI_CALCOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
   AGNI_CALCOM_DEADLINE_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   AGNI_CALCOM_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+  AGNI_CALCOM_AGENT_SHARE: z.coerce.number().int().min(1).max(100).default(50),
+  AGNI_MAX_CALLS_PER_REQUEST: z.coerce.number().int().min(1).max(100).default(10),
   /** Origins (scheme://host[:port]) that accounts' api_base_url may point at, comma-separated; any when unset. */
   AGNI_CALCOM_ALLOWED_ORIGINS: z
     .string()
@@ -62,6 +64,10 @@ export interface AppConfig {
   calcomDeadlineMs?: number;
   /** Requests per minute this API sends per Cal.com key (Cal.com's default budget is 120). */
   calcomRateLimit?: number;
+  /** The percentage of a Cal.com key's budget one agent may spend, so that one agent cannot starve the others. */
+  calcomAgentShare?: number;
+  /** Function calls one request may carry (a Vapi toolCallList, an MCP batch); each counts against the rate limit. */
+  maxCallsPerRequest?: number;
   /** Origins that accounts' api_base_url may point at; any when absent. */
   calcomAllowedOrigins?: string[];
   /** Requests per minute one credential may make to this API; 0 turns the limit off. */
@@ -146,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     calcomTimeoutMs: e.AGNI_CALCOM_TIMEOUT_MS,
     calcomDeadlineMs: e.AGNI_CALCOM_DEADLINE_MS,
     calcomRateLimit: e.AGNI_CALCOM_RATE_LIMIT,
+    calcomAgentShare: e.AGNI_CALCOM_AGENT_SHARE,
+    maxCallsPerRequest: e.AGNI_MAX_CALLS_PER_REQUEST,
     calcomAllowedOrigins: e.AGNI_CALCOM_ALLOWED_ORIGINS?.map((o) => new URL(o).origin),
     rateLimit: e.AGNI_RATE_LIMIT,
     redisUrl: e.REDIS_URL,

@@ -1,6 +1,7 @@
 import type { NewEventType } from "@agni/calcom-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./support/test-api";
+import { createActiveTool } from "./support/tools";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -30,11 +31,7 @@ async function setup(options: { hostZone?: string; functions?: string[]; booking
     expect(res.status).toBe(201);
   }
   if (options.tool !== false) {
-    const res = await api.request("POST", "/api/v1/tools/", {
-      auth,
-      body: { name: "book_appointment", type: "calcom", agentId: agent.id, enabledFunctions: { values: options.functions ?? ALL } },
-    });
-    expect(res.status).toBe(201);
+    await createActiveTool(api, auth, { name: "book_appointment", type: "calcom", agentId: agent.id, enabledFunctions: { values: options.functions ?? ALL } });
   }
   const manage = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
     api.request("POST", MANAGE, { auth, headers, body: { agent_id: agent.id, timezone: "Europe/Berlin", ...body } });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedExample } from "./support/seeds";
 import { startTestApi, type TestApi } from "./support/test-api";
+import { createActiveTool } from "./support/tools";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -320,7 +321,7 @@ describe("AGNI_CALCOM_ALLOWED_ORIGINS", () => {
     const agent = (await guarded.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Moved", calcomEventTypeId: eventType.id } })).body.data as { id: string };
     const connected = await guarded.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: apiKey, api_base_url: guarded.sandboxUrl } });
     expect(connected.status).toBe(201);
-    await guarded.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest"] } } });
+    await createActiveTool(guarded, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest"] } });
     const suggest = () => guarded.request("POST", "/api/v1/calcom/appointments/manage", { auth, body: { action: "suggest", agent_id: agent.id, timezone: "UTC" } });
     // As if the account had been connected before the deployment narrowed its list (written before any call reads
     // and caches the agent).

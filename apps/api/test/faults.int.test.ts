@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./support/test-api";
+import { createActiveTool } from "./support/tools";
 
 // Cal.com misbehaving, through the sandbox's fault injection: each fault yields the documented error within a
 // bound, leaves no appointment row or pending idempotency record behind, and the next call succeeds once Cal.com
@@ -32,7 +33,7 @@ async function calendar() {
   const eventType = api.sandbox.addEventType(host.id, { title: "Fault call", slug: `fault-${host.id}`, lengthInMinutes: 30 }) as { id: number };
   const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Faulty", calcomEventTypeId: eventType.id } })).body.data;
   await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
-  await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "book"] } } });
+  await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "book"] } });
   const manage = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
     api.request("POST", "/api/v1/calcom/appointments/manage", { auth, headers, body: { agent_id: agent.id, timezone: "UTC", ...body } });
   const slot: string = (await manage({ action: "suggest" })).body.data.slot_times[0];

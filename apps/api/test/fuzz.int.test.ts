@@ -4,6 +4,7 @@ import { setUpCalendarAgent } from "./support/api-process";
 import { arbitraryFor, hostileString, hostileValue } from "./support/arbitraries";
 import { contractRoutes } from "./support/contract-routes";
 import { startTestApi, type TestApi } from "./support/test-api";
+import { createActiveTool } from "./support/tools";
 
 // Property-based fuzzing of every route of the contract: path, query and body drawn from the route's own schemas
 // (so that requests reach the handlers), mixed with hostile values. Whatever arrives, the API answers within a
@@ -23,7 +24,7 @@ beforeAll(async () => {
   const host = api.calcomUser();
   real.agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Fuzz", calcomEventTypeId: 1 } })).body.data.id;
   await api.request("POST", `/api/v1/calcom/agents/${real.agent}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
-  real.tool = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: real.agent } })).body.data.id;
+  real.tool = (await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: real.agent })).id;
 });
 afterAll(() => api?.close());
 
@@ -159,5 +160,38 @@ describe("times as they were said", () => {
       expect(res.status, res.text).toBe(400);
       expect(JSON.parse(res.text)).toMatchObject({ success: false, code: "INVALID_REQUEST", details: { field: "appointment_datetime" } });
     }
+  });
+});
+
+describe("fan-out: one request carrying many calls", () => {
+  const CAP = 10; // AGNI_MAX_CALLS_PER_REQUEST's default
+  const name = fc.oneof(fc.constantFrom("suggest_appointment_times", "check_availability", "book_appointment", "cancel_appointment"), hostileString);
+  const args = fc.oneof(fc.constant({ timezone: "UTC" }), fc.dictionary(hostileString, hostileValue, { maxKeys: 3 }));
+
+  it("answers any number of Vapi tool calls or MCP batch requests without a 500, and runs none of them past the cap", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 150 }), fc.boolean(), name, args, async (n, viaMcp, fn, fnArgs) => {
+        const mark = api.sandbox.requests.at(-1);
+        const res = viaMcp
+          ? await send("POST", `/mcp?agent_id=${real.agent}`, JSON.stringify(Array.from({ length: n }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "tools/call", params: { name: fn, arguments: fnArgs } }))), {
+              accept: "application/json, text/event-stream",
+            })
+          : await send("POST", `/api/v1/tools/${real.tool}/invoke?format=vapi`, JSON.stringify({ message: { toolCallList: Array.from({ length: n }, (_, i) => ({ id: `tc_${i}`, function: { name: fn, arguments: fnArgs } })) } }));
+        const what = `${n} calls of ${JSON.stringify(fn).slice(0, 40)} via ${viaMcp ? "MCP" : "Vapi"}`;
+        expect(res.status, `${what} -> ${res.text.slice(0, 300)}`).not.toBe(500);
+        expect(res.status, what).toBeLessThan(600);
+        const body = res.text ? JSON.parse(res.text) : undefined; // an MCP batch without requests is a bare 202
+        if (n > CAP) {
+          expect(api.sandbox.requests.at(-1), `${what} reached Cal.com`).toBe(mark);
+          // Refused whole: in the route's shape (a JSON-RPC error; Vapi's results, one per call), or in the envelope when
+          // the body itself is refused first (text PostgreSQL cannot store, arguments that are not JSON).
+          expect(res.status, what).toBeLessThan(500);
+          if (body.success === false) expect(body, what).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+          else if (viaMcp) expect(body, what).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32600 } });
+          else expect(body.results, what).toHaveLength(n);
+        }
+      }),
+      { numRuns: RUNS, seed: process.env.AGNI_FUZZ_SEED ? Number(process.env.AGNI_FUZZ_SEED) : undefined },
+    );
   });
 });

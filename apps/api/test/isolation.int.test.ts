@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ContractRoute, contractRoutes } from "./support/contract-routes";
 import { startTestApi, type TestApi } from "./support/test-api";
+import { createActiveTool } from "./support/tools";
 
 // Tenant isolation, generated from the contract: every route that names an object (in its path, query or body) is
 // called by organisation A with organisation B's ids, with a JWT and with an API key. Nothing may succeed, nothing
@@ -26,7 +27,7 @@ beforeAll(async () => {
   b.agent = (await api.request("POST", "/api/v1/agents/", { auth: bAuth, body: { agentName: "B agent", calcomEventTypeId: b.eventType } })).body.data.id;
   await api.request("POST", `/api/v1/calcom/agents/${b.agent}/connect`, { auth: bAuth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
   b.account = (await api.request("POST", "/api/v1/calcom/connect", { auth: bAuth, body: { api_key: api.calcomUser().apiKey, api_base_url: api.sandboxUrl } })).body.data.provider_id;
-  b.tool = (await api.request("POST", "/api/v1/tools/", { auth: bAuth, body: { name: "calendar", type: "calcom", agentId: b.agent, enabledFunctions: { values: ["book", "suggest", "cancel"] } } })).body.data.id;
+  b.tool = (await createActiveTool(api, bAuth, { name: "calendar", type: "calcom", agentId: b.agent, enabledFunctions: { values: ["book", "suggest", "cancel"] } })).id;
   const slot = (await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: bAuth, body: { action: "suggest", agent_id: b.agent, timezone: "UTC" } })).body.data.slot_times[0];
   b.appointment = (
     await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: bAuth, body: { action: "book", agent_id: b.agent, timezone: "UTC", name: "B caller", email: "b@example.com", appointment_datetime: slot } })

@@ -2,6 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./support/test-api";
+import { createActiveTool } from "./support/tools";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -9,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-async function agentWithCalendar() {
+async function agentWithCalendar(options: { active?: boolean } = {}) {
   const { auth } = await api.org();
   const host = api.calcomUser("Europe/Berlin");
   const eventType = api.sandbox.addEventType(host.id, {
@@ -19,8 +20,9 @@ async function agentWithCalendar() {
   }) as { id: number };
   const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Desk", calcomEventTypeId: eventType.id } })).body.data;
   await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
-  await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["availability", "book"] } } });
-  return { auth, agent, host };
+  const tool = { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["availability", "book"] } };
+  const toolId = options.active === false ? (await api.request("POST", "/api/v1/tools/", { auth, body: tool })).body.data.id : (await createActiveTool(api, auth, tool)).id;
+  return { auth, agent, host, toolId };
 }
 
 async function connect(auth: Record<string, string>, agentId: string) {
@@ -65,6 +67,25 @@ describe("MCP over Streamable HTTP (official SDK client)", () => {
       const missing = await client.callTool({ name: "book_appointment", arguments: { name: "Bo", email: "bo@example.com", timezone: "UTC", appointment_datetime: slot } });
       expect(missing.isError).toBe(true);
       expect((missing.content as { text: string }[])[0]!.text).toBe("I still need your company size (1-10, 11-50).");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("offers no inactive tool: tools/list says how to activate it, and a call gets a sentence to say", async () => {
+    const { auth, agent, toolId } = await agentWithCalendar({ active: false });
+    const client = await connect(auth, agent.id);
+    try {
+      const before = api.sandbox.requests.length;
+      await expect(client.listTools()).rejects.toThrow(`agni tools activate ${toolId}`);
+      const called = await client.callTool({ name: "check_availability", arguments: { timezone: "UTC" } });
+      expect(called.isError).toBe(true);
+      expect((called.content as { text: string }[])[0]!.text).toBe("I'm not able to use the calendar right now, so I can't check or book times.");
+      expect(called.structuredContent).toMatchObject({ code: "FORBIDDEN", details: { tool_id: toolId } });
+      expect(api.sandbox.requests.length).toBe(before);
+
+      expect((await api.request("PATCH", `/api/v1/tools/${toolId}/`, { auth, body: { isActive: true } })).status).toBe(200);
+      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(["book_appointment", "check_availability"]);
     } finally {
       await client.close();
     }

@@ -66,7 +66,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("API processes on one Postgre
     ["PostgreSQL (no Redis configured)", {}],
   ] as const) {
     it(`share one Cal.com request budget per key through ${backend}`, async () => {
-      const budget = { ...env, AGNI_CALCOM_RATE_LIMIT: "4" };
+      const budget = { ...env, AGNI_CALCOM_RATE_LIMIT: "4", AGNI_CALCOM_AGENT_SHARE: "100" }; // one agent: the key's whole budget
       const [a, b] = [await replica(budget), await replica(budget)];
       const { agent, eventType } = await calendarAgent(a); // spends 1 of the key's 4 (its first suggest)
       const sent = () => sandbox.requests.filter((r) => r.path === "/v2/slots" && r.query.eventTypeId === String(eventType.id)).length;

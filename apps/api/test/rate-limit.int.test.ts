@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RateLimitStore } from "@agni/calcom";
+import { MemoryRateLimitStore, type RateLimitStore } from "@agni/calcom";
 import { type Database, openDatabase } from "../src/db/database";
 import { PgRateLimitStore } from "../src/lib/pg-rate-limit-store";
 import { createRedisStores, RedisRateLimitStore, type SharedStores } from "../src/lib/redis-stores";
 import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
 import { startTestApi, type TestApi } from "./support/test-api";
+import { createActiveTool } from "./support/tools";
 
 // Redis runs on 127.0.0.1:6379 on development and CI machines (.ci/run starts it when it is down).
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -95,9 +96,17 @@ describe("budgets shared through Redis (REDIS_URL)", () => {
       const prefix = `agni-test:${randomUUID()}:`;
       const [s1, s2] = redis.map((r) => new RedisRateLimitStore(r, prefix));
       await expectOneRollingWindow(s1!, s2!);
+      await expectSharesOfOneKey(s1!, s2!);
     } finally {
       redis.forEach((r) => r.disconnect());
     }
+  });
+});
+
+describe("Cal.com budget in memory", () => {
+  it("holds each caller to its share of a key's budget", async () => {
+    const store = new MemoryRateLimitStore();
+    await expectSharesOfOneKey(store, store);
   });
 });
 
@@ -117,6 +126,7 @@ describe(`Cal.com budget in the database (${TEST_DATABASE_KIND})`, () => {
   it("is one rolling window across stores, and exact under concurrency", async () => {
     const [s1, s2] = [new PgRateLimitStore(db.prisma), new PgRateLimitStore((other ?? db).prisma)];
     await expectOneRollingWindow(s1, s2);
+    await expectSharesOfOneKey(s1, s2);
     const t0 = Date.now();
     const waits = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? s1 : s2).take("calcom:race", 5, 60_000, t0 + i)));
     expect(waits.filter((w) => w === 0)).toHaveLength(5);
@@ -125,6 +135,129 @@ describe(`Cal.com budget in the database (${TEST_DATABASE_KIND})`, () => {
     // Entries leave with the window: a key's row holds at most one window.
     expect(await s1.take("calcom:race", 5, 60_000, t0 + 60_100)).toBe(0);
     expect(await sent()).toEqual([BigInt(t0 + 60_100)]);
+  });
+});
+
+/**
+ * An organisation whose agents share one org-level Cal.com account (one key, one budget), each with an active
+ * calendar tool, and an API key to call with (its own request budget).
+ */
+async function agentsOnOneKey(api: TestApi, count: number) {
+  const { auth } = await api.org();
+  const host = api.calcomUser("UTC");
+  const eventType = api.sandbox.addEventType(host.id, { title: "Call", slug: `call-${host.id}`, lengthInMinutes: 30 } as never) as { id: number };
+  const account = (await api.request("POST", "/api/v1/calcom/connect", { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } })).body.data.provider_id;
+  const agents: { id: string; tool: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: `Agent ${i}`, calcomEventTypeId: eventType.id } })).body.data;
+    expect((await api.request("PUT", `/api/v1/calcom/agents/${agent.id}/account`, { auth, body: { calcom_account_id: account } })).status).toBe(200);
+    const tool = await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "availability"] } });
+    agents.push({ id: agent.id, tool: tool.id });
+  }
+  return { auth, agents, key: await mintKey(api, auth) };
+}
+
+/** A Vapi tool-calls webhook body carrying `n` calls of `suggest_appointment_times`. */
+const vapiCalls = (n: number) => ({
+  message: { type: "tool-calls", call: { id: `vapi-${randomUUID()}` }, toolCallList: Array.from({ length: n }, (_, i) => ({ id: `tc_${i}`, type: "function", function: { name: "suggest_appointment_times", arguments: { timezone: "UTC" } } })) },
+});
+const mcpCalls = (n: number) => Array.from({ length: n }, (_, i) => ({ jsonrpc: "2.0", id: i + 1, method: "tools/call", params: { name: "suggest_appointment_times", arguments: { timezone: "UTC" } } }));
+
+const invoke = (api: TestApi, auth: Record<string, string>, toolId: string, body: unknown) =>
+  api.request("POST", `/api/v1/tools/${toolId}/invoke?format=vapi&function=suggest_appointment_times`, { auth, body });
+const mcpPost = (api: TestApi, auth: Record<string, string>, agentId: string, body: unknown) =>
+  api.request("POST", `/mcp?agent_id=${agentId}`, { auth, headers: { accept: "application/json, text/event-stream" }, body });
+
+describe("one request, many calls (fan-out)", () => {
+  const LIMIT = 30;
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ config: { rateLimit: LIMIT } });
+  });
+  afterAll(() => api?.close());
+
+  it("refuses more than 10 calls in one invoke (Vapi's own shape) or one MCP batch (a JSON-RPC error), before any Cal.com call", async () => {
+    const { agents, key } = await agentsOnOneKey(api, 1);
+    const [agent] = agents;
+    const before = api.sandbox.requests.length;
+
+    const vapi = await invoke(api, key, agent!.tool, vapiCalls(11));
+    expect(vapi.status).toBe(200);
+    expect(vapi.body).toEqual({ results: Array.from({ length: 11 }, (_, i) => ({ toolCallId: `tc_${i}`, result: "That's more calendar requests than I can take at once: I can handle up to 10 at a time." })) });
+    const batch = await mcpPost(api, key, agent!.id, mcpCalls(11));
+    expect(batch.status).toBe(400);
+    expect(batch.body).toEqual({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "Invalid Request: a batch may carry at most 10 requests; send the rest in another POST" } });
+    expect(api.sandbox.requests.length).toBe(before);
+
+    // Up to the cap, every call is answered.
+    const ten = await invoke(api, key, agent!.tool, vapiCalls(10));
+    expect(ten.body.results.map((r: { result: string }) => r.result)).toEqual(Array(10).fill(expect.stringMatching(/^I can offer /)));
+  });
+
+  it("counts every call of a request against the caller's budget, and refuses a request whose calls exceed what is left", async () => {
+    const { agents, key } = await agentsOnOneKey(api, 1);
+    const [agent] = agents;
+    const remaining = (res: { headers: Headers }) => Number(res.headers.get("ratelimit-remaining"));
+
+    const five = await invoke(api, key, agent!.tool, vapiCalls(5));
+    expect(five.body.results).toHaveLength(5);
+    expect(remaining(five)).toBe(LIMIT - 5);
+    expect(remaining(await api.request("GET", AGENTS, { auth: key }))).toBe(LIMIT - 6);
+    const batch = await mcpPost(api, key, agent!.id, mcpCalls(3));
+    expect(batch.status).toBe(200);
+    expect(batch.body).toHaveLength(3);
+    expect(remaining(batch)).toBe(LIMIT - 9);
+
+    while (remaining(await api.request("GET", AGENTS, { auth: key })) > 3);
+    const before = api.sandbox.requests.length;
+    const refused = await invoke(api, key, agent!.tool, vapiCalls(4));
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ success: false, code: "RATE_LIMITED" });
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(api.sandbox.requests.length).toBe(before);
+  });
+});
+
+describe("one agent flooding a shared Cal.com key does not starve the others", () => {
+  let redis: Redis;
+  let budgetDb: Database;
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL);
+    budgetDb = await createTestDatabase();
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await budgetDb?.close();
+  });
+
+  const stores: [string, () => RateLimitStore | undefined][] = [
+    ["memory", () => undefined],
+    ["Redis", () => new RedisRateLimitStore(redis, `agni-test:${randomUUID()}:`)],
+    [TEST_DATABASE_KIND, () => new PgRateLimitStore(budgetDb.prisma)],
+  ];
+  it.each(stores)("with the budget in %s", async (_where, store) => {
+    // 10 requests per minute on the key; each agent may spend half of it.
+    const api = await startTestApi({ config: { calcomRateLimit: 10 }, stores: { calcom: store() } });
+    try {
+      const { agents, key } = await agentsOnOneKey(api, 2);
+      const [a, b] = agents;
+      const before = api.sandbox.requests.length;
+      // Agent A: three webhook requests of ten calls each, at once.
+      const flood = await Promise.all([1, 2, 3].map(() => invoke(api, key, a!.tool, vapiCalls(10))));
+      const results = flood.flatMap((r) => r.body.results.map((x: { result: string }) => x.result));
+      expect(results.some((r) => /^I can offer /.test(r))).toBe(true);
+      expect(results.filter((r) => /^The calendar is busy right now/.test(r)).length).toBeGreaterThan(20);
+      const byA = api.sandbox.requests.length - before;
+      expect(byA).toBeLessThanOrEqual(5);
+
+      // Agent B on the same key still gets its answer, from Cal.com.
+      const answered = await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: key, body: { action: "suggest", agent_id: b!.id, timezone: "UTC" } });
+      expect(answered.status, JSON.stringify(answered.body)).toBe(200);
+      expect(answered.body.message).toMatch(/^I can offer /);
+      expect(api.sandbox.requests.length - before).toBeGreaterThan(byA);
+    } finally {
+      await api.close();
+    }
   });
 });
 
@@ -137,4 +270,19 @@ async function expectOneRollingWindow(s1: RateLimitStore, s2: RateLimitStore) {
   expect(await s2.take("calcom:k", 3, 1_000, t0 + 30)).toBe(970); // the first request leaves the window at t0+1000
   expect(await s1.take("calcom:k", 3, 1_000, t0 + 1_001)).toBe(0);
   expect(await s2.take("calcom:other", 3, 1_000, t0 + 1_001)).toBe(0); // each Cal.com key has its own budget
+}
+
+/** Per-caller shares of one key: 3 per second for the key, at most 2 of them per agent. */
+async function expectSharesOfOneKey(s1: RateLimitStore, s2: RateLimitStore) {
+  const [a, b] = [{ id: "agent-a", limit: 2 }, { id: "agent-b", limit: 2 }];
+  const t0 = Date.now();
+  expect(await s1.take("calcom:shared", 3, 1_000, t0, a)).toBe(0);
+  expect(await s2.take("calcom:shared", 3, 1_000, t0 + 10, a)).toBe(0);
+  expect(await s1.take("calcom:shared", 3, 1_000, t0 + 20, a)).toBe(980); // a's share is spent until its first leaves
+  expect(await s2.take("calcom:shared", 3, 1_000, t0 + 30, b)).toBe(0); // b still gets a place
+  expect(await s1.take("calcom:shared", 3, 1_000, t0 + 40, b)).toBe(960); // the key is full
+  expect(await s2.take("calcom:shared", 3, 1_000, t0 + 50)).toBe(950); // for callers without a share too
+  expect(await s1.take("calcom:shared", 3, 1_000, t0 + 1_001, b)).toBe(0); // a's first left: b's second
+  expect(await s2.take("calcom:shared", 3, 1_000, t0 + 1_002, a)).toBe(8); // room for a, but not in the key
+  expect(await s1.take("calcom:shared", 3, 1_000, t0 + 1_011, a)).toBe(0);
 }

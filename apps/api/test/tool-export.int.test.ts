@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./support/test-api";
+import { createActiveTool } from "./support/tools";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -25,7 +26,7 @@ async function calendarAgent(functions: string[]) {
   }) as { id: number };
   const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Desk", calcomEventTypeId: eventType.id } })).body.data;
   await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
-  const tool = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: functions } } })).body.data;
+  const tool = await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: functions } });
   return { auth, agent, tool, eventType };
 }
 
@@ -55,7 +56,7 @@ describe("tool export", () => {
   it("exports a function tool's stored declaration", async () => {
     const { auth } = await api.org();
     const parameters = { type: "object", properties: { order_id: { type: "string" } }, required: ["order_id"] };
-    const tool = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "lookup_order", type: "function", description: "Find an order", definition: { parameters } } })).body.data;
+    const tool = await createActiveTool(api, auth, { name: "lookup_order", type: "function", description: "Find an order", definition: { parameters } });
     const res = await api.request("GET", `/api/v1/tools/${tool.id}/export?format=openai`, { auth });
     expect(res.body.data.tools).toEqual([{ type: "function", function: { name: "lookup_order", description: "Find an order", parameters } }]);
   });
@@ -68,7 +69,7 @@ describe("tool export", () => {
     expect(bad.body.message).toMatch(/format must be one of openai, anthropic, mcp/);
     const other = await api.org();
     expect((await api.request("GET", `/api/v1/tools/${tool.id}/export?format=openai`, { auth: other.auth })).status).toBe(404);
-    const endCall = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "hang_up", type: "end_call" } })).body.data;
+    const endCall = await createActiveTool(api, auth, { name: "hang_up", type: "end_call" });
     expect((await api.request("GET", `/api/v1/tools/${endCall.id}/export?format=mcp`, { auth })).status).toBe(400);
   });
 

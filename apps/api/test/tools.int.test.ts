@@ -143,3 +143,71 @@ describe("tools", () => {
     expect(attach.status).toBe(404);
   });
 });
+
+describe("isActive: a tool serves nothing until it is activated", () => {
+  const MANAGE = "/api/v1/calcom/appointments/manage";
+
+  /** An agent on its own sandbox account with a calendar tool, as created (inactive). */
+  async function calendarAgent() {
+    const { auth } = await api.org();
+    const host = api.calcomUser();
+    const eventType = api.sandbox.addEventType(host.id, { title: "Call", slug: `call-${host.id}`, lengthInMinutes: 30 } as never) as { id: number };
+    const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Desk", calcomEventTypeId: eventType.id } })).body.data;
+    await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
+    const tool = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: agent.id } })).body.data;
+    const suggest = () => api.request("POST", MANAGE, { auth, body: { action: "suggest", agent_id: agent.id, timezone: "UTC" } });
+    const invoke = (format: string, body: unknown) => api.request("POST", `/api/v1/tools/${tool.id}/invoke?format=${format}&function=suggest_appointment_times`, { auth, body });
+    const setActive = async (isActive: boolean) => expect((await api.request("PATCH", `/api/v1/tools/${tool.id}/`, { auth, body: { isActive } })).status).toBe(200);
+    return { auth, agent, tool, suggest, invoke, setActive };
+  }
+  const retellCall = { call: { call_id: "call-1" }, name: "suggest_appointment_times", args: { timezone: "UTC" } };
+  const vapiCalls = (n: number) => ({
+    message: { call: { id: "vapi-1" }, toolCallList: Array.from({ length: n }, (_, i) => ({ id: `tc_${i}`, function: { name: "suggest_appointment_times", arguments: { timezone: "UTC" } } })) },
+  });
+
+  it("refuses manage, invoke and export of an inactive tool with a sentence to say and how to activate it, without calling Cal.com", async () => {
+    const { auth, tool, suggest, invoke } = await calendarAgent();
+    expect(tool.isActive).toBe(false);
+    const before = api.sandbox.requests.length;
+    const activate = [`agni tools activate ${tool.id}`, `PATCH /api/v1/tools/${tool.id}/ {"isActive": true}`];
+
+    const managed = await suggest();
+    expect(managed.status).toBe(403);
+    expect(managed.body).toMatchObject({ success: false, code: "FORBIDDEN", message: "I'm not able to use the calendar right now, so I can't check or book times." });
+    for (const how of activate) expect(managed.body.details.reason).toContain(how);
+
+    // Voice platforms get the same sentence in their own shape, for every call of the request.
+    const retell = await invoke("retell", retellCall);
+    expect(retell.status).toBe(200);
+    expect(retell.body).toEqual({ success: false, result: managed.body.message, data: { code: "FORBIDDEN", details: managed.body.details } });
+    const vapi = await invoke("vapi", vapiCalls(2));
+    expect(vapi.body).toEqual({ results: [0, 1].map((i) => ({ toolCallId: `tc_${i}`, result: managed.body.message })) });
+
+    for (const format of ["openai", "vapi"]) {
+      const exported = await api.request("GET", `/api/v1/tools/${tool.id}/export?format=${format}`, { auth });
+      expect(exported.status).toBe(403);
+      expect(exported.body.code).toBe("FORBIDDEN");
+      for (const how of activate) expect(exported.body.message).toContain(how);
+    }
+    const fn = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "lookup", type: "function", definition: { parameters: { type: "object", properties: {} } } } })).body.data;
+    expect((await api.request("GET", `/api/v1/tools/${fn.id}/export?format=openai`, { auth })).status).toBe(403);
+    expect(api.sandbox.requests.length).toBe(before);
+  });
+
+  it("serves once activated, and stops again when deactivated", async () => {
+    const { auth, agent, tool, suggest, invoke, setActive } = await calendarAgent();
+    await setActive(true);
+    expect((await suggest()).status).toBe(200);
+    expect((await invoke("retell", retellCall)).body).toMatchObject({ success: true, result: expect.stringMatching(/^I can offer /) });
+    expect((await api.request("GET", `/api/v1/tools/${tool.id}/export?format=openai`, { auth })).status).toBe(200);
+
+    await setActive(false);
+    expect((await suggest()).status).toBe(403);
+    expect((await invoke("retell", retellCall)).body).toMatchObject({ success: false, data: { code: "FORBIDDEN" } });
+
+    // An agent's active calendar tool serves even when an older one is inactive.
+    const second = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar_two", type: "calcom", agentId: agent.id } })).body.data;
+    expect((await api.request("PATCH", `/api/v1/tools/${second.id}/`, { auth, body: { isActive: true } })).status).toBe(200);
+    expect((await suggest()).status).toBe(200);
+  });
+});

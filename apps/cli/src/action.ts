@@ -11,6 +11,8 @@ export interface Run {
   config: CliConfig;
   /** The API client; asking for it without credentials fails with a hint. */
   readonly client: AgniClient;
+  /** The credential as the client sends it, for requests outside the contract (the MCP relay); same hint without one. */
+  readonly authHeaders: Record<string, string>;
   /** The `org_id` query fallback (`--org`) that every authenticated route accepts. */
   query: { org_id?: string };
 }
@@ -21,17 +23,22 @@ export interface Run {
  */
 export type Handler<O> = (run: Run, args: string[], options: O) => Promise<Output | null>;
 
+const USER_AGENT = { "user-agent": `agni-cli/${version}` };
+
+/** The request headers that carry the configured credential (a Bearer token, else an API key); fails without one. */
+function credentialHeaders(config: CliConfig): Record<string, string> {
+  if (config.token !== undefined) return { authorization: `Bearer ${config.token}` };
+  if (config.apiKey !== undefined) return { "x-api-key": config.apiKey };
+  throw new CliError("not authenticated: set AGNI_TOKEN (export AGNI_TOKEN=$(agni auth token --org <id>)) or AGNI_API_KEY, or pass --token / --api-key");
+}
+
 function clientFor(ctx: CliContext, config: CliConfig): AgniClient {
-  if (config.token === undefined && config.apiKey === undefined) {
-    throw new CliError("not authenticated: set AGNI_TOKEN (export AGNI_TOKEN=$(agni auth token --org <id>)) or AGNI_API_KEY, or pass --token / --api-key");
-  }
-  return createAgniClient({
-    baseUrl: config.apiUrl,
-    token: config.token,
-    apiKey: config.apiKey,
-    fetch: ctx.fetch,
-    headers: { "user-agent": `agni-cli/${version}` },
-  });
+  credentialHeaders(config);
+  return createAgniClient({ baseUrl: config.apiUrl, token: config.token, apiKey: config.apiKey, fetch: ctx.fetch, headers: USER_AGENT });
+}
+
+function authHeadersFor(config: CliConfig): Record<string, string> {
+  return { ...USER_AGENT, ...credentialHeaders(config) };
 }
 
 /**
@@ -50,6 +57,9 @@ export function action<O extends OptionValues = Record<string, unknown>>(ctx: Cl
       config,
       get client() {
         return (client ??= clientFor(ctx, config));
+      },
+      get authHeaders() {
+        return authHeadersFor(config);
       },
       query: config.org === undefined ? {} : { org_id: config.org },
     };

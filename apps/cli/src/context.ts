@@ -21,9 +21,15 @@ export class CliError extends Error {
   override name = "CliError";
 }
 
-/** One line for stderr: `NOT_FOUND: Agent not found (request 0192…)`. */
+/**
+ * One line for stderr: `NOT_FOUND: Agent not found (request 0192…)`. The API's `details.reason` (what an operator can
+ * do, next to a message meant for a caller) follows the message.
+ */
 export function describeError(err: unknown): string {
-  const text = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " ").trim();
-  if (err instanceof AgniApiError) return `${err.code}: ${text}${err.requestId === undefined ? "" : ` (request ${err.requestId})`}`;
-  return text;
+  const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim();
+  const text = oneLine(err instanceof Error ? err.message : String(err));
+  if (!(err instanceof AgniApiError)) return text;
+  const reason = (err.details as { reason?: unknown } | undefined)?.reason;
+  const why = typeof reason === "string" ? ` ${oneLine(reason)}` : "";
+  return `${err.code}: ${text}${why}${err.requestId === undefined ? "" : ` (request ${err.requestId})`}`;
 }

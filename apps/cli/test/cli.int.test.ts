@@ -105,6 +105,23 @@ describe("agni (built binary) against the built API", () => {
   // These run the binary a dozen times, each a process start: on a loaded 2-core machine that alone passed 30 s.
   const PROCESS_HEAVY = 120_000;
 
+  /** An agent booking the sandbox's "30 min intro" through its demo key, with a calendar tool (activated unless told). */
+  const calendarAgent = async (env: Record<string, string>, functions: string, options: { activate?: boolean } = {}) => {
+    const agentId = json(await agni(["agents", "create", "--json", "--name", "Desk", "--event-type-id", "1"], env)).data.id as string;
+    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
+    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", functions], env)).data.id as string;
+    if (options.activate !== false) json(await agni(["tools", "activate", toolId, "--json"], env));
+    return { agentId, toolId };
+  };
+
+  /** `agni mcp --agent <id>` fed `lines` as JSON-RPC messages, its input then closed; what it printed and its exit code. */
+  const mcpSession = (agentId: string, env: Record<string, string>, lines: object[]) => {
+    const child = spawn(process.execPath, [CLI_MAIN, "mcp", "--agent", agentId], { env: { PATH: process.env.PATH ?? "", AGNI_API_URL: api.url, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    const done = collect(child);
+    child.stdin!.end(lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
+    return done;
+  };
+
   beforeAll(async () => {
     for (const file of [API_MAIN, CLI_MAIN, SANDBOX_MAIN]) {
       if (!existsSync(file)) throw new Error(`${file} is missing: run npx nx run @agni/cli:test (it builds the API and the CLI first)`);
@@ -165,6 +182,27 @@ describe("agni (built binary) against the built API", () => {
     expect(listed.stdout).toMatch(new RegExp(`^${tool.id} +book_appointment +calcom +false +${agentId} +book,reschedule$`, "m"));
   });
 
+  it("tools activate and deactivate: an inactive calendar tool refuses calls and says how to activate it", async () => {
+    const { env } = await freshOrg();
+    const { agentId, toolId } = await calendarAgent(env, "suggest", { activate: false });
+    const suggest = () => agni(["appointments", "suggest", "--agent", agentId, "--timezone", "UTC"], env);
+
+    const refused = await suggest();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: FORBIDDEN: I'm not able to use the calendar right now, so I can't check or book times\. /);
+    expect(refused.stderr).toContain(`agni tools activate ${toolId}`);
+
+    const activated = await agni(["tools", "activate", toolId], env);
+    expect(activated).toMatchObject({ code: 0, stderr: "" });
+    expect(activated.stdout).toMatch(/^Tool activated\n/);
+    expect(activated.stdout).toMatch(/^isActive: +true$/m);
+    expect((await suggest()).stdout).toMatch(/^I can offer /m);
+
+    expect(json(await agni(["tools", "deactivate", toolId, "--json"], env)).data).toMatchObject({ id: toolId, isActive: false });
+    expect((await suggest()).code).toBe(1);
+    expect((await agni(["tools", "activate", randomUUID()], env)).stderr).toMatch(/^error: NOT_FOUND: Tool not found/);
+  });
+
   it("calcom status for an organisation without an account", async () => {
     const { env } = await freshOrg();
     const status = await agni(["calcom", "status"], env);
@@ -211,9 +249,7 @@ describe("agni (built binary) against the built API", () => {
 
   it("appointments and event types against the Cal.com sandbox", async () => {
     const { env } = await freshOrg();
-    const agentId = json(await agni(["agents", "create", "--json", "--name", "Desk", "--event-type-id", "1"], env)).data.id as string;
-    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
-    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest,book,cancel"], env)).data.id;
+    const { agentId, toolId } = await calendarAgent(env, "suggest,book,cancel");
     const exported = await agni(["tools", "export", toolId, "--format", "openai"], env);
     expect(exported).toMatchObject({ code: 0, stderr: "" });
     expect((JSON.parse(exported.stdout) as { function: { name: string } }[]).map((t) => t.function.name)).toEqual(["suggest_appointment_times", "book_appointment", "cancel_appointment"]);
@@ -241,9 +277,7 @@ describe("agni (built binary) against the built API", () => {
 
   it("mcp --agent serves the agent's calendar over stdio to the official MCP client", async () => {
     const { env } = await freshOrg();
-    const agentId = json(await agni(["agents", "create", "--json", "--name", "Voice", "--event-type-id", "1"], env)).data.id as string;
-    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
-    json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest,book"], env));
+    const { agentId } = await calendarAgent(env, "suggest,book");
 
     const client = new Client({ name: "agni-cli-test", version: "1.0.0" });
     await client.connect(
@@ -261,6 +295,33 @@ describe("agni (built binary) against the built API", () => {
       await client.close();
     }
   }, PROCESS_HEAVY);
+
+  it("mcp exits 0 when standard input closes, after answering what it was sent", async () => {
+    const { env } = await freshOrg();
+    const { agentId } = await calendarAgent(env, "suggest");
+    expect(await mcpSession(agentId, env, [])).toEqual({ code: 0, stdout: "", stderr: "" });
+    const answered = await mcpSession(agentId, env, [{ jsonrpc: "2.0", id: 1, method: "tools/list" }]);
+    expect(answered).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(answered.stdout)).toMatchObject({ id: 1, result: { tools: [{ name: "suggest_appointment_times" }] } });
+  });
+
+  it("mcp with an unknown agent answers NOT_FOUND, as POST /mcp does", async () => {
+    const { env } = await freshOrg();
+    const unknown = randomUUID();
+    const transportEnv = { PATH: process.env.PATH ?? "", AGNI_API_URL: api.url, ...env };
+    const client = new Client({ name: "agni-cli-test", version: "1.0.0" });
+    await expect(client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI_MAIN, "mcp", "--agent", unknown], env: transportEnv, stderr: "pipe" }))).rejects.toThrow(
+      /NOT_FOUND: Agent not found/,
+    );
+    await client.close();
+
+    const listed = await mcpSession(unknown, env, [{ jsonrpc: "2.0", id: 7, method: "tools/list" }]);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ jsonrpc: "2.0", id: 7, error: { message: expect.stringMatching(/^NOT_FOUND: Agent not found \(request [\w-]+\)$/) } });
+    const http = await fetch(`${api.url}/mcp?agent_id=${unknown}`, { method: "POST", headers: { authorization: `Bearer ${env.AGNI_TOKEN}`, "content-type": "application/json" }, body: "{}" });
+    expect(http.status).toBe(404);
+    expect(await http.json()).toMatchObject({ code: "NOT_FOUND", message: "Agent not found" });
+  });
 
   // Last, over everything the file did: the Cal.com key given to `connect` and every API key minted by `api-keys
   // create` appear in no CLI output (except the new key in its own creation) and in no line the API logged.

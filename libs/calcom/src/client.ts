@@ -28,7 +28,10 @@ export interface CalcomClientOptions {
   retryBaseMs?: number;
   /** Longest single wait before a retry (including a rate-limit reset); default 5 s. */
   retryMaxMs?: number;
-  /** Client-side request budget per API key (default 120 per minute, shared in-process); `false` turns it off. */
+  /**
+   * Client-side request budget per API key (default 120 per minute, shared in-process), optionally with this
+   * client's share of it; `false` turns it off.
+   */
   rateLimit?: RateLimitOptions | false;
   /** The clock and timers for deadlines, budgets, backoff and timeouts; default the system's (tests pass a virtual one). */
   clock?: CalcomClock;
@@ -52,7 +55,13 @@ export function createCalcomClient(options: CalcomClientOptions) {
     rateLimit:
       rl === false
         ? null
-        : { limit: rl?.limit ?? 120, windowMs: (rl?.windowMs ?? 60_000) + (rl?.marginMs ?? 1_000), maxWaitMs: rl?.maxWaitMs ?? 10_000, store: rl?.store ?? defaultRateLimitStore },
+        : {
+            limit: rl?.limit ?? 120,
+            windowMs: (rl?.windowMs ?? 60_000) + (rl?.marginMs ?? 1_000),
+            maxWaitMs: rl?.maxWaitMs ?? 10_000,
+            store: rl?.store ?? defaultRateLimitStore,
+            share: rl?.share,
+          },
     clock: options.clock ?? systemClock,
   });
   return {

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { CalcomClock } from "./clock";
 import { CalcomApiError, CalcomConnectionError, CalcomError, CalcomRateLimitError, CalcomResponseValidationError, CalcomTimeoutError } from "./errors";
 import { parseCalcomError } from "./parse-error";
-import { budgetKey, type RateLimitStore } from "./rate-limit";
+import { budgetKey, type BudgetShare, type RateLimitStore } from "./rate-limit";
 import type { CalApiVersion } from "./versions";
 
 export interface TransportOptions {
@@ -23,7 +23,7 @@ export interface TransportOptions {
   /** A rate-limit wait longer than this is not waited out: the 429 is returned to the caller. */
   retryMaxMs: number;
   /** Client-side budget per API key; null turns it off. */
-  rateLimit: { limit: number; windowMs: number; maxWaitMs: number; store: RateLimitStore } | null;
+  rateLimit: { limit: number; windowMs: number; maxWaitMs: number; store: RateLimitStore; share?: BudgetShare } | null;
   clock: CalcomClock;
 }
 
@@ -79,14 +79,16 @@ async function spendBudget(options: TransportOptions, overallDeadline: number): 
   const deadline = Math.min(clock.now() + rl.maxWaitMs, overallDeadline);
   for (;;) {
     const now = clock.now();
-    const wait = await rl.store.take(key, rl.limit, rl.windowMs, now);
+    const wait = await rl.store.take(key, rl.limit, rl.windowMs, now, rl.share);
     if (wait <= 0) return;
     if (now + wait > deadline) {
       throw new CalcomRateLimitError(
         {
           status: 429,
           code: "CLIENT_RATE_LIMIT",
-          message: `The request budget for this Cal.com API key (${rl.limit} per ${Math.round(rl.windowMs / 1000)} s) is spent for now`,
+          message: rl.share
+            ? `This caller's share of the request budget for this Cal.com API key (${rl.share.limit} of ${rl.limit} per ${Math.round(rl.windowMs / 1000)} s) is spent for now`
+            : `The request budget for this Cal.com API key (${rl.limit} per ${Math.round(rl.windowMs / 1000)} s) is spent for now`,
           requestId: null,
           body: null,
         },

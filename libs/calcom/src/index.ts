@@ -1,7 +1,7 @@
 export { createCalcomClient, DEFAULT_CALCOM_BASE_URL, type CalcomClient, type CalcomClientOptions } from "./client";
 export { CAL_API_VERSIONS, type CalApiVersion } from "./versions";
 export { systemClock, type CalcomClock } from "./clock";
-export { MemoryRateLimitStore, type RateLimitOptions, type RateLimitStore } from "./rate-limit";
+export { budgetWait, MemoryRateLimitStore, type BudgetShare, type RateLimitOptions, type RateLimitStore } from "./rate-limit";
 export { verifyWebhookSignature, signWebhookBody } from "./webhooks-signature";
 export { parseCalcomError, retryAfterFromHeaders } from "./parse-error";
 export { CalcomMeSchema, type CalcomMe } from "./resources/me";

@@ -46,6 +46,26 @@ describe("client-side request budget", () => {
     }
   });
 
+  it("holds each caller to its share of a key's budget, leaving the rest to the others", async () => {
+    const s = await scriptedServer(json(200, ME));
+    try {
+      const store = new MemoryRateLimitStore();
+      const client = (id: string) =>
+        createCalcomClient({ apiKey: "cal_test_shared", baseUrl: s.url, rateLimit: { limit: 3, windowMs: 60_000, maxWaitMs: 100, store, share: { id, limit: 2 } } });
+      const [a, b] = [client("agent-a"), client("agent-b")];
+      await a.me.get();
+      await a.me.get();
+      const spent = await a.me.get().catch((e) => e);
+      expect(spent).toBeInstanceOf(CalcomRateLimitError);
+      expect(spent.message).toMatch(/share of the request budget for this Cal\.com API key \(2 of 3 per 61 s\)/);
+      await b.me.get(); // the key still has room, and b has its own share
+      expect(await b.me.get().catch((e) => e)).toBeInstanceOf(CalcomRateLimitError); // now the key is full (3)
+      expect(s.seen).toHaveLength(3);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("keys budgets by API key, and never stores the key itself", async () => {
     const store = new MemoryRateLimitStore();
     const keys: string[] = [];

@@ -134,6 +134,7 @@ async function main() {
     const agent = await call("POST", "/api/v1/agents/", { agentName: "Bench", calcomEventTypeId: EVENT_TYPE_ID });
     await call("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: DEMO_KEY, api_base_url: sandbox.url });
     const tool = await call("POST", "/api/v1/tools/", { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "book"] } });
+    await call("PATCH", `/api/v1/tools/${tool.id}/`, { isActive: true }); // tools are created inactive
 
     const accountUrl = `${api.url}/api/v1/calcom/agents/${agent.id}/account`;
     accountJson ||= await (await fetch(accountUrl, { headers: auth })).text();

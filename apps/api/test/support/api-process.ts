@@ -58,7 +58,7 @@ export async function bearer(jwtSecret: string, orgId: string): Promise<Record<s
 
 /**
  * Through a running API: an agent named `agentName` with its own sandbox Cal.com user (own key, own budget) and a
- * 30-minute event type, connected, with a calendar tool enabling `functions`.
+ * 30-minute event type, connected, with an active calendar tool enabling `functions`.
  */
 export async function setUpCalendarAgent(
   url: string,
@@ -72,13 +72,15 @@ export async function setUpCalendarAgent(
   const agent = (await callApi(url, auth, "POST", "/api/v1/agents/", { agentName, calcomEventTypeId: eventType.id })).body.data as { id: string };
   expect((await callApi(url, auth, "POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: apiKey, api_base_url: sandbox.url })).status).toBe(201);
   const tool = { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: functions } };
-  expect((await callApi(url, auth, "POST", "/api/v1/tools/", tool)).status).toBe(201);
+  const created = await callApi(url, auth, "POST", "/api/v1/tools/", tool);
+  expect(created.status).toBe(201);
+  expect((await callApi(url, auth, "PATCH", `/api/v1/tools/${created.body.data.id}/`, { isActive: true })).status).toBe(200);
   return { agent, eventType, user, apiKey };
 }
 
 /**
  * Through a running API: one sandbox Cal.com user connected as the organisation's account and assigned to an agent
- * per name (two agents of one organisation on one calendar), each with a calendar tool enabling `functions`.
+ * per name (two agents of one organisation on one calendar), each with an active calendar tool enabling `functions`.
  */
 export async function setUpSharedCalendar(url: string, auth: Record<string, string>, sandbox: { it: Sandbox; url: string }, agentNames: string[], functions = ["suggest", "book", "reschedule", "cancel"]) {
   const { user, apiKey } = sandbox.it.addUser({ username: `org-${randomBytes(5).toString("hex")}`, timeZone: "UTC" });
@@ -91,6 +93,7 @@ export async function setUpSharedCalendar(url: string, auth: Record<string, stri
     expect((await callApi(url, auth, "PUT", `/api/v1/calcom/agents/${agent.id}/account`, { calcom_account_id: account.body.data.provider_id })).status).toBe(200);
     const tool = await callApi(url, auth, "POST", "/api/v1/tools/", { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: functions } });
     expect(tool.status).toBe(201);
+    expect((await callApi(url, auth, "PATCH", `/api/v1/tools/${tool.body.data.id}/`, { isActive: true })).status).toBe(200);
     agents.push({ agent, tool: tool.body.data as { id: string } });
   }
   return { agents, eventType, user };

@@ -1,49 +1,78 @@
-import { unwrap } from "@agni/client";
-import { manageBodyFromToolCall, MAX_LIMIT, type ManageAppointmentBody } from "@agni/contracts";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { AgniApiError, AgniConnectionError, toAgniApiError } from "@agni/client";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Command } from "commander";
 import { action, type Run } from "../action";
 import { describeError, type CliContext } from "../context";
 
-/** The agent's calendar functions, as the API exports them for MCP. */
-async function agentTools({ client, query }: Run, agentId: string) {
-  const { data } = await unwrap(client.tools.listTools({ query: { ...query, agentId, limit: MAX_LIMIT } }));
-  const exports = await Promise.all(
-    data.filter((t) => t.type === "calcom").map((t) => unwrap(client.tools.exportTool({ params: { id: t.id }, query: { ...query, format: "mcp" } }))),
-  );
-  return exports.flatMap((e) => e.data.tools) as { name: string; description?: string; inputSchema: { type: "object" } }[];
-}
+/**
+ * Sends one MCP message to the API's `POST /mcp?agent_id=…` (Streamable HTTP, stateless, JSON answers) and returns
+ * what to write back: the API's answer, nothing for an accepted notification, or — when the API refuses or cannot be
+ * reached — a JSON-RPC error carrying the API's own error (`NOT_FOUND: Agent not found (request …)`).
+ */
+function mcpRelay(run: Run, agentId: string) {
+  const url = new URL(`${run.config.apiUrl.replace(/\/+$/, "")}/mcp`);
+  url.searchParams.set("agent_id", agentId);
+  if (run.query.org_id !== undefined) url.searchParams.set("org_id", run.query.org_id);
+  const headers: Record<string, string> = { ...run.authHeaders, "content-type": "application/json", accept: "application/json, text/event-stream" };
+  const fetchImpl = run.ctx.fetch ?? globalThis.fetch;
 
-/** Runs a calendar function through the API's manage endpoint, turning its answer (or error) into an MCP result. */
-async function callTool({ client, query }: Run, agentId: string, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
-  const body = manageBodyFromToolCall(name, args, agentId);
-  if (!body) return { isError: true, content: [{ type: "text", text: `Unknown tool ${name}` }] };
-  try {
-    // The model's arguments are not checked here: the API validates them and answers 400 naming the field.
-    const result = await unwrap(client.appointments.manageAppointment({ body: body as ManageAppointmentBody, query }));
-    return { content: [{ type: "text", text: result.message }], structuredContent: result.data as unknown as Record<string, unknown> };
-  } catch (err) {
-    return { isError: true, content: [{ type: "text", text: describeError(err) }] };
-  }
+  return async (message: JSONRPCMessage): Promise<JSONRPCMessage | null> => {
+    let failure: AgniApiError | AgniConnectionError;
+    try {
+      const res = await fetchImpl(url, { method: "POST", headers, body: JSON.stringify(message) });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON: reported as text below */
+      }
+      if (res.ok && (body === undefined || typeof body === "object")) {
+        // Later requests carry the protocol version the API agreed to, as Streamable HTTP clients do.
+        const version = isJSONRPCResultResponse(body) ? body.result.protocolVersion : undefined;
+        if (typeof version === "string") headers["mcp-protocol-version"] = version;
+        return (body as JSONRPCMessage | undefined) ?? null; // nothing for a notification (202)
+      }
+      if (isJSONRPCErrorResponse(body)) return isJSONRPCRequest(message) ? { ...body, id: message.id } : null;
+      failure = toAgniApiError({ status: res.status, body, headers: res.headers });
+    } catch (err) {
+      const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+      failure = new AgniConnectionError(run.config.apiUrl, cause instanceof Error ? cause.message : String(cause), { cause: err });
+    }
+    if (!isJSONRPCRequest(message)) {
+      run.ctx.stderr(`error: ${describeError(failure)}\n`); // a notification has no answer to carry the error
+      return null;
+    }
+    const clientError = failure instanceof AgniApiError && failure.status < 500;
+    const data = failure instanceof AgniApiError ? { code: failure.code, status: failure.status } : undefined;
+    return { jsonrpc: "2.0", id: message.id, error: { code: clientError ? ErrorCode.InvalidRequest : ErrorCode.InternalError, message: describeError(failure), data } };
+  };
 }
 
 export function registerMcp(program: Command, ctx: CliContext): void {
   program
     .command("mcp")
-    .description("Serve an agent's calendar functions to an MCP client over stdio (the API does the work)")
+    .description("Serve an agent's calendar functions to an MCP client over stdio (relayed to the API's POST /mcp)")
     .requiredOption("--agent <id>", "the agent whose tools to expose")
     .action(
       action<{ agent: string }>(ctx, async (run, _args, options) => {
-        await agentTools(run, options.agent); // fail fast (auth, unknown agent) before speaking MCP
-        const server = new Server({ name: "agni", version: "1.0.0" }, { capabilities: { tools: {} } });
-        server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await agentTools(run, options.agent) }));
-        server.setRequestHandler(CallToolRequestSchema, (req) => callTool(run, options.agent, req.params.name, req.params.arguments ?? {}));
+        const relay = mcpRelay(run, options.agent);
         const transport = new StdioServerTransport();
-        const closed = new Promise<void>((resolve) => (transport.onclose = resolve));
-        await server.connect(transport);
-        await closed;
+        const inFlight = new Set<Promise<void>>();
+        transport.onmessage = (message) => {
+          const answered: Promise<void> = relay(message)
+            .then((answer) => (answer ? transport.send(answer) : undefined))
+            .catch((err: unknown) => run.ctx.stderr(`error: ${describeError(err)}\n`))
+            .finally(() => inFlight.delete(answered));
+          inFlight.add(answered);
+        };
+        // The client closing our input ends the session: answer what it already sent, then exit (code 0).
+        const inputEnded = new Promise<void>((resolve) => process.stdin.once("end", resolve).once("close", resolve));
+        await transport.start();
+        await inputEnded;
+        await Promise.allSettled([...inFlight]);
+        await transport.close();
         return null;
       }),
     );

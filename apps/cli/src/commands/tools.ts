@@ -122,6 +122,18 @@ export function registerTools(program: Command, ctx: CliContext): void {
     }),
   );
 
+  for (const [verb, isActive] of [["activate", true], ["deactivate", false]] as const) {
+    tools
+      .command(`${verb} <id>`)
+      .description(isActive ? "Activate a tool: agents may call it, and it can be exported" : "Deactivate a tool: it serves no call and no export")
+      .action(
+        action(ctx, async ({ client, query }, [id]) => {
+          const body = await unwrap(client.tools.updateTool({ params: { id }, query, body: { isActive } }));
+          return { body, human: () => `Tool ${verb}d\n${objectOutput(body).human()}` };
+        }),
+      );
+  }
+
   tools
     .command("delete <id>")
     .description("Delete a tool")

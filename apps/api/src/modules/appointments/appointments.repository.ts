@@ -14,7 +14,7 @@ export class AppointmentsRepository {
     private readonly cache?: OrgCache,
   ) {}
 
-  /** The agent with its Cal.com accounts and its calendar (`calcom`) tools. */
+  /** The agent with its Cal.com accounts and its calendar (`calcom`) tools, active ones first. */
   agent(organizationId: string, agentId: string) {
     const load = () => this.loadAgent(organizationId, agentId);
     return this.cache ? this.cache.get(organizationId, `calendar:${agentId}`, load) : load();
@@ -23,7 +23,7 @@ export class AppointmentsRepository {
   private loadAgent(organizationId: string, agentId: string) {
     return this.prisma.agent.findFirst({
       where: { id: agentId, organizationId },
-      include: { ...AGENT_ACCOUNT_INCLUDE, tools: { where: { type: "calcom" }, orderBy: { createdAt: "asc" } } },
+      include: { ...AGENT_ACCOUNT_INCLUDE, tools: { where: { type: "calcom" }, orderBy: [{ isActive: "desc" }, { createdAt: "asc" }] } },
     });
   }
 

@@ -13,6 +13,7 @@ import { AppError, forbidden, notFound } from "../../http/app-error";
 import type { SecretBox } from "../../lib/crypto";
 import type { CalcomGateway } from "../calcom/calcom-gateway";
 import { effectiveAccountOf } from "../calcom/effective-account";
+import { inactiveToolError } from "../tools/tools.service";
 import type { AppointmentLocks } from "./appointment-lock";
 import type { AppointmentRow, AppointmentsRepository } from "./appointments.repository";
 import { acceptsPhoneOnly, bookingResponses, requiredQuestions } from "./booking-fields";
@@ -132,6 +133,7 @@ export class AppointmentsService {
     if (action) {
       const tool = agent.tools[0];
       if (!tool) throw forbidden(`${agent.agentName} has no calendar tool; add a tool of type calcom with enabledFunctions`);
+      if (!tool.isActive) throw inactiveToolError(tool.id);
       if (!tool.enabledFunctions.includes(action)) {
         throw forbidden(`${agent.agentName}'s calendar tool does not allow "${action}" (enabled: ${tool.enabledFunctions.join(", ") || "none"})`);
       }
@@ -150,7 +152,7 @@ export class AppointmentsService {
         reason: `The stored Cal.com key of account ${account.id} does not decrypt with this deployment's encryption keys (AGNI_ENCRYPTION_KEY changed without AGNI_ENCRYPTION_KEY_PREVIOUS?); configure the key it was stored with, or reconnect the account`,
       });
     }
-    return { agent, accountId: account.id, cal: this.gateway.client(account.apiBaseUrl, apiKey) };
+    return { agent, accountId: account.id, cal: this.gateway.client(account.apiBaseUrl, apiKey, agent.id) };
   }
 
   private async run(calendar: Calendar, body: ManageAppointmentBody, attempt: Attempt = { recovering: false }): Promise<ManageResult> {

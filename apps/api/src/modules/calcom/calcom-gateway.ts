@@ -23,9 +23,11 @@ export interface CalcomGateway {
   verifyKey(apiBaseUrl: string, apiKey: string): Promise<CalcomUser>;
   /**
    * A client for calls made during a conversation: one quick retry at most, and a short queue for the key's request
-   * budget, so that a voice agent gets an answer (or a clear failure) within a few seconds.
+   * budget, so that a voice agent gets an answer (or a clear failure) within a few seconds. With `agentId`, the
+   * client spends at most the agent's share of the key's budget, so that one agent cannot starve the others on a
+   * shared key.
    */
-  client(apiBaseUrl: string, apiKey: string): CalcomClient;
+  client(apiBaseUrl: string, apiKey: string, agentId?: string): CalcomClient;
 }
 
 export function createCalcomGateway(options: {
@@ -33,6 +35,8 @@ export function createCalcomGateway(options: {
   /** Bound on all Cal.com work of one request (one client per request): default 10 s. */
   deadlineMs?: number;
   rateLimitPerMinute?: number;
+  /** The percentage of a key's budget one agent may spend (1–100); default 50. */
+  agentSharePercent?: number;
   /** Where per-key budgets live (shared by replicas); the process's memory by default. */
   rateLimitStore?: RateLimitStore;
   fetch?: typeof fetch;
@@ -42,8 +46,10 @@ export function createCalcomGateway(options: {
   const deadlineMs = options.deadlineMs ?? 10_000;
   const allowed = options.allowedOrigins && new Set(options.allowedOrigins.map((o) => new URL(o).origin));
   const refused = (apiBaseUrl: string) => allowed !== undefined && !allowed.has(new URL(apiBaseUrl).origin);
+  const limit = options.rateLimitPerMinute ?? 120;
+  const agentLimit = Math.max(1, Math.floor((limit * (options.agentSharePercent ?? 50)) / 100));
   return {
-    client(apiBaseUrl, apiKey) {
+    client(apiBaseUrl, apiKey, agentId) {
       if (refused(apiBaseUrl)) {
         throw new AppError("NOT_CONNECTED", "I'm not able to access the calendar right now, so I can't check or book times.", {
           reason: `The account's api_base_url ${new URL(apiBaseUrl).origin} is not in this deployment's AGNI_CALCOM_ALLOWED_ORIGINS; reconnect it with an allowed one`,
@@ -57,7 +63,7 @@ export function createCalcomGateway(options: {
         fetch: options.fetch,
         maxRetries: 1,
         retryMaxMs: 1_000,
-        rateLimit: { limit: options.rateLimitPerMinute ?? 120, maxWaitMs: 3_000, store: options.rateLimitStore },
+        rateLimit: { limit, maxWaitMs: 3_000, store: options.rateLimitStore, share: agentId === undefined ? undefined : { id: agentId, limit: agentLimit } },
       });
     },
     async verifyKey(apiBaseUrl, apiKey) {

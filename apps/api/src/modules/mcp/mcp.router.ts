@@ -1,13 +1,14 @@
 import { manageBodyFromToolCall, ManageAppointmentBodySchema } from "@agni/contracts";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import express, { type Router } from "express";
 import { AppError, invalidRequest } from "../../http/app-error";
 import { authOf } from "../../http/auth";
+import { spendCalls } from "../../http/rate-limit";
 import type { AppointmentsService } from "../appointments/appointments.service";
 import type { ToolExporter } from "../tools/tool-export";
-import type { ToolsService } from "../tools/tools.service";
+import { inactiveToolMessage, type ToolsService } from "../tools/tools.service";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,12 +16,20 @@ export interface McpDeps {
   tools: ToolsService;
   exporter: ToolExporter;
   appointments: AppointmentsService;
+  /** JSON-RPC requests one POST may carry (a batch); each counts against the caller's rate limit. */
+  maxCallsPerRequest: number;
 }
 
-/** The agent's calendar functions as MCP tools (the same compilation as `GET /tools/{id}/export?format=mcp`). */
+/**
+ * The agent's active calendar functions as MCP tools (the same compilation as `GET /tools/{id}/export?format=mcp`).
+ * An agent whose calendar tools are all inactive gets an error saying how to activate one, not a silent empty list.
+ */
 async function listAgentTools(deps: McpDeps, orgId: string, agentId: string) {
   const { items } = await deps.tools.list(orgId, agentId, 200, 0);
-  const exported = await Promise.all(items.filter((t) => t.type === "calcom").map((t) => deps.exporter.export(orgId, t.id, "mcp")));
+  const calendars = items.filter((t) => t.type === "calcom");
+  const active = calendars.filter((t) => t.isActive);
+  if (active.length === 0 && calendars.length > 0) throw new McpError(ErrorCode.InvalidRequest, inactiveToolMessage(calendars[0]!.id));
+  const exported = await Promise.all(active.map((t) => deps.exporter.export(orgId, t.id, "mcp")));
   return exported.flatMap((e) => e.tools) as { name: string; description?: string; inputSchema: { type: "object" } }[];
 }
 
@@ -51,6 +60,15 @@ export function mcpRouter(deps: McpDeps): Router {
     try {
       const agentId = String(req.query.agent_id ?? "");
       if (!UUID.test(agentId)) throw invalidRequest("agent_id must be a UUID (POST /mcp?agent_id=<agent id>)");
+      // A batch is as many calls as it holds requests: capped, and each counted before any runs.
+      const messages: unknown[] = Array.isArray(req.body) ? req.body : [req.body];
+      const calls = messages.filter((m) => m !== null && typeof m === "object" && "method" in m && "id" in m).length;
+      if (calls > deps.maxCallsPerRequest) {
+        const message = `Invalid Request: a batch may carry at most ${deps.maxCallsPerRequest} requests; send the rest in another POST`;
+        res.status(400).json({ jsonrpc: "2.0", id: null, error: { code: ErrorCode.InvalidRequest, message } });
+        return;
+      }
+      await spendCalls(res, calls);
       const orgId = authOf(res).orgId;
       await deps.appointments.assertAgent(orgId, agentId); // 404 for another organisation's agent, before any MCP exchange
 

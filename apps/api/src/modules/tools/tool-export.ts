@@ -2,6 +2,7 @@ import type { CalcomEventType } from "@agni/calcom";
 import { API_KEY_PLACEHOLDER, CALCOM_FUNCTION_ACTIONS, type ExportFormat, type Tool, type ToolExport } from "@agni/contracts";
 import { AppError } from "../../http/app-error";
 import { acceptsPhoneOnly, requiredQuestions } from "../appointments/booking-fields";
+import { inactiveToolMessage } from "./tools.service";
 
 /** A platform-neutral function: a name, what it does, and a JSON Schema for its arguments. */
 export interface FunctionSpec {
@@ -132,7 +133,7 @@ export function renderFunctions(format: ExportFormat, fns: FunctionSpec[], invok
   }
 }
 
-/** Exports tools: reads the tool, and for a `calcom` tool the agent's event type through its Cal.com account. */
+/** Exports active tools: reads the tool, and for a `calcom` tool the agent's event type through its Cal.com account. */
 export class ToolExporter {
   constructor(
     private readonly tools: { get(organizationId: string, id: string): Promise<Tool> },
@@ -142,6 +143,7 @@ export class ToolExporter {
   /** `baseUrl` is where the platform reaches this API (for the webhook formats). */
   async export(organizationId: string, id: string, format: ExportFormat, baseUrl = ""): Promise<ToolExport> {
     const tool = await this.tools.get(organizationId, id);
+    if (!tool.isActive) throw new AppError("FORBIDDEN", inactiveToolMessage(tool.id));
     const like = { ...tool, enabledFunctions: tool.enabledFunctions.values };
     const invokeUrl = (fn: string) => `${baseUrl}/api/v1/tools/${tool.id}/invoke?format=${format}&function=${fn}`;
     if (tool.type !== "calcom") {

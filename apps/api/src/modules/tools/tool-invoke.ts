@@ -1,7 +1,18 @@
 import { manageBodyFromToolCall, ManageAppointmentBodySchema, type WebhookFormat } from "@agni/contracts";
 import { AppError, invalidRequest } from "../../http/app-error";
 import type { AppointmentsService } from "../appointments/appointments.service";
-import type { ToolsService } from "./tools.service";
+import { inactiveToolError, type ToolsService } from "./tools.service";
+
+type Result = { ok: boolean; message: string; data?: unknown };
+
+/** A failed call, as the platform gets it: the sentence to say, and the code and details for the model or the logs. */
+const failure = (err: AppError): Result => ({ ok: false, message: err.message, data: { code: err.code, details: err.details } });
+
+const tooManyCalls = (calls: number, max: number) =>
+  new AppError("INVALID_REQUEST", `That's more calendar requests than I can take at once: I can handle up to ${max} at a time.`, {
+    calls,
+    max_calls_per_request: max,
+  });
 
 /** One function call as a voice platform sends it. */
 interface Call {
@@ -57,9 +68,11 @@ export class ToolInvoker {
   constructor(
     private readonly tools: ToolsService,
     private readonly appointments: AppointmentsService,
+    /** Calls one request may carry (a Vapi tool-call list); a request with more runs none of them. */
+    private readonly maxCalls: number,
   ) {}
 
-  private async run(organizationId: string, agentId: string, call: Call): Promise<{ ok: boolean; message: string; data?: unknown }> {
+  private async run(organizationId: string, agentId: string, call: Call): Promise<Result> {
     const body = manageBodyFromToolCall(call.name, call.args, agentId);
     if (!body) return { ok: false, message: `Unknown function ${call.name}` };
     if (call.callId && body.call_session_id === undefined) body.call_session_id = call.callId;
@@ -69,20 +82,30 @@ export class ToolInvoker {
       const result = await this.appointments.manage(organizationId, parsed.data);
       return { ok: true, message: result.body.message, data: result.body.data };
     } catch (err) {
-      if (err instanceof AppError) return { ok: false, message: err.message, data: { code: err.code, details: err.details } };
+      if (err instanceof AppError) return failure(err);
       throw err;
     }
   }
 
   /**
-   * Answers in the platform's shape. Failures the caller can act on (a taken slot, a missing answer) are answered
-   * 200 with the sentence to say, because voice platforms read the result to the model rather than the status.
+   * Answers in the platform's shape. Failures the caller can act on (a taken slot, a missing answer, an inactive tool,
+   * too many calls at once) are answered 200 with the sentence to say, because voice platforms read the result to the
+   * model rather than the status. `admit` is given the number of calls before any of them runs (the rate limit).
    */
-  async invoke(organizationId: string, toolId: string, format: WebhookFormat, body: Record<string, unknown>, fn?: string): Promise<Record<string, unknown>> {
+  async invoke(
+    organizationId: string,
+    toolId: string,
+    format: WebhookFormat,
+    body: Record<string, unknown>,
+    fn: string | undefined,
+    admit: (calls: number) => Promise<void>,
+  ): Promise<Record<string, unknown>> {
     const tool = await this.tools.get(organizationId, toolId);
     if (tool.type !== "calcom" || !tool.agentId) throw invalidRequest("Only calendar (calcom) tools attached to an agent can be invoked");
     const calls = callsFrom(format, body, fn);
-    const results = await Promise.all(calls.map((c) => this.run(organizationId, tool.agentId!, c)));
+    const refusal = !tool.isActive ? inactiveToolError(tool.id) : calls.length > this.maxCalls ? tooManyCalls(calls.length, this.maxCalls) : null;
+    if (!refusal) await admit(calls.length);
+    const results = refusal ? calls.map(() => failure(refusal)) : await Promise.all(calls.map((c) => this.run(organizationId, tool.agentId!, c)));
     if (format === "vapi") return { results: results.map((r, i) => ({ toolCallId: calls[i]!.id ?? "", result: r.message })) };
     const [r] = results;
     return { success: r!.ok, result: r!.message, data: r!.data ?? null };

@@ -1,6 +1,7 @@
 import { contract } from "@agni/contracts";
 import { initServer } from "@ts-rest/express";
 import { authOf } from "../../http/auth";
+import { spendCalls } from "../../http/rate-limit";
 import type { ToolExporter } from "./tool-export";
 import type { ToolInvoker } from "./tool-invoke";
 import type { ToolsService } from "./tools.service";
@@ -28,7 +29,7 @@ export function toolsRouter(service: ToolsService, exporter: ToolExporter, invok
     },
     invokeTool: async ({ params, query, body, res }) => ({
       status: 200,
-      body: await invoker.invoke(authOf(res).orgId, params.id, query.format, body, query.function),
+      body: await invoker.invoke(authOf(res).orgId, params.id, query.format, body, query.function, (calls) => spendCalls(res, calls)),
     }),
     getTool: async ({ params, res }) => {
       const data = await service.get(authOf(res).orgId, params.id);

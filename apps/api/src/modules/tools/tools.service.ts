@@ -24,6 +24,19 @@ function isUniqueViolation(err: unknown) {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
 }
 
+/** How an operator activates a tool (tools are created inactive, and an inactive tool serves no call and no export). */
+export function inactiveToolMessage(toolId: string): string {
+  return `Tool ${toolId} is inactive: activate it with \`agni tools activate ${toolId}\` or PATCH /api/v1/tools/${toolId}/ {"isActive": true}`;
+}
+
+/** A call through an inactive calendar tool: a sentence the agent can say, and the operator's fix in `details`. */
+export function inactiveToolError(toolId: string): AppError {
+  return new AppError("FORBIDDEN", "I'm not able to use the calendar right now, so I can't check or book times.", {
+    reason: inactiveToolMessage(toolId),
+    tool_id: toolId,
+  });
+}
+
 function nameTaken(name: string) {
   return new AppError("CONFLICT", `A tool named ${name} already exists for this agent`);
 }
