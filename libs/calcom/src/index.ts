@@ -2,9 +2,9 @@ export { createCalcomClient, DEFAULT_CALCOM_BASE_URL, type CalcomClient, type Ca
 export { CAL_API_VERSIONS, type CalApiVersion } from "./versions";
 export { MemoryRateLimitStore, type RateLimitOptions, type RateLimitStore } from "./rate-limit";
 export { verifyWebhookSignature, signWebhookBody } from "./webhooks-signature";
-export { parseCalcomError, retryAfterFromHeaders } from "./parse-error";
+export { ALREADY_CANCELLED_MESSAGE, isAlreadyCancelled, parseCalcomError, retryAfterFromHeaders } from "./parse-error";
 export { CalcomMeSchema, type CalcomMe } from "./resources/me";
-export { CalcomBookingSchema, type CalcomBooking, type CreateBookingInput, type RescheduleBookingInput, type CancelBookingInput, type ListBookingsQuery } from "./resources/bookings";
+export { CalcomBookingSchema, DEFAULT_CANCELLATION_REASON, type CalcomBooking, type CreateBookingInput, type RescheduleBookingInput, type CancelBookingInput, type ListBookingsQuery } from "./resources/bookings";
 export { CalcomSlotsSchema, CalcomReservationSchema, type CalcomSlots, type CalcomReservation, type ListSlotsQuery, type ReserveSlotInput } from "./resources/slots";
 export { CalcomEventTypeSchema, CalcomBookingFieldSchema, type CalcomEventType, type CalcomBookingField, type ListEventTypesQuery } from "./resources/event-types";
 export { CalcomScheduleSchema, type CalcomSchedule } from "./resources/schedules";
