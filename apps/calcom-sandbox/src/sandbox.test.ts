@@ -25,7 +25,7 @@ describe("GET /v2/me", () => {
     expect(sandbox.addUser({ username: "live", live: true }).apiKey).toMatch(/^cal_live_/);
   });
 
-  it("rejects unknown and revoked keys with Cal.com's 401 envelope", async () => {
+  it("rejects unknown and revoked keys with Cal.com's 401 envelope (the throttler refuses a key it has not seen)", async () => {
     const { sandbox, url } = await start();
     const { apiKey } = sandbox.addUser({ username: "ada" });
     sandbox.revokeKey(apiKey);
@@ -35,7 +35,7 @@ describe("GET /v2/me", () => {
     expect(await res.json()).toMatchObject({
       status: "error",
       path: "/v2/me",
-      error: { code: "UnauthorizedException", message: "ApiAuthStrategy - api key - Your api key is not valid" },
+      error: { code: "UnauthorizedException", message: "CustomThrottlerGuard - Invalid API Key" },
     });
     await expect(createCalcomClient({ apiKey: "cal_test_nope", baseUrl: url }).me.get()).rejects.toBeInstanceOf(CalcomAuthError);
   });
