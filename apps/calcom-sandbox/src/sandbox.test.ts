@@ -82,3 +82,20 @@ describe("fault injection", () => {
     await expect(createCalcomClient({ apiKey, baseUrl: url, timeoutMs: 50, maxRetries: 0 }).me.get()).rejects.toMatchObject({ name: "CalcomTimeoutError" });
   });
 });
+
+describe("fault scoping", () => {
+  it("reaches only the scoped key's requests, and clear(apiKey) leaves other keys' faults", async () => {
+    const { sandbox, url } = await start();
+    const a = sandbox.addUser({ username: "a" }).apiKey;
+    const b = sandbox.addUser({ username: "b" }).apiKey;
+    const me = (key: string) => fetch(`${url}/v2/me`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+    sandbox.faults.inject({ apiKey: a, path: "/v2/me", status: 503, times: 10 });
+    sandbox.faults.inject({ apiKey: b, path: "/v2/me", status: 502, times: 10 });
+    expect(await me(a)).toBe(503);
+    sandbox.faults.clear(a);
+    expect(await me(a)).toBe(200);
+    expect(await me(b)).toBe(502);
+    sandbox.faults.clear();
+    expect(await me(b)).toBe(200);
+  });
+});

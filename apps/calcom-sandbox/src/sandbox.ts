@@ -30,6 +30,8 @@ export interface SandboxOptions {
   now?: () => Date;
   /** Loaded at start and by `POST /_sandbox/reset`. */
   seed?: Seed;
+  /** Behave as a self-hosted Cal.com without a licence key: API v2 refuses every API key (default false). */
+  withoutLicence?: boolean;
 }
 
 export interface Sandbox {
@@ -75,6 +77,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     apiKeyLimit: options.rateLimitPerMinute ?? 120,
     anonymousLimit: options.anonymousRateLimitPerMinute ?? 120,
     windowMs: options.rateLimitWindowMs ?? 60_000,
+    licensed: !options.withoutLicence,
     now,
     userForKey: (key) => store.userForKey(key),
   });

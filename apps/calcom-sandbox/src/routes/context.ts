@@ -20,7 +20,8 @@ export interface Route {
   pattern: RegExp;
   /** The `cal-api-version` values whose controller serves this route; absent means any (or none). */
   versions?: readonly string[];
-  auth: "required" | "optional";
+  /** The route's guard: ApiAuthGuard, OptionalApiAuthGuard, or none. */
+  auth: "required" | "optional" | "none";
   handle(ctx: RouteContext): void | Promise<void>;
 }
 

@@ -50,7 +50,7 @@ export const legacyBookingRoutes: Route[] = [
     method: "GET",
     pattern: /^\/v2\/bookings\/([^/]+)\/?$/,
     versions: LEGACY_BOOKINGS_VERSIONS,
-    auth: "optional",
+    auth: "none",
     handle(ctx) {
       const b = ctx.store.bookings.get(ctx.params[0]!);
       if (!b) throw new HttpError(404, `Booking with UID=${ctx.params[0]} does not exist.`);
@@ -61,7 +61,7 @@ export const legacyBookingRoutes: Route[] = [
     method: "POST",
     pattern: /^\/v2\/bookings\/([^/]+)\/cancel\/?$/,
     versions: LEGACY_BOOKINGS_VERSIONS,
-    auth: "optional",
+    auth: "none",
     handle(ctx) {
       const uid = ctx.params[0]!;
       if (!Number.isNaN(Number(uid))) throw new HttpError(400, "Please provide booking uid instead of booking id.");

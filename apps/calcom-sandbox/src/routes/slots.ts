@@ -132,7 +132,7 @@ export const slotRoutes: Route[] = [
     method: "GET",
     pattern: /^\/v2\/slots\/?$/,
     versions: SLOTS_VERSIONS,
-    auth: "optional",
+    auth: "none",
     handle(ctx) {
       const q = Object.fromEntries(ctx.url.searchParams);
       validateSlotsQuery(q);
@@ -155,7 +155,7 @@ export const slotRoutes: Route[] = [
     method: "GET",
     pattern: /^\/v2\/slots\/available\/?$/,
     versions: LEGACY_SLOTS_VERSIONS,
-    auth: "optional",
+    auth: "none",
     handle(ctx) {
       const q = Object.fromEntries(ctx.url.searchParams);
       const et = eventTypeOf(ctx.store, q);
@@ -181,7 +181,7 @@ export const slotRoutes: Route[] = [
     method: "GET",
     pattern: /^\/v2\/slots\/reservations\/([^/]+)\/?$/,
     versions: SLOTS_VERSIONS,
-    auth: "optional",
+    auth: "none",
     handle(ctx) {
       const r = ctx.store.reservations.get(ctx.params[0]!);
       const { reservationDuration: _omitted, ...read } = r ? reservationOutput(r) : { reservationDuration: 0 };
@@ -193,7 +193,7 @@ export const slotRoutes: Route[] = [
     method: "DELETE",
     pattern: /^\/v2\/slots\/reservations\/([^/]+)\/?$/,
     versions: SLOTS_VERSIONS,
-    auth: "optional",
+    auth: "none",
     handle(ctx) {
       ctx.store.reservations.delete(ctx.params[0]!);
       sendJson(ctx.res, 200, { status: "success" });

@@ -18,6 +18,8 @@ export interface GuardOptions {
   /** Per IP for requests without credentials (RATE_LIMIT_DEFAULT_LIMIT, 120). */
   anonymousLimit: number;
   windowMs: number;
+  /** False for a self-hosted instance without CALCOM_LICENSE_KEY, whose API-key strategy refuses every key. */
+  licensed: boolean;
   now: () => number;
   userForKey(apiKey: string): SandboxUser | undefined;
 }
@@ -64,16 +66,20 @@ export class Guards {
     if (rate.blocked) throw new HttpError(429, "CustomThrottlerGuard - Too many requests. Please try again later.");
   }
 
-  /** ApiAuthGuard (required) or OptionalApiAuthGuard (a failed credential then counts as none): the caller. */
+  /**
+   * The route's guard: ApiAuthGuard ("required"), OptionalApiAuthGuard ("optional": no credentials pass, invalid ones
+   * are refused — modules/auth/guards/optional-api-auth/optional-api-auth.guard.ts @ 30f11f51f04983191e1299b9001063944e5f8ecd),
+   * or none (e.g. GET /v2/slots). The caller is the key's owner, which services also read from the bearer directly.
+   */
   authenticate(route: Route, credential: string | undefined): SandboxUser | undefined {
+    const user = credential?.startsWith("cal_") ? this.options.userForKey(credential) : undefined;
+    if (route.auth === "none") return user;
     if (!credential) {
       if (route.auth === "required") throw new HttpError(401, NO_AUTH);
       return undefined;
     }
-    const user = credential.startsWith("cal_") ? this.options.userForKey(credential) : undefined;
-    if (!user && route.auth === "required") {
-      throw new HttpError(401, credential.startsWith("cal_") ? "ApiAuthStrategy - api key - Your api key is not valid" : "ApiAuthStrategy - access token - Invalid Access Token");
-    }
+    if (credential.startsWith("cal_") && !this.options.licensed) throw new HttpError(401, "ApiAuthStrategy - api key - Invalid or missing CALCOM_LICENSE_KEY environment variable");
+    if (!user) throw new HttpError(401, credential.startsWith("cal_") ? "ApiAuthStrategy - api key - Your api key is not valid" : "ApiAuthStrategy - access token - Invalid Access Token");
     return user;
   }
 }

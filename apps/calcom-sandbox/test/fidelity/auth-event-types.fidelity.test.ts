@@ -43,6 +43,26 @@ describe("auth", () => {
     expect(res.body.error.message).toBe(NO_AUTH);
   });
 
+  it("refuses a revoked key where a guard checks it, even an optional one, but not on the unguarded slots route", async () => {
+    // cal.com apps/api/v2/src/modules/auth/guards/optional-api-auth/optional-api-auth.guard.ts@30f11f51f04983191e1299b9001063944e5f8ecd (invalid credentials still throw) + modules/slots/slots-2024-09-04/controllers/slots.controller.ts@694613ff82bd64befca2989e44fb5b642b3a24f4 (GET /v2/slots has no guard)
+    const w = await world();
+    expect((await w.call("GET", "/v2/me", { key: w.apiKey })).status).toBe(200); // the throttler now knows the key
+    w.sandbox.revokeKey(w.apiKey);
+    const reserve = await w.call("POST", "/v2/slots/reservations", { key: w.apiKey, body: { eventTypeId: w.eventType.id, slotStart: "2050-09-05T10:00:00.000Z" } });
+    expect(reserve.status).toBe(401);
+    expect(reserve.body.error.message).toBe("ApiAuthStrategy - api key - Your api key is not valid");
+    const slots = await w.call("GET", "/v2/slots", { key: w.apiKey, query: { eventTypeId: w.eventType.id, start: "2050-09-05", end: "2050-09-05" } });
+    expect(slots.status).toBe(200);
+  });
+
+  it("refuses every API key on a self-hosted instance without a licence key", async () => {
+    // cal.com apps/api/v2/src/modules/auth/strategies/api-auth/api-auth.strategy.ts@5b6d63e6300b8d930530b1b876d556a12fcfbd96 (apiKeyStrategy: checkLicense)
+    const w = await world({ withoutLicence: true });
+    const res = await w.call("GET", "/v2/me", { key: w.apiKey });
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toBe("ApiAuthStrategy - api key - Invalid or missing CALCOM_LICENSE_KEY environment variable");
+  });
+
   it("takes an Authorization header without the Bearer prefix as the key", async () => {
     // cal.com apps/api/v2/src/modules/auth/strategies/api-auth/api-auth.strategy.ts@5b6d63e6300b8d930530b1b876d556a12fcfbd96 (request.get("Authorization")?.replace("Bearer ", ""))
     const w = await world();
