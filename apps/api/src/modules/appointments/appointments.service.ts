@@ -13,7 +13,7 @@ import type { SecretBox } from "../../lib/crypto";
 import type { CalcomGateway } from "../calcom/calcom-gateway";
 import { effectiveAccountOf } from "../calcom/effective-account";
 import type { AppointmentRow, AppointmentsRepository } from "./appointments.repository";
-import { acceptsPhoneOnly, bookingResponses, requiredQuestions } from "./booking-fields";
+import { acceptsPhoneOnly, bookingLength, bookingResponses, requiredQuestions } from "./booking-fields";
 import { speakableCalcomError } from "./calcom-errors";
 import { type Attempt, type IdempotencyStore, requestHash } from "./idempotency";
 import { groupSlots, nearestAlternatives, speakDateTime, suggestSlots } from "./speech";
@@ -225,13 +225,14 @@ export class AppointmentsService {
       throw new AppError("INVALID_REQUEST", "I need an email address to book this appointment.", { missing_field: "email" });
     }
     const responses = bookingResponses(eventType, body.responses);
+    const lengthInMinutes = bookingLength(eventType, body.duration_minutes);
     let booking: CalcomBooking;
     try {
       booking = await calendar.cal.bookings.create({
         start: instant.toISOString(),
         eventTypeId: eventType.id,
         attendee: { name: body.name!, timeZone: body.timezone, ...(body.email ? { email: body.email } : {}), ...(body.phone ? { phoneNumber: body.phone } : {}) },
-        ...(body.duration_minutes ? { lengthInMinutes: body.duration_minutes } : {}),
+        ...(lengthInMinutes ? { lengthInMinutes } : {}),
         ...(Object.keys(responses).length || body.notes ? { bookingFieldsResponses: { ...responses, ...(body.notes ? { notes: body.notes } : {}) } } : {}),
         metadata: { agni_agent_id: calendar.agent.id, ...(body.call_session_id ? { call_session_id: body.call_session_id } : {}) },
       } as never, { lookupFirst: attempt.recovering });
