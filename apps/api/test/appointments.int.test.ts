@@ -212,6 +212,20 @@ describe("reschedule and cancel", () => {
 });
 
 describe("failures an agent can say", () => {
+  it("a booking cancelled in Cal.com meanwhile: cancel answers in the same words as before, naming no booking uid", async () => {
+    const { manage, host, auth } = await setup();
+    const slot = await firstFreeSlot(manage);
+    const id = (await manage({ action: "book", name: "C", email: "c@example.com", appointment_datetime: slot })).body.data.appointment_id;
+    const uid = (await api.request("GET", `/api/v1/calcom/appointments/${id}`, { auth })).body.data.appointment.calcom_booking_uid as string;
+    // Cancelled in Cal.com directly; Cal.com now answers a second cancel with an envelope whose text names the uid.
+    const headers = { authorization: `Bearer ${host.apiKey}`, "cal-api-version": "2024-08-13", "content-type": "application/json" };
+    expect((await fetch(`${api.sandboxUrl}/v2/bookings/${uid}/cancel`, { method: "POST", headers, body: JSON.stringify({ cancellationReason: "Host cancelled" }) })).status).toBe(200);
+    const res = await manage({ action: "cancel", appointment_id: id });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: "INVALID_REQUEST", message: "The calendar did not accept that: This booking has already been cancelled." });
+    expect(res.body.message).not.toContain(uid);
+  });
+
   it("a key Cal.com rejects during a call shows as invalid at once, though the agent's reads are cached", async () => {
     const { auth, agent, host, manage } = await setup();
     const status = async () => (await api.request("GET", `/api/v1/calcom/agents/${agent.id}/status`, { auth })).body.data.status;
