@@ -212,6 +212,16 @@ describe("reschedule and cancel", () => {
 });
 
 describe("failures an agent can say", () => {
+  it("cancels with blank notes: a reason still reaches Cal.com, which refuses a host's cancel without one", async () => {
+    const { manage, host } = await setup();
+    const slot = await firstFreeSlot(manage);
+    const id = (await manage({ action: "book", name: "N", email: "n@example.com", appointment_datetime: slot })).body.data.appointment_id;
+    const res = await manage({ action: "cancel", appointment_id: id, notes: "   " });
+    expect(res.status).toBe(200);
+    expect(res.body.data.summary).toBe("Cancelled");
+    expect(bookingsOf(host.id).map((b) => b.status)).toEqual(["cancelled"]);
+  });
+
   it("a booking cancelled in Cal.com meanwhile: cancel answers in the same words as before, naming no booking uid", async () => {
     const { manage, host, auth } = await setup();
     const slot = await firstFreeSlot(manage);
