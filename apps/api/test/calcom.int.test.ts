@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createSandbox } from "@agni/calcom-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedExample } from "./support/seeds";
 import { startTestApi, type TestApi } from "./support/test-api";
@@ -95,9 +96,25 @@ describe("org-level Cal.com connections", () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("INVALID_REQUEST");
-    expect(res.body.message).toMatch(/Cal\.com rejected the API key: .*not valid/);
+    // Cal.com's throttler refuses a key it has never seen before the API-key strategy runs ("CustomThrottlerGuard - Invalid API Key").
+    expect(res.body.message).toMatch(/^Cal\.com rejected the API key: .*Invalid API Key/);
     const status = await api.request("GET", "/api/v1/calcom/status", { auth });
     expect(status.body.data).toEqual({ connected: false, status: "not_connected", accounts: [] });
+  });
+
+  it("names the missing licence key of a self-hosted Cal.com that refuses every API key, and stores nothing", async () => {
+    const selfHosted = createSandbox({ withoutLicence: true });
+    const { apiKey } = selfHosted.addUser({ username: "self-hosted" });
+    const server = await selfHosted.listen(0);
+    try {
+      const { auth } = await api.org();
+      const res = await api.request("POST", "/api/v1/calcom/connect", { auth, body: { api_key: apiKey, api_base_url: server.url } });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringContaining("CALCOM_LICENSE_KEY") });
+      expect((await api.request("GET", "/api/v1/calcom/status", { auth })).body.data.accounts).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 
   it("answers 502 when Cal.com cannot be reached, and stores nothing", async () => {

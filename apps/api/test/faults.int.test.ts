@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./support/test-api";
 import { createActiveTool } from "./support/tools";
 
@@ -42,7 +42,10 @@ async function calendar() {
     appointments: await api.prisma.appointment.count({ where: { organizationId: orgId } }),
     pending: await api.prisma.idempotencyRecord.count({ where: { organizationId: orgId, state: "in_progress" } }),
   });
-  return { manage, slot, liveBookings, leftovers };
+  // Faults are scoped to this calendar's Cal.com key: no other test's requests can meet them.
+  const inject = (fault: object) => api.sandbox.faults.inject({ apiKey: host.apiKey, ...fault } as never);
+  const recover = () => api.sandbox.faults.clear(host.apiKey);
+  return { manage, slot, liveBookings, leftovers, inject, recover };
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<{ result: T; ms: number }> {
@@ -52,11 +55,11 @@ async function timed<T>(run: () => Promise<T>): Promise<{ result: T; ms: number 
 }
 
 describe("Cal.com faults during a call", () => {
-  afterAll(() => api?.sandbox.faults.clear());
+  afterEach(() => api?.sandbox.faults.clear());
 
   it.each(FAULTS)("suggest meets $name: $status $code in time, then recovers", async ({ fault, status, code }) => {
-    const { manage } = await calendar();
-    api.sandbox.faults.inject({ path: /^\/v2\/slots/, times: 100, ...fault });
+    const { manage, inject, recover } = await calendar();
+    inject({ path: /^\/v2\/slots/, times: 100, ...fault });
     const { result: failed, ms } = await timed(() => manage({ action: "suggest" }));
     expect(failed.status).toBe(status);
     expect(failed.body).toMatchObject({ success: false, code });
@@ -64,16 +67,16 @@ describe("Cal.com faults during a call", () => {
     expect(ms).toBeLessThan(BOUND_MS);
     if (status === 429) expect(Number(failed.headers.get("retry-after"))).toBeGreaterThan(0);
 
-    api.sandbox.faults.clear(); // Cal.com recovers
+    recover(); // Cal.com recovers
     const next = await manage({ action: "suggest" });
     expect(next.status).toBe(200);
     expect(next.body.data.slot_times.length).toBeGreaterThan(0);
   }, 30_000);
 
   it.each(FAULTS)("book meets $name: $status $code in time, nothing half-written, the retry books once", async ({ fault, status, code }) => {
-    const { manage, slot, liveBookings, leftovers } = await calendar();
+    const { manage, slot, liveBookings, leftovers, inject, recover } = await calendar();
     const body = { action: "book", name: "Fault Caller", email: "fault@example.com", appointment_datetime: slot };
-    api.sandbox.faults.inject({ path: "/v2/bookings", method: "POST", times: 100, ...fault });
+    inject({ path: "/v2/bookings", method: "POST", times: 100, ...fault });
     const { result: failed, ms } = await timed(() => manage(body, { "idempotency-key": "fault-book" }));
     expect(failed.status).toBe(status);
     expect(failed.body).toMatchObject({ success: false, code });
@@ -82,7 +85,7 @@ describe("Cal.com faults during a call", () => {
     // A slow answer may still have been acted on by Cal.com after we gave up; then the retry must find that booking.
     expect(liveBookings().length).toBeLessThanOrEqual(fault === FAULTS[3].fault ? 1 : 0);
 
-    api.sandbox.faults.clear();
+    recover();
     const retried = await manage(body, { "idempotency-key": "fault-book" });
     expect(retried.status).toBe(200);
     expect(liveBookings()).toHaveLength(1);
@@ -92,8 +95,8 @@ describe("Cal.com faults during a call", () => {
   }, 30_000);
 
   it("book whose answer is lost after Cal.com booked: the booking is found again, recorded once", async () => {
-    const { manage, slot, liveBookings, leftovers } = await calendar();
-    api.sandbox.faults.inject({ path: "/v2/bookings", method: "POST", drop: "after", times: 1 });
+    const { manage, slot, liveBookings, leftovers, inject } = await calendar();
+    inject({ path: "/v2/bookings", method: "POST", drop: "after", times: 1 });
     const res = await manage({ action: "book", name: "Lost Answer", email: "lost@example.com", appointment_datetime: slot });
     expect(res.status).toBe(200);
     expect(liveBookings()).toHaveLength(1);
@@ -103,17 +106,17 @@ describe("Cal.com faults during a call", () => {
   });
 
   it("book that Cal.com completed after we gave up: the retry gets that booking, not 'no longer available'", async () => {
-    const { manage, slot, liveBookings, leftovers } = await calendar();
+    const { manage, slot, liveBookings, leftovers, inject, recover } = await calendar();
     const body = { action: "book", name: "Late Answer", email: "late@example.com", appointment_datetime: slot };
     // Cal.com books but never answers, and the lookups that could find the booking within the call fail too.
-    api.sandbox.faults.inject({ path: "/v2/bookings", method: "POST", drop: "hang", times: 1 });
-    api.sandbox.faults.inject({ path: "/v2/bookings", method: "GET", status: 500, times: 100 });
+    inject({ path: "/v2/bookings", method: "POST", drop: "hang", times: 1 });
+    inject({ path: "/v2/bookings", method: "GET", status: 500, times: 100 });
     const failed = await manage(body);
     expect(failed.status).toBe(502);
     expect(liveBookings()).toHaveLength(1);
     expect(await leftovers()).toEqual({ appointments: 0, pending: 0 });
 
-    api.sandbox.faults.clear();
+    recover();
     const retried = await manage(body);
     expect(retried.status).toBe(200);
     expect(retried.body.data).toMatchObject({ action: "book", summary: "Appointment confirmed" });

@@ -1,5 +1,5 @@
 import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database";
 import { type ApiProcess, bearer, callApi, deploymentSecrets, setUpCalendarAgent, startApiProcess } from "./support/api-process";
 import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
@@ -39,6 +39,8 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("API processes on one Postgre
     sandboxServer = await sandbox.listen(0, "127.0.0.1");
     auth = await bearer(secrets.AGNI_JWT_SECRET, `org-processes-${Date.now()}`);
   });
+  // A failed test must not leave its injected Cal.com faults to the next one.
+  afterEach(() => sandbox?.faults.clear());
   afterAll(async () => {
     for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
     await Promise.all(processes.map((p) => p.exited));

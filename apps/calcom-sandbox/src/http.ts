@@ -41,6 +41,11 @@ export function sendBareError(res: ServerResponse, status: number, message: stri
   sendJson(res, status, { statusCode: status, message });
 }
 
+/** A ZodError as Cal.com's ZodExceptionFilter answers it: code BAD_REQUEST and no details. */
+export function sendZodError(req: IncomingMessage, res: ServerResponse, message: string): void {
+  sendJson(res, 400, { status: "error", timestamp: new Date().toISOString(), path: req.url ?? "", error: { code: "BAD_REQUEST", message } });
+}
+
 export function assignRequestId(res: ServerResponse): void {
   res.setHeader("x-request-id", randomUUID());
 }

@@ -25,7 +25,7 @@ describe("GET /v2/me", () => {
     expect(sandbox.addUser({ username: "live", live: true }).apiKey).toMatch(/^cal_live_/);
   });
 
-  it("rejects unknown and revoked keys with Cal.com's 401 envelope", async () => {
+  it("rejects unknown and revoked keys with Cal.com's 401 envelope (the throttler refuses a key it has not seen)", async () => {
     const { sandbox, url } = await start();
     const { apiKey } = sandbox.addUser({ username: "ada" });
     sandbox.revokeKey(apiKey);
@@ -35,7 +35,7 @@ describe("GET /v2/me", () => {
     expect(await res.json()).toMatchObject({
       status: "error",
       path: "/v2/me",
-      error: { code: "UnauthorizedException", message: "ApiAuthStrategy - api key - Your api key is not valid" },
+      error: { code: "UnauthorizedException", message: "CustomThrottlerGuard - Invalid API Key" },
     });
     await expect(createCalcomClient({ apiKey: "cal_test_nope", baseUrl: url }).me.get()).rejects.toBeInstanceOf(CalcomAuthError);
   });
@@ -80,5 +80,22 @@ describe("fault injection", () => {
 
     sandbox.faults.inject({ delayMs: 300 });
     await expect(createCalcomClient({ apiKey, baseUrl: url, timeoutMs: 50, maxRetries: 0 }).me.get()).rejects.toMatchObject({ name: "CalcomTimeoutError" });
+  });
+});
+
+describe("fault scoping", () => {
+  it("reaches only the scoped key's requests, and clear(apiKey) leaves other keys' faults", async () => {
+    const { sandbox, url } = await start();
+    const a = sandbox.addUser({ username: "a" }).apiKey;
+    const b = sandbox.addUser({ username: "b" }).apiKey;
+    const me = (key: string) => fetch(`${url}/v2/me`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+    sandbox.faults.inject({ apiKey: a, path: "/v2/me", status: 503, times: 10 });
+    sandbox.faults.inject({ apiKey: b, path: "/v2/me", status: 502, times: 10 });
+    expect(await me(a)).toBe(503);
+    sandbox.faults.clear(a);
+    expect(await me(a)).toBe(200);
+    expect(await me(b)).toBe(502);
+    sandbox.faults.clear();
+    expect(await me(b)).toBe(200);
   });
 });

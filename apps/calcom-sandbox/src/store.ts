@@ -53,9 +53,12 @@ export interface StoredBooking {
   end: number;
   attendee: { name: string; email: string; timeZone: string; language: string; phoneNumber?: string };
   bookingFieldsResponses: Record<string, unknown>;
+  guests: string[];
   metadata: Record<string, unknown>;
   location: string;
   cancellationReason?: string;
+  /** Email of the user whose key cancelled it (Cal.com's cancelledBy); absent when unauthenticated. */
+  cancelledBy?: string;
   reschedulingReason?: string;
   rescheduledFromUid?: string;
   rescheduledToUid?: string;
@@ -72,6 +75,7 @@ export interface StoredReservation {
   duration: number;
   reservationDuration: number;
   until: number;
+  createdAt: number;
 }
 
 export interface StoredWebhook {
@@ -107,6 +111,8 @@ export interface NewEventType {
   beforeEventBuffer?: number;
   afterEventBuffer?: number;
   bookingWindow?: SlotRules["bookingWindow"];
+  offsetStart?: number;
+  showOptimizedSlots?: boolean;
   /** Custom questions; an entry with slug `email` replaces the default email field (e.g. `required: false`). */
   bookingFields?: Partial<BookingField>[];
   hidden?: boolean;
@@ -195,6 +201,8 @@ export class SandboxStore {
       beforeEventBuffer: input.beforeEventBuffer ?? 0,
       afterEventBuffer: input.afterEventBuffer ?? 0,
       bookingWindow: input.bookingWindow ?? null,
+      offsetStart: input.offsetStart ?? 0,
+      showOptimizedSlots: input.showOptimizedSlots ?? false,
       hidden: input.hidden ?? false,
       scheduleId: input.scheduleId ?? null,
       bookingFields: fields,

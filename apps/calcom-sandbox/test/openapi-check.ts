@@ -51,8 +51,14 @@ function applyKnownDeviations(doc: Doc): Doc {
       data: { type: "object", additionalProperties: { type: "array", items: { type: "object", required: ["start"], properties: { start: { type: "string" }, end: { type: "string" } } } } },
     },
   };
-  // The reservation read's `data` refers to its own envelope; it is the reservation.
-  if (s.GetReservedSlotOutput_2024_09_04) s.GetReservedSlotOutput_2024_09_04.properties.data = { $ref: "#/components/schemas/ReserveSlotOutput_2024_09_04" };
+  // The reservation read's `data` refers to its own envelope; it is the reservation without reservationDuration, or
+  // null for an unknown uid (calcom/cal.com apps/api/v2/src/modules/slots/slots-2024-09-04/services/slots-output.service.ts
+  // @ 741e51d2e35607058bbcab7e46e67c7a842cdb00 getReservationSlot; slots.service.ts @ f0ac6126fbf673cb8202562293bf12d976ccaa49).
+  if (s.GetReservedSlotOutput_2024_09_04 && s.ReserveSlotOutput_2024_09_04) {
+    const reservation = s.ReserveSlotOutput_2024_09_04;
+    s.ReservedSlotRead = { ...reservation, required: reservation.required.filter((r: string) => r !== "reservationDuration") };
+    s.GetReservedSlotOutput_2024_09_04.properties.data = { $ref: "#/components/schemas/ReservedSlotRead", nullable: true };
+  }
   repairSchemaBugs(doc.components);
   repairSchemaBugs(doc.paths);
   return doc;

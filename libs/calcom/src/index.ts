@@ -3,9 +3,9 @@ export { CAL_API_VERSIONS, type CalApiVersion } from "./versions";
 export { systemClock, type CalcomClock } from "./clock";
 export { budgetWait, MemoryRateLimitStore, type BudgetShare, type RateLimitOptions, type RateLimitStore } from "./rate-limit";
 export { verifyWebhookSignature, signWebhookBody } from "./webhooks-signature";
-export { parseCalcomError, retryAfterFromHeaders } from "./parse-error";
+export { ALREADY_CANCELLED_MESSAGE, isAlreadyCancelled, parseCalcomError, retryAfterFromHeaders } from "./parse-error";
 export { CalcomMeSchema, type CalcomMe } from "./resources/me";
-export { CalcomBookingSchema, type CalcomBooking, type ListBookingsQuery } from "./resources/bookings";
+export { CalcomBookingSchema, DEFAULT_CANCELLATION_REASON, type CalcomBooking, type ListBookingsQuery } from "./resources/bookings";
 export type {
   CreateBookingInput,
   RescheduleBookingInput,

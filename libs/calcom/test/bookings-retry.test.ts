@@ -113,3 +113,44 @@ describe("bookings.create never books twice", () => {
     }
   });
 });
+
+describe("bookings.cancel", () => {
+  const cancelled = { ...booking("gone"), status: "cancelled", cancellationReason: "Cancelled" };
+
+  it("always sends a reason, since Cal.com refuses a host's cancel without one", async () => {
+    const server = await scriptedServer((_req, res) => send(res, 200, { status: "success", data: cancelled }));
+    try {
+      await client(server.url).bookings.cancel("gone");
+      await client(server.url).bookings.cancel("gone", { cancellationReason: "   " });
+      await client(server.url).bookings.cancel("gone", { cancellationReason: "Travelling" });
+      expect(server.seen.map((r) => JSON.parse(r.body).cancellationReason)).toEqual(["Cancelled", "Cancelled", "Travelling"]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("returns the cancelled booking when a retry meets Cal.com's current 'cancelled already' envelope", async () => {
+    let posts = 0;
+    const server = await scriptedServer((req, res) => {
+      if (req.method === "GET") return send(res, 200, { status: "success", data: cancelled });
+      if (++posts === 1) return void res.socket?.destroy(); // cancelled, but the answer is lost
+      send(res, 400, { status: "error", error: { code: "BadRequestException", message: "Can't cancel booking with uid=gone because it has been cancelled already. Please provide uid of a booking that is not cancelled." } });
+    });
+    try {
+      await expect(client(server.url).bookings.cancel("gone", { cancellationReason: "x" })).resolves.toMatchObject({ uid: "gone", status: "cancelled" });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("slots.getReservation", () => {
+  it("answers null for a reservation Cal.com does not know (200 with data null)", async () => {
+    const server = await scriptedServer((_req, res) => send(res, 200, { status: "success", data: null }));
+    try {
+      await expect(client(server.url).slots.getReservation("nope")).resolves.toBeNull();
+    } finally {
+      await server.close();
+    }
+  });
+});

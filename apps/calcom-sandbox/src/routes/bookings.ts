@@ -1,16 +1,19 @@
-import { sendSuccess } from "../http";
-import { isBookable } from "../slots";
-import type { SandboxStore, StoredBooking, StoredEventType } from "../store";
+import { busyFor } from "../busy";
+import { sendJson, sendSuccess } from "../http";
+import { bookability } from "../slots";
+import type { SandboxStore, SandboxUser, StoredBooking, StoredEventType } from "../store";
+import { checkLength, checkResponses, validateCancel, validateCreate, validateReschedule } from "./booking-input";
 import { BOOKINGS_VERSIONS, HttpError, type Route, type RouteContext } from "./context";
-import { busyTimes, parseUtc } from "./slots";
+import { parseUtc } from "./slots";
+
+// The 2024-08-13 bookings controller. Messages and their order follow calcom/cal.com
+// apps/api/v2/src/ee/bookings/2024-08-13/services/{bookings,input,errors}.service.ts
+// (@ cd764fd827c001adedda807a326af9ca0f924beb, 3d4e8782eb22f7e512a77fa043ecc7eafafed01c, 5b6d63e6300b8d930530b1b876d556a12fcfbd96).
 
 const TAKEN = "User either already has booking at this time or is not available";
-const NOTICE =
-  'The event type can\'t be booked at the "start" time provided. This could be because it\'s too soon (violating the minimum booking notice) or too far in the future (outside the event\'s booking window).';
-const E164 = /^\+[1-9]\d{6,14}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const OUT_OF_BOUNDS = `The event type can't be booked at the "start" time provided. This could be because it's too soon (violating the minimum booking notice) or too far in the future (outside the event's scheduling window). Try fetching available slots first using the GET /v2/slots endpoint and then make a booking with "start" time equal to one of the available slots: https://cal.com/docs/api-reference/v2/slots`;
 
-/** `BookingOutput_2024_08_13`. */
+/** `BookingOutput_2024_08_13` (output.service.ts getOutputBooking, plus the newer reschedule and cancel fields). */
 export function bookingOutput(b: StoredBooking, store: SandboxStore) {
   const host = store.users.get(b.userId)!;
   const et = store.eventTypes.get(b.eventTypeId);
@@ -21,7 +24,7 @@ export function bookingOutput(b: StoredBooking, store: SandboxStore) {
     description: "",
     hosts: [{ id: host.id, name: host.name, email: host.email, username: host.username, timeZone: host.timeZone }],
     status: b.status,
-    ...(b.cancellationReason !== undefined ? { cancellationReason: b.cancellationReason, cancelledByEmail: host.email } : {}),
+    ...(b.cancellationReason !== undefined ? { cancellationReason: b.cancellationReason, cancelledByEmail: b.cancelledBy ?? host.email } : {}),
     ...(b.reschedulingReason !== undefined ? { reschedulingReason: b.reschedulingReason } : {}),
     ...(b.rescheduledFromUid ? { rescheduledFromUid: b.rescheduledFromUid } : {}),
     ...(b.rescheduledToUid ? { rescheduledToUid: b.rescheduledToUid } : {}),
@@ -30,57 +33,199 @@ export function bookingOutput(b: StoredBooking, store: SandboxStore) {
     duration: Math.round((b.end - b.start) / 60_000),
     eventTypeId: b.eventTypeId,
     eventType: { id: b.eventTypeId, slug: et?.slug ?? "" },
+    meetingUrl: b.location,
     location: b.location,
     absentHost: false,
     createdAt: new Date(b.createdAt).toISOString(),
     updatedAt: new Date(b.updatedAt).toISOString(),
     metadata: b.metadata,
     attendees: [{ ...b.attendee, absent: false }],
-    guests: [],
+    ...(b.guests.length ? { guests: b.guests } : {}),
     bookingFieldsResponses: b.bookingFieldsResponses,
   };
 }
 
-/** Required custom questions and answer types, with Cal.com's messages. */
-function checkResponses(et: StoredEventType, responses: Record<string, unknown>) {
-  for (const f of et.bookingFields) {
-    if (f.isDefault) continue;
-    const v = responses[f.slug];
-    if (v === undefined || v === "") {
-      if (f.required && !f.hidden) throw new HttpError(400, `Missing required booking field response: ${f.slug}`);
-      continue;
-    }
-    const textual = ["text", "textarea", "phone", "address", "url", "email"];
-    const ok =
-      textual.includes(f.type) || f.type === "select" || f.type === "radio"
-        ? typeof v === "string"
-        : f.type === "number"
-          ? typeof v === "number"
-          : f.type === "boolean"
-            ? typeof v === "boolean"
-            : ["multiselect", "checkbox", "multiemail"].includes(f.type)
-              ? Array.isArray(v)
-              : true;
-    if (!ok) throw new HttpError(400, `Invalid type for booking field '${f.slug}': expected a ${f.type} answer`);
-    if (f.options && (Array.isArray(v) ? v : [v]).some((x) => !f.options!.includes(String(x)))) {
-      throw new HttpError(400, `Invalid option '${String(v)}' for booking field '${f.slug}'. Allowed options: ${f.options.join(", ")}`);
-    }
-  }
-}
-
-function findBooking(ctx: RouteContext, uid: string, bare = false): StoredBooking {
+function findBooking(ctx: RouteContext, uid: string, notFound: string): StoredBooking {
   const b = ctx.store.bookings.get(uid);
-  if (!b) throw new HttpError(bare ? 500 : 404, bare ? "Internal server error" : `Booking with uid=${uid} was not found in the database`, bare);
+  if (!b) throw new HttpError(404, notFound);
   return b;
 }
 
-/** Whether `start` for `duration` minutes can be booked on the event type's host right now. */
-function assertBookable(ctx: RouteContext, et: StoredEventType, start: number, duration: number, exceptUid?: string) {
+/** getBookedEventType + handleEventTypeToBeBookedNotFound (errors.service.ts). */
+function bookedEventType(store: SandboxStore, body: Record<string, any>): StoredEventType {
+  if (body.eventTypeId) {
+    const et = store.eventTypes.get(body.eventTypeId);
+    if (!et) throw new HttpError(404, `Event type with id ${body.eventTypeId} not found.`);
+    return et;
+  }
+  if (body.teamSlug) throw new HttpError(404, `Team with slug ${body.teamSlug} not found`);
+  const user = [...store.users.values()].find((u) => u.username === body.username);
+  if (!user) throw new HttpError(404, `User with username ${body.username} not found`);
+  const et = [...store.eventTypes.values()].find((e) => e.ownerId === user.id && e.slug === body.eventTypeSlug);
+  if (!et) throw new HttpError(404, `Event type with slug ${body.eventTypeSlug} belonging to user ${body.username} not found.`);
+  return et;
+}
+
+/**
+ * A reservation of exactly this slot held by someone else comes first (reserved-slot-bookings.e2e-spec.ts @
+ * 91f65ebbfd1bfae7ffd23e1cfd4127d49025fda3); the booker's own reservation, if first in line, is consumed.
+ */
+function claimReservation(ctx: RouteContext, et: StoredEventType, start: number, end: number, reservedSlotUid?: string): void {
   const now = ctx.now();
-  if (start < now) throw new HttpError(400, "Attempting to book a meeting in the past.");
-  const verdict = isBookable(start, duration, ctx.store.scheduleFor(et), et, busyTimes(ctx.store, et.ownerId, now, exceptUid), now);
-  if (verdict === "notice") throw new HttpError(400, NOTICE);
+  const line = [...ctx.store.reservations.values()]
+    .filter((r) => r.eventTypeId === et.id && r.start === start && r.end === end && r.until > now)
+    .sort((a, b) => a.createdAt - b.createdAt);
+  if (line.length === 0) return;
+  if (line[0]!.uid === reservedSlotUid) {
+    ctx.store.reservations.delete(line[0]!.uid);
+    return;
+  }
+  throw new HttpError(400, `Someone else reserved this booking time slot before you. This time slot will be freed up in ${Math.ceil((line[0]!.until - now) / 1000)} seconds.`);
+}
+
+/** handleNewBooking's checks of the time, in its order: past, out of bounds, then the host's availability. */
+function assertBookable(ctx: RouteContext, et: StoredEventType, start: number, duration: number, exceptUid?: string): void {
+  const verdict = bookability(start, duration, ctx.store.scheduleFor(et), et, busyFor(ctx.store, et, exceptUid), ctx.now());
+  if (verdict === "past") throw new HttpError(400, "Attempting to book a meeting in the past.");
+  if (verdict === "notice") throw new HttpError(400, OUT_OF_BOUNDS);
   if (verdict !== "ok") throw new HttpError(400, TAKEN);
+}
+
+function create(ctx: RouteContext): StoredBooking {
+  const body = ctx.body;
+  validateCreate(body);
+  const et = bookedEventType(ctx.store, body);
+  checkResponses(et, body);
+  const duration = checkLength(et, body.lengthInMinutes);
+  const a = body.attendee;
+  const emailField = et.bookingFields.find((f) => f.slug === "email");
+  // handleNewBooking parses responses with zod: a required email missing is a ZodError (ZodExceptionFilter's envelope).
+  if (!a.email && emailField?.required !== false) throw new HttpError(400, "responses - {email}error_required_field, ", "zod");
+  const start = parseUtc(body.start)!;
+  if (start >= ctx.now()) claimReservation(ctx, et, start, start + duration * 60_000, body.reservedSlotUid);
+  assertBookable(ctx, et, start, duration);
+  const now = ctx.now();
+  const host = ctx.store.users.get(et.ownerId)!;
+  const guests: string[] = body.guests ?? [];
+  const booking: StoredBooking = {
+    ...ctx.store.newBookingIds(),
+    userId: et.ownerId,
+    eventTypeId: et.id,
+    title: `${et.title} between ${host.name} and ${a.name}`,
+    status: "accepted",
+    start,
+    end: start + duration * 60_000,
+    attendee: { name: a.name, email: a.email ?? "", timeZone: a.timeZone, language: a.language ?? "en", ...(a.phoneNumber ? { phoneNumber: a.phoneNumber } : {}) },
+    bookingFieldsResponses: { ...body.bookingFieldsResponses, name: a.name, email: a.email ?? "", ...(a.phoneNumber ? { attendeePhoneNumber: a.phoneNumber } : {}), ...(guests.length ? { guests } : {}) },
+    guests,
+    metadata: (body.metadata ?? {}) as Record<string, unknown>,
+    location: "integrations:daily",
+    createdAt: now,
+    updatedAt: now,
+  };
+  ctx.store.bookings.set(booking.uid, booking);
+  ctx.notify("BOOKING_CREATED", booking);
+  return booking;
+}
+
+function reschedule(ctx: RouteContext): StoredBooking {
+  const uid = ctx.params[0]!;
+  validateReschedule(ctx.body);
+  const old = findBooking(ctx, uid, `Booking with uid=${uid} was not found in the database`);
+  if (old.status === "cancelled" && old.rescheduledToUid) {
+    throw new HttpError(
+      400,
+      `Can't reschedule booking with uid=${uid} because it has been cancelled and rescheduled already to booking with uid=${old.rescheduledToUid}. You probably want to reschedule ${old.rescheduledToUid} instead by passing it within the request URL.`,
+    );
+  }
+  if (old.status === "cancelled") throw new HttpError(400, `Can't reschedule booking with uid=${uid} because it has been cancelled. Please provide uid of a booking that is not cancelled.`);
+  const et = ctx.store.eventTypes.get(old.eventTypeId)!;
+  const start = parseUtc(ctx.body.start)!;
+  // transformInputRescheduleBooking: the new booking lasts the event type's length.
+  const duration = et.lengthInMinutes;
+  assertBookable(ctx, et, start, duration, old.uid);
+  const now = ctx.now();
+  const booking: StoredBooking = {
+    ...old,
+    ...ctx.store.newBookingIds(),
+    start,
+    end: start + duration * 60_000,
+    status: "accepted",
+    rescheduledFromUid: old.uid,
+    rescheduledToUid: undefined,
+    cancellationReason: undefined,
+    cancelledBy: undefined,
+    reschedulingReason: ctx.body.reschedulingReason,
+    createdAt: now,
+    updatedAt: now,
+  };
+  Object.assign(old, { status: "cancelled", rescheduledToUid: booking.uid, updatedAt: now });
+  ctx.store.bookings.set(booking.uid, booking);
+  ctx.notify("BOOKING_RESCHEDULED", booking, old);
+  return booking;
+}
+
+/**
+ * The cancel flow shared by both bookings controllers: handleCancelBooking's rules (calcom/cal.com
+ * packages/features/bookings/lib/handleCancelBooking/test/handleCancelBooking.test.ts @ ce18be5f3d4eaa1cecb7d7d28949e6f63114ee01):
+ * a host (the API key's owner) must give a reason, and a booking that has ended cannot be cancelled; both are core
+ * HttpErrors, answered bare.
+ */
+export function cancelBooking(ctx: RouteContext, b: StoredBooking, reason: unknown, caller: SandboxUser | undefined): void {
+  const isHost = caller?.id === b.userId;
+  if (isHost && !(typeof reason === "string" && reason.trim())) throw new HttpError(400, "Cancellation reason is required when you are the host", "bare");
+  if (ctx.now() > b.end) throw new HttpError(400, "Cannot cancel a booking that has already ended", "bare");
+  Object.assign(b, { status: "cancelled", cancellationReason: typeof reason === "string" ? reason : "", cancelledBy: caller?.email, updatedAt: ctx.now() });
+  ctx.notify("BOOKING_CANCELLED", b);
+}
+
+function cancel(ctx: RouteContext): StoredBooking {
+  const uid = ctx.params[0]!;
+  const body = validateCancel(ctx.body);
+  if (body.seatUid !== undefined) throw new HttpError(400, "Invalid seatUid: this seat does not exist or has already been cancelled.");
+  const b = findBooking(ctx, uid, `Booking with uid=${uid} not found`);
+  if (b.status === "cancelled") {
+    throw new HttpError(400, `Can't cancel booking with uid=${uid} because it has been cancelled already. Please provide uid of a booking that is not cancelled.`);
+  }
+  cancelBooking(ctx, b, body.cancellationReason, ctx.user);
+  return b;
+}
+
+const STATUS_FILTERS: Record<string, (b: StoredBooking, now: number) => boolean> = {
+  upcoming: (b, now) => b.status !== "cancelled" && b.status !== "rejected" && b.end >= now,
+  recurring: () => false,
+  past: (b, now) => b.status !== "cancelled" && b.status !== "rejected" && b.end <= now,
+  cancelled: (b) => b.status === "cancelled" || b.status === "rejected",
+  unconfirmed: (b, now) => b.status === "pending" && b.end >= now,
+};
+const STATUS_ORDER: Record<string, "asc" | "desc"> = { upcoming: "asc", recurring: "asc", past: "desc", cancelled: "desc", unconfirmed: "asc" };
+
+/**
+ * GET /v2/bookings filters and order: one status without a sort orders by that status (past and cancelled newest
+ * first), otherwise the sort given, otherwise start ascending (getAllUserBookings.ts @
+ * 0f7e22ccd762f77236e850dc1e43c55c60c085b1 → get.handler getOrderBy).
+ */
+export function listBookings(ctx: RouteContext, user: SandboxUser, q: URLSearchParams, statuses: string[]): StoredBooking[] {
+  const now = ctx.now();
+  const ids = [q.get("eventTypeId"), ...(q.get("eventTypeIds") ?? "").split(",")].filter(Boolean).map(Number);
+  const afterStart = parseUtc(q.get("afterStart"));
+  const beforeEnd = parseUtc(q.get("beforeEnd"));
+  const list = [...ctx.store.bookings.values()].filter(
+    (b) =>
+      b.userId === user.id &&
+      (!statuses.length || statuses.some((s) => STATUS_FILTERS[s]?.(b, now))) &&
+      (!ids.length || ids.includes(b.eventTypeId)) &&
+      (!q.get("attendeeEmail") || b.attendee.email === q.get("attendeeEmail")) &&
+      (!q.get("attendeeName") || b.attendee.name === q.get("attendeeName")) &&
+      (!q.get("bookingUid") || b.uid === q.get("bookingUid")) &&
+      (afterStart === null || b.start >= afterStart) &&
+      (beforeEnd === null || b.end <= beforeEnd),
+  );
+  const sorts: [string, keyof StoredBooking][] = [["sortStart", "start"], ["sortEnd", "end"], ["sortCreated", "createdAt"], ["sortUpdatedAt", "updatedAt"]];
+  const chosen = sorts.find(([param]) => q.get(param));
+  const [key, order]: [keyof StoredBooking, string] =
+    statuses.length === 1 && !chosen ? ["start", STATUS_ORDER[statuses[0]!] ?? "asc"] : chosen ? [chosen[1], q.get(chosen[0])!] : ["start", "asc"];
+  return list.sort((x, y) => ((x[key] as number) - (y[key] as number)) * (order === "desc" ? -1 : 1));
 }
 
 export const bookingRoutes: Route[] = [
@@ -89,47 +234,7 @@ export const bookingRoutes: Route[] = [
     pattern: /^\/v2\/bookings\/?$/,
     versions: BOOKINGS_VERSIONS,
     auth: "optional",
-    handle(ctx) {
-      const b = ctx.body ?? {};
-      const start = parseUtc(typeof b.start === "string" ? b.start : null);
-      if (start === null) throw new HttpError(400, "start must be a valid ISO 8601 date string");
-      const et = ctx.store.eventTypes.get(Number(b.eventTypeId));
-      if (!et) throw new HttpError(404, `Event type with id=${b.eventTypeId} not found`);
-      const a = b.attendee ?? {};
-      if (typeof a.name !== "string" || !a.name) throw new HttpError(400, "attendee.name should not be empty");
-      if (typeof a.timeZone !== "string") throw new HttpError(400, "attendee.timeZone must be a valid IANA time zone");
-      if (a.email !== undefined && !EMAIL.test(a.email)) throw new HttpError(400, "attendee.email must be an email");
-      if (a.phoneNumber !== undefined && !E164.test(a.phoneNumber)) throw new HttpError(400, "attendee.phoneNumber must be a valid phone number");
-      const emailField = et.bookingFields.find((f) => f.slug === "email");
-      if (!a.email && emailField?.required !== false) throw new HttpError(400, "Missing attendee email: the event type requires an email address");
-      const responses = (b.bookingFieldsResponses ?? {}) as Record<string, unknown>;
-      checkResponses(et, responses);
-      const duration = b.lengthInMinutes !== undefined ? Number(b.lengthInMinutes) : et.lengthInMinutes;
-      if (b.lengthInMinutes !== undefined && !(et.lengthInMinutesOptions ?? [et.lengthInMinutes]).includes(duration)) {
-        throw new HttpError(400, `lengthInMinutes must be one of ${(et.lengthInMinutesOptions ?? [et.lengthInMinutes]).join(", ")}`);
-      }
-      assertBookable(ctx, et, start, duration);
-      const now = ctx.now();
-      const host = ctx.store.users.get(et.ownerId)!;
-      const booking: StoredBooking = {
-        ...ctx.store.newBookingIds(),
-        userId: et.ownerId,
-        eventTypeId: et.id,
-        title: `${et.title} between ${host.name} and ${a.name}`,
-        status: "accepted",
-        start,
-        end: start + duration * 60_000,
-        attendee: { name: a.name, email: a.email ?? "", timeZone: a.timeZone, language: a.language ?? "en", ...(a.phoneNumber ? { phoneNumber: a.phoneNumber } : {}) },
-        bookingFieldsResponses: { name: a.name, email: a.email ?? "", ...responses },
-        metadata: (b.metadata ?? {}) as Record<string, unknown>,
-        location: "integrations:daily",
-        createdAt: now,
-        updatedAt: now,
-      };
-      ctx.store.bookings.set(booking.uid, booking);
-      ctx.notify("BOOKING_CREATED", booking);
-      sendSuccess(ctx.res, bookingOutput(booking, ctx.store), 201);
-    },
+    handle: (ctx) => sendSuccess(ctx.res, bookingOutput(create(ctx), ctx.store), 201),
   },
   {
     method: "GET",
@@ -138,49 +243,24 @@ export const bookingRoutes: Route[] = [
     auth: "required",
     handle(ctx) {
       const q = ctx.url.searchParams;
-      const now = ctx.now();
-      const statuses = (q.get("status") ?? "").split(",").filter(Boolean);
-      const ids = [q.get("eventTypeId"), ...(q.get("eventTypeIds") ?? "").split(",")].filter(Boolean).map(Number);
-      const afterStart = parseUtc(q.get("afterStart"));
-      const beforeEnd = parseUtc(q.get("beforeEnd"));
-      let list = [...ctx.store.bookings.values()].filter((b) => b.userId === ctx.user!.id);
-      if (statuses.length) {
-        list = list.filter((b) =>
-          statuses.some((s) =>
-            s === "upcoming" ? b.status !== "cancelled" && b.end >= now : s === "past" ? b.status !== "cancelled" && b.end < now : s === "cancelled" ? b.status === "cancelled" : s === "unconfirmed" ? b.status === "pending" : false,
-          ),
-        );
-      }
-      if (ids.length) list = list.filter((b) => ids.includes(b.eventTypeId));
-      if (q.get("attendeeEmail")) list = list.filter((b) => b.attendee.email === q.get("attendeeEmail"));
-      if (q.get("attendeeName")) list = list.filter((b) => b.attendee.name === q.get("attendeeName"));
-      if (q.get("bookingUid")) list = list.filter((b) => b.uid === q.get("bookingUid"));
-      if (afterStart !== null) list = list.filter((b) => b.start >= afterStart);
-      if (beforeEnd !== null) list = list.filter((b) => b.end <= beforeEnd);
-      const desc = q.get("sortStart") === "desc";
-      list.sort((x, y) => (desc ? y.start - x.start : x.start - y.start));
+      const list = listBookings(ctx, ctx.user!, q, (q.get("status") ?? "").split(",").filter(Boolean));
       const take = Math.min(250, Math.max(1, Number(q.get("take") ?? 100)));
       const skip = Math.max(0, Number(q.get("skip") ?? 0));
       const page = list.slice(skip, skip + take);
-      const totalPages = Math.max(1, Math.ceil(list.length / take));
-      const currentPage = Math.floor(skip / take) + 1;
-      ctx.res.setHeader("content-type", "application/json; charset=utf-8");
-      ctx.res.end(
-        JSON.stringify({
-          status: "success",
-          data: page.map((b) => bookingOutput(b, ctx.store)),
-          pagination: {
-            totalItems: list.length,
-            remainingItems: Math.max(0, list.length - skip - page.length),
-            returnedItems: page.length,
-            itemsPerPage: take,
-            currentPage,
-            totalPages,
-            hasNextPage: skip + page.length < list.length,
-            hasPreviousPage: skip > 0,
-          },
-        }),
-      );
+      sendJson(ctx.res, 200, {
+        status: "success",
+        data: page.map((b) => bookingOutput(b, ctx.store)),
+        pagination: {
+          totalItems: list.length,
+          remainingItems: Math.max(0, list.length - skip - page.length),
+          returnedItems: page.length,
+          itemsPerPage: take,
+          currentPage: Math.floor(skip / take) + 1,
+          totalPages: Math.max(1, Math.ceil(list.length / take)),
+          hasNextPage: skip + page.length < list.length,
+          hasPreviousPage: skip > 0,
+        },
+      });
     },
   },
   {
@@ -188,54 +268,20 @@ export const bookingRoutes: Route[] = [
     pattern: /^\/v2\/bookings\/([^/]+)\/?$/,
     versions: BOOKINGS_VERSIONS,
     auth: "optional",
-    handle: (ctx) => sendSuccess(ctx.res, bookingOutput(findBooking(ctx, ctx.params[0]!), ctx.store)),
+    handle: (ctx) => sendSuccess(ctx.res, bookingOutput(findBooking(ctx, ctx.params[0]!, `Booking with uid=${ctx.params[0]} was not found in the database`), ctx.store)),
   },
   {
     method: "POST",
     pattern: /^\/v2\/bookings\/([^/]+)\/reschedule\/?$/,
     versions: BOOKINGS_VERSIONS,
     auth: "optional",
-    handle(ctx) {
-      // An unknown uid reaches Cal.com as a plain Error: a bare 500.
-      const old = findBooking(ctx, ctx.params[0]!, true);
-      if (old.status === "cancelled" && old.rescheduledToUid) throw new HttpError(400, `Booking with uid=${old.uid} was already rescheduled to ${old.rescheduledToUid}`);
-      if (old.status === "cancelled") throw new HttpError(400, `Booking with uid=${old.uid} is cancelled and can't be rescheduled`);
-      const start = parseUtc(typeof ctx.body?.start === "string" ? ctx.body.start : null);
-      if (start === null) throw new HttpError(400, "start must be a valid ISO 8601 date string");
-      const et = ctx.store.eventTypes.get(old.eventTypeId)!;
-      const duration = Math.round((old.end - old.start) / 60_000);
-      assertBookable(ctx, et, start, duration, old.uid);
-      const now = ctx.now();
-      const booking: StoredBooking = {
-        ...old,
-        ...ctx.store.newBookingIds(),
-        start,
-        end: start + duration * 60_000,
-        status: "accepted",
-        rescheduledFromUid: old.uid,
-        rescheduledToUid: undefined,
-        cancellationReason: undefined,
-        reschedulingReason: ctx.body?.reschedulingReason,
-        createdAt: now,
-        updatedAt: now,
-      };
-      Object.assign(old, { status: "cancelled", rescheduledToUid: booking.uid, updatedAt: now });
-      ctx.store.bookings.set(booking.uid, booking);
-      ctx.notify("BOOKING_RESCHEDULED", booking);
-      sendSuccess(ctx.res, bookingOutput(booking, ctx.store), 201);
-    },
+    handle: (ctx) => sendSuccess(ctx.res, bookingOutput(reschedule(ctx), ctx.store), 201),
   },
   {
     method: "POST",
     pattern: /^\/v2\/bookings\/([^/]+)\/cancel\/?$/,
     versions: BOOKINGS_VERSIONS,
     auth: "optional",
-    handle(ctx) {
-      const b = findBooking(ctx, ctx.params[0]!);
-      if (b.status === "cancelled") throw new HttpError(400, "This booking has already been cancelled.", true);
-      Object.assign(b, { status: "cancelled", cancellationReason: ctx.body?.cancellationReason ?? "", updatedAt: ctx.now() });
-      ctx.notify("BOOKING_CANCELLED", b);
-      sendSuccess(ctx.res, bookingOutput(b, ctx.store));
-    },
+    handle: (ctx) => sendSuccess(ctx.res, bookingOutput(cancel(ctx), ctx.store)),
   },
 ];

@@ -11,8 +11,8 @@ export interface RouteContext {
   body: any;
   store: SandboxStore;
   now: () => number;
-  /** Fires the user's webhooks for a booking event. */
-  notify(trigger: "BOOKING_CREATED" | "BOOKING_RESCHEDULED" | "BOOKING_CANCELLED", booking: StoredBooking): void;
+  /** Fires the host's webhooks for a booking event (`previous`: the booking a reschedule replaced). */
+  notify(trigger: "BOOKING_CREATED" | "BOOKING_RESCHEDULED" | "BOOKING_CANCELLED", booking: StoredBooking, previous?: StoredBooking): void;
 }
 
 export interface Route {
@@ -20,16 +20,20 @@ export interface Route {
   pattern: RegExp;
   /** The `cal-api-version` values whose controller serves this route; absent means any (or none). */
   versions?: readonly string[];
-  auth: "required" | "optional";
+  /** The route's guard: ApiAuthGuard, OptionalApiAuthGuard, or none. */
+  auth: "required" | "optional" | "none";
   handle(ctx: RouteContext): void | Promise<void>;
 }
 
-/** A Cal.com error: an HttpException in the error envelope, or (bare) a plain Error answered unwrapped. */
+/**
+ * A Cal.com error and the form its answer takes: a Nest HttpException in the error envelope, a core HttpError or
+ * plain Error answered unwrapped ("bare"), or a ZodError in the ZodExceptionFilter's envelope ("zod").
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly bare = false,
+    readonly form: "envelope" | "bare" | "zod" = "envelope",
   ) {
     super(message);
   }
@@ -39,4 +43,5 @@ export const BOOKINGS_VERSIONS = ["2024-08-13"] as const;
 export const SLOTS_VERSIONS = ["2024-09-04"] as const;
 export const EVENT_TYPES_VERSIONS = ["2024-06-14"] as const;
 export const SCHEDULES_VERSIONS = ["2024-06-11", "2024-06-14"] as const;
+export const LEGACY_BOOKINGS_VERSIONS = ["2024-04-15", "2024-06-11", "2024-06-14"] as const;
 export const LEGACY_SLOTS_VERSIONS = ["2024-04-15", "2024-06-11", "2024-06-14", "2024-08-13"] as const;

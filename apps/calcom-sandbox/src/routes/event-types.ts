@@ -63,7 +63,7 @@ export const eventTypeRoutes: Route[] = [
     auth: "required",
     handle({ res, params, user, store }) {
       const et = store.eventTypes.get(Number(params[0]));
-      if (!et || et.ownerId !== user!.id) throw new HttpError(404, `Event type with id=${params[0]} not found`);
+      if (!et || et.ownerId !== user!.id) throw new HttpError(404, `Event type with id ${params[0]} not found`);
       sendSuccess(res, eventTypeOutput(et, store));
     },
   },

@@ -1,69 +1,84 @@
 import { DateTime } from "luxon";
-import { sendSuccess } from "../http";
-import { computeSlots, dateKey, isBookable, type Interval, renderInstant } from "../slots";
-import type { SandboxStore, StoredEventType } from "../store";
+import { busyFor, reservedFor } from "../busy";
+import { sendJson, sendSuccess } from "../http";
+import { availableSlots, dateKey, renderInstant } from "../slots";
+import type { SandboxStore, StoredEventType, StoredReservation } from "../store";
 import { HttpError, LEGACY_SLOTS_VERSIONS, type Route, type RouteContext, SLOTS_VERSIONS } from "./context";
-
-/** A host's busy times: live bookings (except one being rescheduled) and unexpired reservations. */
-export function busyTimes(store: SandboxStore, userId: number, now: number, exceptBookingUid?: string | null, exceptReservationUid?: string): Interval[] {
-  const bookings = [...store.bookings.values()].filter(
-    (b) => b.userId === userId && (b.status === "accepted" || b.status === "pending") && b.uid !== exceptBookingUid,
-  );
-  const holds = [...store.reservations.values()].filter((r) => r.userId === userId && r.until > now && r.uid !== exceptReservationUid);
-  return [...bookings, ...holds].map((x) => ({ start: x.start, end: x.end }));
-}
+import { check, type FieldError, isDateString, isTimeZone, refuse, unknownProperties } from "./validate";
 
 /** Strict ISO 8601 read as UTC when it has no offset (Cal.com parses with zone "utc"). */
-export function parseUtc(value: string | null): number | null {
-  if (!value) return null;
+export function parseUtc(value: unknown): number | null {
+  if (typeof value !== "string" || !value) return null;
   const dt = DateTime.fromISO(value, { zone: "utc" });
   return dt.isValid ? dt.toMillis() : null;
 }
 
-function eventTypeFrom(ctx: RouteContext, q: URLSearchParams): StoredEventType {
-  const id = q.get("eventTypeId");
-  if (id) {
-    const et = ctx.store.eventTypes.get(Number(id));
+// GET /v2/slots query classes (calcom/cal.com packages/platform/types/slots/slots-2024-09-04/inputs/get-slots.input.ts
+// @ 5b6d63e6300b8d930530b1b876d556a12fcfbd96): which one applies is decided by the keys present
+// (get-slots-input.pipe.ts @ 683e0006f67ddf5c019a027eee747eeedc68c6af).
+const COMMON = ["start", "end", "timeZone", "duration", "format", "bookingUidToReschedule", "rrHostSubsetIds", "type"];
+const BY_ID = [...COMMON, "eventTypeId"];
+const BY_SLUG = [...COMMON, "eventTypeSlug", "username", "organizationSlug"];
+const BY_USERNAMES = [...COMMON, "usernames", "organizationSlug"];
+
+function validateSlotsQuery(q: Record<string, string>): void {
+  const common = (): FieldError[] => [
+    ...check("start", [!isDateString(q.start) && "start must be a valid ISO 8601 date string"]),
+    ...check("end", [!isDateString(q.end) && "end must be a valid ISO 8601 date string"]),
+    ...(q.timeZone !== undefined ? check("timeZone", [!isTimeZone(q.timeZone) && "timeZone must be a valid IANA time zone"]) : []),
+    ...(q.duration !== undefined ? check("duration", [Number.isNaN(parseInt(q.duration)) && "duration must be a number conforming to the specified constraints"]) : []),
+    ...(q.format !== undefined ? check("format", [!["range", "time"].includes(q.format.toLowerCase()) && "slotFormat must be either 'range' or 'time'"]) : []),
+  ];
+  if ("eventTypeId" in q) return refuse([...unknownProperties(q, BY_ID), ...common(), ...check("eventTypeId", [Number.isNaN(parseInt(q.eventTypeId!)) && "eventTypeId must be a number conforming to the specified constraints"])]);
+  if ("username" in q && "eventTypeSlug" in q) return refuse([...unknownProperties(q, BY_SLUG), ...common()]);
+  const usernames = (q.usernames ?? "").split(",").filter(Boolean);
+  refuse([
+    ...unknownProperties(q, BY_USERNAMES),
+    ...common(),
+    ...check("usernames", [q.usernames === undefined && "each value in usernames must be a string", usernames.length < 2 && "The array must contain at least 2 elements.", q.usernames === undefined && "usernames must be an array"]),
+    ...check("organizationSlug", [q.organizationSlug === undefined && "organizationSlug must be a string"]),
+  ]);
+  throw new HttpError(400, "Dynamic (usernames) event types are not emulated by the sandbox");
+}
+
+function eventTypeOf(store: SandboxStore, q: Record<string, string>): StoredEventType {
+  if (q.eventTypeId !== undefined) {
+    const et = store.eventTypes.get(parseInt(q.eventTypeId));
     if (!et) throw new HttpError(404, "Event Type not found");
     return et;
   }
-  const username = q.get("username");
-  const slug = q.get("eventTypeSlug");
-  if (username && slug) {
-    const user = [...ctx.store.users.values()].find((u) => u.username === username);
-    if (!user) throw new HttpError(404, `User with username ${username} not found`);
-    const et = [...ctx.store.eventTypes.values()].find((e) => e.ownerId === user.id && e.slug === slug);
-    if (!et) throw new HttpError(404, "Event Type not found");
-    return et;
-  }
-  throw new HttpError(400, "Either eventTypeId or eventTypeSlug with username must be provided");
+  const user = [...store.users.values()].find((u) => u.username === q.username);
+  if (!user) throw new HttpError(404, `User with username ${q.username} not found`);
+  const et = [...store.eventTypes.values()].find((e) => e.ownerId === user.id && e.slug === q.eventTypeSlug);
+  if (!et) throw new HttpError(404, "Event Type not found");
+  return et;
 }
 
-function validZone(zone: string | null): string | undefined {
-  if (!zone) return undefined;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return zone;
-  } catch {
-    throw new HttpError(400, "timeZone must be a valid IANA time zone");
-  }
-}
-
-/** The slots of an event type between two UTC instants; an `end` at exactly midnight means 23:59:59Z that day. */
-function slotsBetween(ctx: RouteContext, et: StoredEventType, startText: string | null, endText: string | null, duration: number | undefined, rescheduleUid: string | null) {
-  const from = parseUtc(startText);
-  let to = parseUtc(endText);
-  if (from === null || to === null) throw new HttpError(400, "Invalid time range given - check the 'start' and 'end' query parameters.");
-  if (new Date(to).toISOString().endsWith("T00:00:00.000Z")) to += 86_399_000;
+/** The slots of an event type between two UTC instants; an `end` whose UTC time is 00:00:00 means 23:59:59 that day. */
+function slotsBetween(ctx: RouteContext, et: StoredEventType, from: number, rawTo: number, duration: number | undefined, timeZone: string | undefined, rescheduleUid: string | null) {
+  const midnight = new Date(rawTo).toISOString().slice(11, 19) === "00:00:00";
+  const to = midnight ? rawTo + 86_399_000 : rawTo;
   if (to < from) throw new HttpError(400, "Invalid time range given - check the 'start' and 'end' query parameters.");
-  if (duration !== undefined && et.lengthInMinutesOptions && !et.lengthInMinutesOptions.includes(duration)) {
-    throw new HttpError(400, `duration must be one of the event type's lengths: ${et.lengthInMinutesOptions.join(", ")}`);
-  }
   const now = ctx.now();
-  return computeSlots({ schedule: ctx.store.scheduleFor(et), rules: et, duration, busy: busyTimes(ctx.store, et.ownerId, now, rescheduleUid), from, to, now });
+  const starts = availableSlots({
+    schedule: ctx.store.scheduleFor(et),
+    rules: et,
+    duration,
+    busy: busyFor(ctx.store, et, rescheduleUid),
+    reserved: reservedFor(ctx.store, et.ownerId, now),
+    from,
+    to,
+    now,
+    timeZone,
+  });
+  // With a time zone, only the requested dates (in that zone) are kept (util.ts filterSlotsByRequestedDateRange).
+  if (!timeZone) return starts;
+  const first = dateKey(from, timeZone);
+  const last = dateKey(to, timeZone);
+  return starts.filter((t) => dateKey(t, timeZone) >= first && dateKey(t, timeZone) <= last);
 }
 
-const reservationOutput = (r: { eventTypeId: number; start: number; end: number; duration: number; uid: string; reservationDuration: number; until: number }) => ({
+const reservationOutput = (r: StoredReservation) => ({
   eventTypeId: r.eventTypeId,
   slotStart: new Date(r.start).toISOString(),
   slotEnd: new Date(r.end).toISOString(),
@@ -73,23 +88,64 @@ const reservationOutput = (r: { eventTypeId: number; start: number; end: number;
   reservationUntil: new Date(r.until).toISOString(),
 });
 
+/**
+ * POST /v2/slots/reservations as calcom/cal.com apps/api/v2/src/modules/slots/slots-2024-09-04/services/slots.service.ts
+ * @ f0ac6126fbf673cb8202562293bf12d976ccaa49 and slots.repository.ts @ 43bc00472d50e597c946bbea59df56b90f335926:
+ * overlaps are checked per event type (live bookings, then unexpired reservations); availability is not checked.
+ */
+function reserve(ctx: RouteContext): StoredReservation {
+  const b = ctx.body ?? {};
+  if (b.reservationDuration && !ctx.user) {
+    throw new HttpError(401, "reservationDuration can only be used for authenticated requests - use access token, api key or OAuth credentials");
+  }
+  const et = ctx.store.eventTypes.get(Number(b.eventTypeId));
+  if (!et) throw new HttpError(404, `Event Type with ID=${b.eventTypeId} not found`);
+  if (b.reservationDuration && ctx.user && ctx.user.id !== et.ownerId) {
+    throw new HttpError(403, "authenticated user is not owner of event type, does not have memberships in common with owner of the event type, nor does belong to event type's team or org.");
+  }
+  const start = parseUtc(b.slotStart);
+  if (start === null) throw new HttpError(400, "Invalid start date");
+  if (b.slotDuration) {
+    if (!et.lengthInMinutesOptions) throw new HttpError(400, "You passed 'slotDuration' but this event type is not a variable length event type.");
+    if (!et.lengthInMinutesOptions.includes(b.slotDuration)) {
+      throw new HttpError(400, `Provided 'slotDuration' is not one of the possible lengths for the event type. The possible lengths for this variable length event type are: ${et.lengthInMinutesOptions.join(", ")}`);
+    }
+  }
+  const duration = Number(b.slotDuration ?? et.lengthInMinutes);
+  const end = start + duration * 60_000;
+  const now = ctx.now();
+  const overlaps = (x: { start: number; end: number }) => x.start < end && x.end > start;
+  if ([...ctx.store.bookings.values()].some((x) => x.eventTypeId === et.id && (x.status === "accepted" || x.status === "pending") && overlaps(x))) {
+    throw new HttpError(422, "Can't reserve a slot if the event is already booked.");
+  }
+  if ([...ctx.store.reservations.values()].some((x) => x.eventTypeId === et.id && x.until > now && overlaps(x))) {
+    throw new HttpError(422, "This time slot is already reserved by another user. Please choose a different time.");
+  }
+  const reservationDuration = Number(b.reservationDuration ?? 5);
+  const r: StoredReservation = { uid: ctx.store.newReservationUid(), eventTypeId: et.id, userId: et.ownerId, start, end, duration, reservationDuration, until: now + reservationDuration * 60_000, createdAt: now };
+  ctx.store.reservations.set(r.uid, r);
+  return r;
+}
+
 export const slotRoutes: Route[] = [
   {
     method: "GET",
     pattern: /^\/v2\/slots\/?$/,
     versions: SLOTS_VERSIONS,
-    auth: "optional",
+    auth: "none",
     handle(ctx) {
-      const q = ctx.url.searchParams;
-      const et = eventTypeFrom(ctx, q);
-      const timeZone = validZone(q.get("timeZone"));
-      const duration = q.get("duration") ? Number(q.get("duration")) : undefined;
+      const q = Object.fromEntries(ctx.url.searchParams);
+      validateSlotsQuery(q);
+      const et = eventTypeOf(ctx.store, q);
+      const duration = q.duration ? parseInt(q.duration) : undefined;
+      const range = q.format?.toLowerCase() === "range";
+      const from = parseUtc(q.start)!;
+      const to = parseUtc(q.end)!;
       const length = duration ?? et.lengthInMinutes;
-      const range = q.get("format") === "range";
       const out: Record<string, { start: string; end?: string }[]> = {};
-      for (const t of slotsBetween(ctx, et, q.get("start"), q.get("end"), duration, q.get("bookingUidToReschedule"))) {
-        const item = { start: renderInstant(t, timeZone), ...(range ? { end: renderInstant(t + length * 60_000, timeZone) } : {}) };
-        (out[dateKey(t, timeZone)] ??= []).push(item);
+      for (const t of slotsBetween(ctx, et, from, to, duration, q.timeZone, q.bookingUidToReschedule ?? null)) {
+        const item = { start: renderInstant(t, q.timeZone), ...(range ? { end: renderInstant(t + length * 60_000, q.timeZone) } : {}) };
+        (out[dateKey(t, q.timeZone)] ??= []).push(item);
       }
       sendSuccess(ctx.res, out);
     },
@@ -99,15 +155,16 @@ export const slotRoutes: Route[] = [
     method: "GET",
     pattern: /^\/v2\/slots\/available\/?$/,
     versions: LEGACY_SLOTS_VERSIONS,
-    auth: "optional",
+    auth: "none",
     handle(ctx) {
-      const q = ctx.url.searchParams;
-      const et = eventTypeFrom(ctx, q);
-      const timeZone = validZone(q.get("timeZone"));
-      const duration = q.get("duration") ? Number(q.get("duration")) : undefined;
+      const q = Object.fromEntries(ctx.url.searchParams);
+      const et = eventTypeOf(ctx.store, q);
+      const from = parseUtc(q.startTime);
+      const to = parseUtc(q.endTime);
+      if (from === null || to === null) throw new HttpError(400, "Invalid time range given - check the 'start' and 'end' query parameters.");
       const slots: Record<string, { time: string }[]> = {};
-      for (const t of slotsBetween(ctx, et, q.get("startTime"), q.get("endTime"), duration, q.get("rescheduleUid"))) {
-        (slots[dateKey(t, timeZone)] ??= []).push({ time: renderInstant(t, timeZone) });
+      for (const t of slotsBetween(ctx, et, from, to, q.duration ? parseInt(q.duration) : undefined, q.timeZone, q.rescheduleUid ?? null)) {
+        (slots[dateKey(t, q.timeZone)] ??= []).push({ time: renderInstant(t, q.timeZone) });
       }
       sendSuccess(ctx.res, { slots });
     },
@@ -117,50 +174,29 @@ export const slotRoutes: Route[] = [
     pattern: /^\/v2\/slots\/reservations\/?$/,
     versions: SLOTS_VERSIONS,
     auth: "optional",
-    handle(ctx) {
-      const b = ctx.body ?? {};
-      const et = ctx.store.eventTypes.get(Number(b.eventTypeId));
-      if (!et) throw new HttpError(404, "Event Type not found");
-      const start = parseUtc(typeof b.slotStart === "string" ? b.slotStart : null);
-      if (start === null) throw new HttpError(400, "slotStart must be a valid ISO 8601 date string");
-      if (b.reservationDuration !== undefined && !ctx.user) throw new HttpError(401, "reservationDuration can only be used by authenticated event type owners");
-      const duration = Number(b.slotDuration ?? et.lengthInMinutes);
-      const now = ctx.now();
-      const overlaps = (x: { start: number; end: number }) => x.start < start + duration * 60_000 && x.end > start;
-      if ([...ctx.store.bookings.values()].some((x) => x.userId === et.ownerId && x.status !== "cancelled" && overlaps(x))) {
-        throw new HttpError(422, "Can't reserve a slot if the event is already booked.");
-      }
-      if ([...ctx.store.reservations.values()].some((x) => x.userId === et.ownerId && x.until > now && overlaps(x))) {
-        throw new HttpError(422, "This time slot is already reserved by another user. Please choose a different time.");
-      }
-      if (isBookable(start, duration, ctx.store.scheduleFor(et), { ...et, minimumBookingNotice: 0 }, [], now) === "closed") {
-        throw new HttpError(400, "The slot is not available");
-      }
-      const reservationDuration = Number(b.reservationDuration ?? 5);
-      const r = { uid: ctx.store.newReservationUid(), eventTypeId: et.id, userId: et.ownerId, start, end: start + duration * 60_000, duration, reservationDuration, until: now + reservationDuration * 60_000 };
-      ctx.store.reservations.set(r.uid, r);
-      sendSuccess(ctx.res, reservationOutput(r), 201);
-    },
+    handle: (ctx) => sendSuccess(ctx.res, reservationOutput(reserve(ctx)), 201),
   },
   {
+    // An unknown uid is `data: null`; the read has no reservationDuration (slots-output.service.ts getReservationSlot).
     method: "GET",
     pattern: /^\/v2\/slots\/reservations\/([^/]+)\/?$/,
     versions: SLOTS_VERSIONS,
-    auth: "optional",
+    auth: "none",
     handle(ctx) {
       const r = ctx.store.reservations.get(ctx.params[0]!);
-      if (!r || r.until <= ctx.now()) throw new HttpError(404, `Slot reservation with uid=${ctx.params[0]} not found`);
-      sendSuccess(ctx.res, reservationOutput(r));
+      const { reservationDuration: _omitted, ...read } = r ? reservationOutput(r) : { reservationDuration: 0 };
+      sendSuccess(ctx.res, r ? read : null);
     },
   },
   {
+    // deleteMany: an unknown uid is not an error, and the answer has no data.
     method: "DELETE",
     pattern: /^\/v2\/slots\/reservations\/([^/]+)\/?$/,
     versions: SLOTS_VERSIONS,
-    auth: "optional",
+    auth: "none",
     handle(ctx) {
-      if (!ctx.store.reservations.delete(ctx.params[0]!)) throw new HttpError(404, `Slot reservation with uid=${ctx.params[0]} not found`);
-      sendSuccess(ctx.res, null);
+      ctx.store.reservations.delete(ctx.params[0]!);
+      sendJson(ctx.res, 200, { status: "success" });
     },
   },
 ];

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
+import { type BookingTrigger, bookingWebhookBody } from "../webhook-payload";
 import { sendSuccess } from "../http";
 import type { SandboxStore, StoredBooking, StoredWebhook } from "../store";
-import { bookingOutput } from "./bookings";
 import { HttpError, type Route } from "./context";
 
 const webhookOutput = (w: StoredWebhook) => ({
@@ -15,33 +15,14 @@ const webhookOutput = (w: StoredWebhook) => ({
 });
 
 /**
- * Delivers a booking event to the user's active webhooks subscribed to it, signed like Cal.com: lowercase hex
- * HMAC-SHA256 of the raw body in `X-Cal-Signature-256` (or `no-secret-provided`). Failures are ignored.
+ * Delivers a booking event to the host's active webhooks subscribed to it, as Cal.com's sendPayload does
+ * (calcom/cal.com packages/features/webhooks/lib/sendPayload.ts @ 869be581acee93b8f5db97374627a6f0775fe0c1): the body
+ * signed with a lowercase hex HMAC-SHA256 in `X-Cal-Signature-256` (or `no-secret-provided`), plus the payload
+ * version header. Delivery failures are ignored.
  */
-export function deliverWebhooks(store: SandboxStore, trigger: string, booking: StoredBooking, now: number): Promise<void> {
+export function deliverWebhooks(store: SandboxStore, trigger: BookingTrigger, booking: StoredBooking, now: number, previous?: StoredBooking): Promise<void> {
   const hooks = [...store.webhooks.values()].filter((w) => w.userId === booking.userId && w.active && w.triggers.includes(trigger));
-  const out = bookingOutput(booking, store);
-  const host = store.users.get(booking.userId)!;
-  const body = JSON.stringify({
-    triggerEvent: trigger,
-    createdAt: new Date(now).toISOString(),
-    payload: {
-      type: out.eventType.slug,
-      title: out.title,
-      startTime: out.start,
-      endTime: out.end,
-      organizer: { name: host.name, email: host.email, timeZone: host.timeZone, language: { locale: "en" } },
-      attendees: out.attendees.map((a) => ({ name: a.name, email: a.email, timeZone: a.timeZone, language: { locale: a.language } })),
-      responses: Object.fromEntries(Object.entries(out.bookingFieldsResponses).map(([k, v]) => [k, { label: k, value: v }])),
-      uid: out.uid,
-      bookingId: out.id,
-      eventTypeId: out.eventTypeId,
-      status: out.status.toUpperCase(),
-      metadata: out.metadata,
-      ...(booking.rescheduledFromUid ? { rescheduleUid: booking.rescheduledFromUid } : {}),
-      ...(booking.cancellationReason !== undefined ? { cancellationReason: booking.cancellationReason } : {}),
-    },
-  });
+  const body = JSON.stringify(bookingWebhookBody(store, trigger, booking, now, previous));
   return Promise.all(
     hooks.map((w) =>
       fetch(w.subscriberUrl, {

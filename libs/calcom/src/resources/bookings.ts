@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { CalcomApiError, CalcomSlotUnavailableError } from "../errors";
+import { CalcomSlotUnavailableError } from "../errors";
 import type { QueryValue, Transport } from "../http";
+import { isAlreadyCancelled } from "../parse-error";
 import { CAL_API_VERSIONS } from "../versions";
 import type { CancelBookingInput, CreateBookingInput, RescheduleBookingInput } from "./booking-inputs";
 
@@ -44,6 +45,9 @@ export interface ListBookingsQuery {
   take?: number;
   skip?: number;
 }
+
+/** Sent when a cancel names no reason: Cal.com requires one from the host (the API key's owner). */
+export const DEFAULT_CANCELLATION_REASON = "Cancelled";
 
 const sameInstant = (a: string, b: string) => Date.parse(a) === Date.parse(b);
 
@@ -136,15 +140,19 @@ export function bookingsResource(request: Transport) {
       }
     },
     /**
-     * Cancels a booking (200). Retried like a read; when a retry meets "already been cancelled", the earlier attempt
-     * did the work and the cancelled booking is returned.
+     * Cancels a booking (200). Cal.com refuses a host's cancel (an API key of the booking's owner) without a reason,
+     * so a missing or blank `cancellationReason` is sent as {@link DEFAULT_CANCELLATION_REASON}. Retried like a
+     * read; when a retry meets "already cancelled" (in any of Cal.com's wordings), the earlier attempt did the work
+     * and the cancelled booking is returned.
      */
     async cancel(uid: string, input: CancelBookingInput = {}): Promise<CalcomBooking> {
+      const reason = "cancellationReason" in input && input.cancellationReason?.trim() ? input.cancellationReason : DEFAULT_CANCELLATION_REASON;
+      const body = { ...input, cancellationReason: reason };
       for (let n = 0; ; n++) {
         try {
-          return await request({ method: "POST", path: `/v2/bookings/${encodeURIComponent(uid)}/cancel`, version, body: input, schema: CalcomBookingSchema, retry: false });
+          return await request({ method: "POST", path: `/v2/bookings/${encodeURIComponent(uid)}/cancel`, version, body, schema: CalcomBookingSchema, retry: false });
         } catch (err) {
-          if (n > 0 && err instanceof CalcomApiError && err.status === 400 && /already been cancelled/i.test(err.message)) return get(uid);
+          if (n > 0 && isAlreadyCancelled(err)) return get(uid);
           await request.backoff(n, err);
         }
       }

@@ -45,8 +45,9 @@ export function slotsResource(request: Transport) {
     list: (query: ListSlotsQuery) => request({ method: "GET", path: "/v2/slots", version, query: { ...query }, schema: CalcomSlotsSchema }),
     /** Holds a slot for a few minutes (default 5) so that nobody else can book it meanwhile. */
     reserve: (input: ReserveSlotInput) => request({ method: "POST", path: "/v2/slots/reservations", version, body: input, schema: CalcomReservationSchema }),
+    /** The reservation, or null: Cal.com answers an unknown (or deleted) uid with 200 and `data: null`. */
     getReservation: (uid: string) =>
-      request({ method: "GET", path: `/v2/slots/reservations/${encodeURIComponent(uid)}`, version, schema: CalcomReservationSchema }),
+      request({ method: "GET", path: `/v2/slots/reservations/${encodeURIComponent(uid)}`, version, schema: CalcomReservationSchema.nullable() }),
     deleteReservation: (uid: string) =>
       request({ method: "DELETE", path: `/v2/slots/reservations/${encodeURIComponent(uid)}`, version, schema: z.unknown(), retry: true }),
   };

@@ -16,7 +16,7 @@ import { effectiveAccountOf } from "../calcom/effective-account";
 import { inactiveToolError } from "../tools/tools.service";
 import type { AppointmentLocks } from "./appointment-lock";
 import type { AppointmentRow, AppointmentsRepository } from "./appointments.repository";
-import { acceptsPhoneOnly, bookingResponses, requiredQuestions } from "./booking-fields";
+import { acceptsPhoneOnly, bookingLength, bookingResponses, requiredQuestions } from "./booking-fields";
 import { speakableCalcomError } from "./calcom-errors";
 import { type Attempt, type IdempotencyStore, requestHash } from "./idempotency";
 import { scheduleCovers } from "./schedule";
@@ -289,13 +289,14 @@ export class AppointmentsService {
       throw new AppError("INVALID_REQUEST", "I need an email address to book this appointment.", { missing_field: "email" });
     }
     const responses = bookingResponses(eventType, body.responses);
+    const lengthInMinutes = bookingLength(eventType, body.duration_minutes);
     let made: { booking: CalcomBooking; found: boolean };
     try {
       made = await calendar.cal.bookings.createOrFind({
         start: instant.toISOString(),
         eventTypeId: eventType.id,
         attendee: { name: body.name!, timeZone: body.timezone, ...(body.email ? { email: body.email } : {}), ...(body.phone ? { phoneNumber: body.phone } : {}) },
-        ...(body.duration_minutes ? { lengthInMinutes: body.duration_minutes } : {}),
+        ...(lengthInMinutes ? { lengthInMinutes } : {}),
         ...(Object.keys(responses).length || body.notes ? { bookingFieldsResponses: { ...responses, ...(body.notes ? { notes: body.notes } : {}) } } : {}),
         metadata: { agni_agent_id: calendar.agent.id, ...(body.call_session_id ? { call_session_id: body.call_session_id } : {}) },
       }, { lookupFirst: attempt.recovering });

@@ -55,3 +55,17 @@ export function bookingResponses(eventType: CalcomEventType, answers: Record<str
   for (const [slug, value] of Object.entries(answers)) if (known.has(slug)) out[slug] = value;
   return out;
 }
+
+/**
+ * The `lengthInMinutes` to send for a requested duration: Cal.com refuses it on an event type without several
+ * lengths, so the event type's own length is sent as nothing; a length the event type does not offer is a 400 to say.
+ */
+export function bookingLength(eventType: CalcomEventType, minutes?: number): number | undefined {
+  if (minutes === undefined) return undefined;
+  const options = eventType.lengthInMinutesOptions;
+  if (options?.includes(minutes)) return minutes;
+  if (!options && minutes === eventType.lengthInMinutes) return undefined;
+  const lengths = options ?? [eventType.lengthInMinutes];
+  const spoken = lengths.length === 1 ? `${lengths[0]}` : `${lengths.slice(0, -1).join(", ")} or ${lengths[lengths.length - 1]}`;
+  throw new AppError("INVALID_REQUEST", `This appointment ${lengths.length === 1 ? "lasts" : "can last"} ${spoken} minutes.`, { field: "duration_minutes", lengths });
+}
