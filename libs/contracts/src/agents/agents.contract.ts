@@ -17,6 +17,7 @@ export const agentsContract = c.router(
       query: OrgQuerySchema,
       responses: { 201: successEnvelope(AgentSchema) },
       summary: "Create an agent",
+      description: "Creates a voice or chat agent in the caller's organisation, with the time zone it speaks in and, optionally, the Cal.com event type it books.",
     },
     listAgents: {
       method: "GET",
@@ -24,6 +25,7 @@ export const agentsContract = c.router(
       query: PagingQuerySchema.merge(OrgQuerySchema),
       responses: { 200: listEnvelope(AgentSchema) },
       summary: "List the organisation's agents",
+      description: "Pages through the organisation's agents (limit, offset), each with its effective Cal.com connection (keys masked).",
     },
     getAgent: {
       method: "GET",
@@ -32,6 +34,7 @@ export const agentsContract = c.router(
       query: OrgQuerySchema,
       responses: { 200: successEnvelope(AgentSchema) },
       summary: "Get an agent",
+      description: "One agent of the organisation, with its effective Cal.com connection: its private key, else its assigned org-level account, else none (keys masked).",
     },
     updateAgent: {
       method: "PATCH",
@@ -41,6 +44,7 @@ export const agentsContract = c.router(
       body: UpdateAgentBodySchema,
       responses: { 200: successEnvelope(AgentSchema), 409: ErrorEnvelopeSchema },
       summary: "Update an agent",
+      description: "Changes the fields in the body; the others keep their values.",
     },
     deleteAgent: {
       method: "DELETE",
@@ -50,6 +54,7 @@ export const agentsContract = c.router(
       body: c.noBody(),
       responses: { 200: successEnvelope(z.object({ id: z.string() })) },
       summary: "Delete an agent (its private Cal.com connection goes with it; its tools are detached)",
+      description: "Deletes the agent. Its private Cal.com connection is removed with it; its tools stay in the organisation, attached to no agent.",
     },
   },
   { pathPrefix: "/api/v1", strictStatusCodes: true, commonResponses },

@@ -6,7 +6,9 @@ import { ApiKeySchema, CreateApiKeyBodySchema, CreatedApiKeySchema } from "./api
 
 const c = initContract();
 
-/** Managing API keys needs a JWT: a key cannot mint or revoke keys (403). */
+/** Managing API keys needs a JWT: a key cannot mint or revoke keys (403). The OpenAPI document declares it. */
+const jwtOnly = { security: "jwt" } as const;
+
 export const apiKeysContract = c.router(
   {
     createApiKey: {
@@ -15,14 +17,18 @@ export const apiKeysContract = c.router(
       query: OrgQuerySchema,
       body: CreateApiKeyBodySchema,
       responses: { 201: successEnvelope(CreatedApiKeySchema) },
+      metadata: jwtOnly,
       summary: "Create an organisation API key (the secret is shown once)",
+      description: "Mints an organisation API key for machine clients (voice platforms, MCP clients). The secret is in this answer only: store it. Needs a JWT; an API key cannot mint keys (403).",
     },
     listApiKeys: {
       method: "GET",
       path: "/api-keys",
       query: PagingQuerySchema.merge(OrgQuerySchema),
       responses: { 200: listEnvelope(ApiKeySchema) },
+      metadata: jwtOnly,
       summary: "List the organisation's API keys (never the secrets)",
+      description: "Pages through the organisation's API keys: name, prefix, creation, last use and revocation. Secrets are never returned. Needs a JWT (403 for an API key).",
     },
     revokeApiKey: {
       method: "DELETE",
@@ -31,7 +37,9 @@ export const apiKeysContract = c.router(
       query: OrgQuerySchema,
       body: c.noBody(),
       responses: { 200: successEnvelope(ApiKeySchema) },
+      metadata: jwtOnly,
       summary: "Revoke an API key; it stops working at once",
+      description: "Revokes the key: requests that send it are refused from then on. Needs a JWT (403 for an API key).",
     },
   },
   { pathPrefix: "/api/v1", strictStatusCodes: true, commonResponses },
