@@ -1,7 +1,7 @@
 import { isAppRoute, type AppRoute } from "@ts-rest/core";
 import { describe, expect, it } from "vitest";
-import { contract } from "./contract";
-import { PagingQuerySchema } from "./common/envelope";
+import { contract } from "./contract.js";
+import { PagingQuerySchema } from "./common/envelope.js";
 
 function routes(router: object): AppRoute[] {
   return Object.values(router).flatMap((r) => (isAppRoute(r) ? [r] : routes(r)));

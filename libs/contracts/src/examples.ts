@@ -1,5 +1,5 @@
-import { ERROR_STATUS, type ErrorCode } from "./common/errors";
-import type { ToolType } from "./tools/tools.schemas";
+import { ERROR_STATUS, type ErrorCode } from "./common/errors.js";
+import type { ToolType } from "./tools/tools.schemas.js";
 
 // Example answers for the OpenAPI document, by operation id and status (error envelopes come from errorExample
 // unless a route names its own). The seed routes carry theirs in the contract

@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { isAppRoute, type AppRoute, type AppRouter } from "@ts-rest/core";
 import type { ZodTypeAny } from "zod";
-import { ErrorEnvelopeSchema } from "./common/envelope";
-import { contract } from "./contract";
-import { buildOpenApiDocument, exampleFor } from "./openapi";
-import { CreateAgentBodySchema } from "./agents/agents.schemas";
-import { ManageAppointmentBodySchema } from "./appointments/appointments.schemas";
-import { TOOL_DEFINITION_SCHEMAS, TOOL_TYPES } from "./tools/tools.schemas";
+import { ErrorEnvelopeSchema } from "./common/envelope.js";
+import { contract } from "./contract.js";
+import { buildOpenApiDocument, exampleFor } from "./openapi.js";
+import { CreateAgentBodySchema } from "./agents/agents.schemas.js";
+import { ManageAppointmentBodySchema } from "./appointments/appointments.schemas.js";
+import { TOOL_DEFINITION_SCHEMAS, TOOL_TYPES } from "./tools/tools.schemas.js";
 
 /** Every route of the contract with the key ts-rest uses as its operation id. */
 function routesOf(router: AppRouter): [string, AppRoute][] {

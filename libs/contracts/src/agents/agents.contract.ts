@@ -1,9 +1,9 @@
 import { initContract } from "@ts-rest/core";
 import { z } from "zod";
-import { listEnvelope, OrgQuerySchema, PagingQuerySchema, successEnvelope, uuid } from "../common/envelope";
-import { ErrorEnvelopeSchema } from "../common/envelope";
-import { commonResponses } from "../common/responses";
-import { AgentSchema, CreateAgentBodySchema, UpdateAgentBodySchema } from "./agents.schemas";
+import { listEnvelope, OrgQuerySchema, PagingQuerySchema, successEnvelope, uuid } from "../common/envelope.js";
+import { ErrorEnvelopeSchema } from "../common/envelope.js";
+import { commonResponses } from "../common/responses.js";
+import { AgentSchema, CreateAgentBodySchema, UpdateAgentBodySchema } from "./agents.schemas.js";
 
 const c = initContract();
 const IdParams = z.object({ id: uuid("id") });

@@ -1,8 +1,8 @@
 import { initContract } from "@ts-rest/core";
 import { z } from "zod";
-import { listEnvelope, OrgQuerySchema, PagingQuerySchema, successEnvelope, uuid } from "../common/envelope";
-import { commonResponses } from "../common/responses";
-import { ApiKeySchema, CreateApiKeyBodySchema, CreatedApiKeySchema } from "./api-keys.schemas";
+import { listEnvelope, OrgQuerySchema, PagingQuerySchema, successEnvelope, uuid } from "../common/envelope.js";
+import { commonResponses } from "../common/responses.js";
+import { ApiKeySchema, CreateApiKeyBodySchema, CreatedApiKeySchema } from "./api-keys.schemas.js";
 
 const c = initContract();
 

@@ -1,7 +1,7 @@
 import { initContract } from "@ts-rest/core";
 import { z } from "zod";
-import { ErrorEnvelopeSchema, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope";
-import { commonResponses } from "../common/responses";
+import { ErrorEnvelopeSchema, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope.js";
+import { commonResponses } from "../common/responses.js";
 import {
   AppointmentListSchema,
   AppointmentSchema,
@@ -9,7 +9,7 @@ import {
   ListAppointmentsQuerySchema,
   ManageAppointmentBodySchema,
   ManageResultSchema,
-} from "./appointments.schemas";
+} from "./appointments.schemas.js";
 
 const c = initContract();
 

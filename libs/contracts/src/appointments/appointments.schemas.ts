@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope";
+import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope.js";
 
 export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability"] as const;
 export type AppointmentAction = (typeof APPOINTMENT_ACTIONS)[number];

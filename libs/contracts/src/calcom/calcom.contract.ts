@@ -1,7 +1,7 @@
 import { initContract } from "@ts-rest/core";
 import { z } from "zod";
-import { ErrorEnvelopeSchema, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope";
-import { commonResponses } from "../common/responses";
+import { ErrorEnvelopeSchema, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope.js";
+import { commonResponses } from "../common/responses.js";
 import {
   AgentConnectCalcomResultSchema,
   AgentDisconnectResultSchema,
@@ -15,7 +15,7 @@ import {
   DisconnectResultSchema,
   EffectiveAccountSchema,
   EffectiveInfoSchema,
-} from "./calcom.schemas";
+} from "./calcom.schemas.js";
 
 const c = initContract();
 const AgentParams = z.object({ agent_id: uuid("agent_id") });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { uuid } from "../common/envelope";
+import { uuid } from "../common/envelope.js";
 
 export const TOOL_TYPES = ["custom", "function", "webhook", "transfer_call", "end_call", "ivr", "calcom"] as const;
 export const ToolTypeSchema = z.enum(TOOL_TYPES, {
