@@ -115,6 +115,7 @@ describe("@agni/client and @agni/contracts as npm packages, outside the workspac
     expect(existsSync(path.join(modules, "zod"))).toBe(true);
     expect(existsSync(path.join(modules, "@ts-rest/open-api"))).toBe(false);
     expect(existsSync(path.join(modules, "@anatine/zod-openapi"))).toBe(false);
+    expect(existsSync(path.join(modules, "openapi3-ts"))).toBe(false);
   });
 
   for (const resolution of Object.keys(RESOLUTIONS) as (keyof typeof RESOLUTIONS)[]) {
