@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import SwaggerParser from "@apidevtools/swagger-parser";
@@ -5,7 +6,6 @@ import { lintFromString, loadConfig } from "@redocly/openapi-core";
 import { Document, Spectral } from "@stoplight/spectral-core";
 import { Json } from "@stoplight/spectral-parsers";
 import { bundleAndLoadRuleset } from "@stoplight/spectral-ruleset-bundler/with-loader";
-import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./support/test-api";
 
@@ -53,17 +53,17 @@ describe("the served OpenAPI document, through the ecosystem's tools", () => {
     const spectral = new Spectral();
     spectral.setRuleset(await bundleAndLoadRuleset(path.join(ROOT, ".spectral.yaml"), { fs, fetch: globalThis.fetch }));
     const results = await spectral.run(new Document(JSON.stringify(doc, null, 2), Json, DOC_PATH));
-    const describe = (r: (typeof results)[number]) => `${r.code} at ${r.path.join(".")}: ${r.message}`;
-    expect(results.filter((r) => r.severity === 0).map(describe)).toEqual([]);
+    const show = (r: (typeof results)[number]) => `${r.code} at ${r.path.join(".")}: ${r.message}`;
+    expect(results.filter((r) => r.severity === 0).map(show)).toEqual([]);
     // No contact: the project publishes no address to put there.
-    expect(results.filter((r) => r.severity === 1).map(describe)).toEqual(['info-contact at info: Info object must have "contact" object.']);
+    expect(results.filter((r) => r.severity === 1).map(show)).toEqual(['info-contact at info: Info object must have "contact" object.']);
   });
 
   it("has no Redocly (recommended) error, and no warning but the listed ones", async () => {
     const config = await loadConfig({ configPath: path.join(ROOT, "redocly.yaml") });
     const problems = (await lintFromString({ source: JSON.stringify(doc, null, 2), absoluteRef: DOC_PATH, config })).filter((p) => !p.ignored);
-    const describe = (p: (typeof problems)[number]) => `${p.ruleId} at ${p.location[0]?.pointer}: ${p.message}`;
-    expect(problems.filter((p) => p.severity === "error").map(describe)).toEqual([]);
+    const show = (p: (typeof problems)[number]) => `${p.ruleId} at ${p.location[0]?.pointer}: ${p.message}`;
+    expect(problems.filter((p) => p.severity === "error").map(show)).toEqual([]);
     // No licence (the repository names none yet); /health and /ready have no 4xx answer.
     expect(problems.filter((p) => p.severity === "warn").map((p) => `${p.ruleId} ${p.location[0]?.pointer}`).sort()).toEqual([
       "info-license #/info",
