@@ -48,10 +48,11 @@ export default tseslint.config(
       ...boundaries(),
     },
   },
-  // Tests drive the API against the Cal.com sandbox, and the sandbox's tests drive libs/calcom against it.
+  // Tests drive the API against the Cal.com sandbox, the sandbox's tests drive libs/calcom against it, and the client's
+// package test starts the built API through @agni/api/testing.
   {
     files: ["**/*.test.ts", "**/test/**/*.ts"],
-    rules: boundaries({ "scope:api": ["scope:sandbox"], "scope:sandbox": ["scope:calcom"] }),
+    rules: boundaries({ "scope:api": ["scope:sandbox"], "scope:sandbox": ["scope:calcom"], "scope:client": ["scope:api"] }),
   },
   // Types tell the truth in source: no `any`, no non-null assertion (tests may use both to poke at answers).
   {

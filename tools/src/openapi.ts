@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildOpenApiDocument } from "@agni/contracts";
+import { buildOpenApiDocument } from "@agni/contracts/openapi";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const target = path.join(root, "docs/openapi.json");

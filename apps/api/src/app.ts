@@ -1,4 +1,5 @@
-import { buildOpenApiDocument, contract } from "@agni/contracts";
+import { contract } from "@agni/contracts";
+import { buildOpenApiDocument } from "@agni/contracts/openapi";
 import { createExpressEndpoints, initServer } from "@ts-rest/express";
 import express, { type Express, type Request, type RequestHandler } from "express";
 import type { Logger } from "pino";

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Agent } from "@agni/contracts";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { AgniApiError, AgniConnectionError, createAgniClient, unwrap } from "./index";
+import { AgniApiError, AgniConnectionError, createAgniClient, unwrap } from "./index.js";
 
 const AGENT_ID = "0192f3a4-5b6c-7d8e-9f00-112233445566";
 const MISSING_ID = "0192f3a4-5b6c-7d8e-9f00-000000000000";

@@ -1,6 +1,6 @@
 import { contract, type AgniContract } from "@agni/contracts";
 import { initClient, type ApiFetcher, type InitClientReturn } from "@ts-rest/core";
-import { AgniConnectionError } from "./errors";
+import { AgniConnectionError } from "./errors.js";
 
 export interface AgniClientOptions {
   /** Where the API runs, without `/api/v1`: `http://127.0.0.1:3000`. */

@@ -1,3 +1,3 @@
-export { createAgniClient, type AgniClient, type AgniClientOptions } from "./client";
-export { unwrap, toAgniApiError, type AgniResponse, type SuccessBody } from "./unwrap";
-export { AgniError, AgniApiError, AgniConnectionError } from "./errors";
+export { createAgniClient, type AgniClient, type AgniClientOptions } from "./client.js";
+export { unwrap, toAgniApiError, type AgniResponse, type SuccessBody } from "./unwrap.js";
+export { AgniError, AgniApiError, AgniConnectionError } from "./errors.js";

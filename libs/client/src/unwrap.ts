@@ -1,4 +1,4 @@
-import { AgniApiError } from "./errors";
+import { AgniApiError } from "./errors.js";
 
 /** What every client call resolves to. */
 export interface AgniResponse {

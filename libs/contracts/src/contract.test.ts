@@ -1,9 +1,9 @@
 import { isAppRoute, type AppRoute } from "@ts-rest/core";
 import { describe, expect, it } from "vitest";
-import { contract } from "./contract";
-import { ListAppointmentsQuerySchema, ManageAppointmentBodySchema } from "./appointments/appointments.schemas";
-import { PagingQuerySchema } from "./common/paging";
-import { TransferCallDefinitionSchema } from "./tools/tools.schemas";
+import { contract } from "./contract.js";
+import { ListAppointmentsQuerySchema, ManageAppointmentBodySchema } from "./appointments/appointments.schemas.js";
+import { PagingQuerySchema } from "./common/paging.js";
+import { TransferCallDefinitionSchema } from "./tools/tools.schemas.js";
 
 function routes(router: object): AppRoute[] {
   return Object.values(router).flatMap((r) => (isAppRoute(r) ? [r] : routes(r)));

@@ -1,10 +1,10 @@
 import { initContract } from "@ts-rest/core";
-import { agentsContract } from "./agents/agents.contract";
-import { apiKeysContract } from "./api-keys/api-keys.contract";
-import { appointmentsContract } from "./appointments/appointments.contract";
-import { calcomContract } from "./calcom/calcom.contract";
-import { healthContract } from "./health/health.contract";
-import { toolsContract } from "./tools/tools.contract";
+import { agentsContract } from "./agents/agents.contract.js";
+import { apiKeysContract } from "./api-keys/api-keys.contract.js";
+import { appointmentsContract } from "./appointments/appointments.contract.js";
+import { calcomContract } from "./calcom/calcom.contract.js";
+import { healthContract } from "./health/health.contract.js";
+import { toolsContract } from "./tools/tools.contract.js";
 
 const c = initContract();
 

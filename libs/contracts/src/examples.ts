@@ -1,4 +1,5 @@
-import { ERROR_STATUS, type ErrorCode } from "./common/errors";
+import { ERROR_STATUS, type ErrorCode } from "./common/errors.js";
+import type { ToolType } from "./tools/tools.schemas.js";
 
 // Example answers for the OpenAPI document, by operation id and status (error envelopes come from errorExample
 // unless a route names its own). The seed routes carry theirs in the contract
@@ -178,6 +179,48 @@ export const EXAMPLES: Record<string, Record<number, unknown>> = {
   getAppointment: { 200: ok("Appointment retrieved", { appointment }) },
   listEventTypes: { 200: ok("Event types retrieved", { event_types: [eventType] }) },
   lookupEventType: { 200: ok("Event type retrieved", { event_type: eventType }) },
+};
+
+/**
+ * Examples of path and required query parameters, by the operation's tag and the parameter's name: the sample
+ * resources above, so that a contract tester (Dredd, Schemathesis…) that creates them first can call every operation
+ * with the document alone.
+ */
+const PARAMETER_EXAMPLES: Record<string, string> = {
+  "api-keys.id": KEY_ID,
+  "agents.id": AGENT_ID,
+  "tools.id": TOOL_ID,
+  "calcom.agent_id": AGENT_ID,
+  "appointments.agent_id": AGENT_ID,
+  "appointments.appointment_id": APPOINTMENT_ID,
+  "calcom.platform_id": String(eventType.id),
+};
+
+/**
+ * The example of a parameter of an operation with this tag: the first value of an enum, else PARAMETER_EXAMPLES'.
+ * Throws for a parameter without one, so that no path or required parameter goes undocumented.
+ */
+export function parameterExample(tag: string, name: string, schema: { enum?: unknown[] } = {}): unknown {
+  const example = schema.enum?.[0] ?? PARAMETER_EXAMPLES[`${tag}.${name}`];
+  if (example === undefined) throw new Error(`no example for parameter ${name} of a "${tag}" operation: add one to PARAMETER_EXAMPLES`);
+  return example;
+}
+
+const lookupPatient = {
+  type: "object",
+  properties: { phone: { type: "string", description: "The caller's phone number, E.164" } },
+  required: ["phone"],
+};
+
+/** A tool definition for each tool type, as a client would send it (the API accepts each: openapi tests check). */
+export const TOOL_DEFINITION_EXAMPLES: Record<ToolType, Record<string, unknown>> = {
+  custom: { url: "https://crm.acme.example/patients/lookup", method: "POST", headers: { "X-Source": "agni" }, parameters: lookupPatient },
+  function: { name: "lookup_patient", description: "Find the caller's patient record by phone number", parameters: lookupPatient },
+  webhook: { name: "lookup_patient", description: "Find the caller's patient record by phone number", parameters: lookupPatient, url: "https://crm.acme.example/patients/lookup", method: "POST" },
+  transfer_call: { phone_number: "+14155550123", message: "I'm transferring you to the front desk now." },
+  end_call: { farewell: "Thank you for calling Acme Dental. Goodbye!" },
+  ivr: { menu: [{ digit: "1", label: "Appointments" }, { digit: "2", label: "Billing" }] },
+  calcom: { description: "Check availability and book, move or cancel appointments at Acme Dental" },
 };
 
 const ERROR_MESSAGES: Partial<Record<ErrorCode, string>> = {

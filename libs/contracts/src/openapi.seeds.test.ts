@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildOpenApiDocument } from "./openapi";
+import { buildOpenApiDocument } from "./openapi.js";
 
 // The original pages' OpenAPI fragments (extracted by tools/src/extract-seed-openapi.ts) against our document.
 type Op = { parameters?: { name: string; in: string; required?: boolean }[]; responses: Record<string, any>; security?: unknown[] };

@@ -1,10 +1,10 @@
 import { initContract } from "@ts-rest/core";
 import { z } from "zod";
-import { listEnvelope, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope";
-import { PagingQuerySchema } from "../common/paging";
-import { ErrorEnvelopeSchema } from "../common/envelope";
-import { commonResponses } from "../common/responses";
-import { AgentSchema, CreateAgentBodySchema, UpdateAgentBodySchema } from "./agents.schemas";
+import { listEnvelope, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope.js";
+import { PagingQuerySchema } from "../common/paging.js";
+import { ErrorEnvelopeSchema } from "../common/envelope.js";
+import { commonResponses } from "../common/responses.js";
+import { AgentSchema, CreateAgentBodySchema, UpdateAgentBodySchema } from "./agents.schemas.js";
 
 const c = initContract();
 const IdParams = z.object({ id: uuid("id") });
@@ -18,6 +18,7 @@ export const agentsContract = c.router(
       query: OrgQuerySchema,
       responses: { 201: successEnvelope(AgentSchema) },
       summary: "Create an agent",
+      description: "Creates a voice or chat agent in the caller's organisation, with the time zone it speaks in and, optionally, the Cal.com event type it books.",
     },
     listAgents: {
       method: "GET",
@@ -25,6 +26,7 @@ export const agentsContract = c.router(
       query: PagingQuerySchema.merge(OrgQuerySchema),
       responses: { 200: listEnvelope(AgentSchema) },
       summary: "List the organisation's agents",
+      description: "Pages through the organisation's agents (limit, offset), each with its effective Cal.com connection (keys masked).",
     },
     getAgent: {
       method: "GET",
@@ -33,6 +35,7 @@ export const agentsContract = c.router(
       query: OrgQuerySchema,
       responses: { 200: successEnvelope(AgentSchema) },
       summary: "Get an agent",
+      description: "One agent of the organisation, with its effective Cal.com connection: its private key, else its assigned org-level account, else none (keys masked).",
     },
     updateAgent: {
       method: "PATCH",
@@ -42,6 +45,7 @@ export const agentsContract = c.router(
       body: UpdateAgentBodySchema,
       responses: { 200: successEnvelope(AgentSchema), 409: ErrorEnvelopeSchema },
       summary: "Update an agent",
+      description: "Changes the fields in the body; the others keep their values.",
     },
     deleteAgent: {
       method: "DELETE",
@@ -51,6 +55,7 @@ export const agentsContract = c.router(
       body: c.noBody(),
       responses: { 200: successEnvelope(z.object({ id: z.string() })) },
       summary: "Delete an agent (its private Cal.com connection goes with it; its tools are detached)",
+      description: "Deletes the agent. Its private Cal.com connection is removed with it; its tools stay in the organisation, attached to no agent.",
     },
   },
   { pathPrefix: "/api/v1", strictStatusCodes: true, commonResponses },

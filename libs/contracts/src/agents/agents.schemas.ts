@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope";
+import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope.js";
 
 export const AgentStatusSchema = z.enum(["ACTIVE", "INACTIVE"]);
 export const CalcomConnectionTypeSchema = z.enum(["agent", "org_linked", "none"]);

@@ -1,7 +1,7 @@
 import { initContract } from "@ts-rest/core";
 import { z } from "zod";
-import { ErrorEnvelopeSchema, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope";
-import { commonResponses } from "../common/responses";
+import { ErrorEnvelopeSchema, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope.js";
+import { commonResponses } from "../common/responses.js";
 import {
   AppointmentListSchema,
   AppointmentSchema,
@@ -9,7 +9,7 @@ import {
   ListAppointmentsQuerySchema,
   ManageAppointmentBodySchema,
   ManageResultSchema,
-} from "./appointments.schemas";
+} from "./appointments.schemas.js";
 
 const c = initContract();
 
@@ -28,6 +28,7 @@ export const appointmentsContract = c.router(
         502: ErrorEnvelopeSchema,
       },
       summary: "Check availability, suggest times, book, reschedule or cancel on the agent's effective Cal.com account",
+      description: "One action per call (`action`: availability, suggest, book, reschedule or cancel) on the agent's effective Cal.com account. Every answer has a `message` to read to the caller, with times in the caller's zone. A repeated mutation (same Idempotency-Key, or the same content) returns the first answer instead of acting twice; a taken slot is 422 SLOT_UNAVAILABLE with the nearest alternatives.",
     },
     listAppointments: {
       method: "GET",
@@ -35,6 +36,7 @@ export const appointmentsContract = c.router(
       query: ListAppointmentsQuerySchema,
       responses: { 200: successEnvelope(AppointmentListSchema), 502: ErrorEnvelopeSchema },
       summary: "An agent's appointments: those made through Agni merged with the account's Cal.com bookings",
+      description: "Pages through an agent's appointments: those booked through Agni, merged with the bookings Cal.com holds for the agent's account.",
     },
     getAppointment: {
       method: "GET",
@@ -43,6 +45,7 @@ export const appointmentsContract = c.router(
       query: OrgQuerySchema,
       responses: { 200: successEnvelope(z.object({ appointment: AppointmentSchema })) },
       summary: "One appointment, by Agni id or by any Cal.com booking uid in its reschedule chain",
+      description: "One appointment, found by its Agni id or by the uid of any Cal.com booking in its reschedule chain.",
     },
     listEventTypes: {
       method: "GET",
@@ -50,6 +53,7 @@ export const appointmentsContract = c.router(
       query: OrgQuerySchema.extend({ agent_id: uuid("agent_id") }),
       responses: { 200: successEnvelope(z.object({ event_types: z.array(EventTypeSummarySchema) })), 502: ErrorEnvelopeSchema },
       summary: "Event types of the agent's effective Cal.com account",
+      description: "The event types of the agent's effective Cal.com account, to choose the one the agent books.",
     },
     lookupEventType: {
       method: "GET",
@@ -58,6 +62,7 @@ export const appointmentsContract = c.router(
       query: OrgQuerySchema.extend({ agent_id: uuid("agent_id") }),
       responses: { 200: successEnvelope(z.object({ event_type: EventTypeSummarySchema })), 502: ErrorEnvelopeSchema },
       summary: "One Cal.com event type by its Cal.com id, with its required booking questions",
+      description: "One event type by its Cal.com id, with the booking questions a caller must answer (they become required arguments of the agent's calendar tool).",
     },
   },
   { pathPrefix: "/api/v1", strictStatusCodes: true, commonResponses },

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope";
-import { pageLimit } from "../common/paging";
-import { E164_PATTERN } from "../common/phone";
+import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope.js";
+import { pageLimit } from "../common/paging.js";
+import { E164_PATTERN } from "../common/phone.js";
 
 export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability"] as const;
 export type AppointmentAction = (typeof APPOINTMENT_ACTIONS)[number];

@@ -1,7 +1,7 @@
 import { initContract } from "@ts-rest/core";
 import { z } from "zod";
-import { ErrorEnvelopeSchema, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope";
-import { commonResponses } from "../common/responses";
+import { ErrorEnvelopeSchema, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope.js";
+import { commonResponses } from "../common/responses.js";
 import {
   AgentConnectCalcomResultSchema,
   AgentDisconnectResultSchema,
@@ -15,7 +15,7 @@ import {
   DisconnectResultSchema,
   EffectiveAccountSchema,
   EffectiveInfoSchema,
-} from "./calcom.schemas";
+} from "./calcom.schemas.js";
 
 const c = initContract();
 const AgentParams = z.object({ agent_id: uuid("agent_id") });
@@ -29,6 +29,7 @@ export const calcomContract = c.router(
       body: ConnectCalcomBodySchema,
       responses: { 200: successEnvelope(ConnectCalcomResultSchema), 201: successEnvelope(ConnectCalcomResultSchema), 502: ErrorEnvelopeSchema },
       summary: "Connect an org-level Cal.com account (the key is validated with Cal.com first)",
+      description: "Checks the Cal.com API key with Cal.com, then stores it encrypted as an org-level account that agents can be assigned.",
     },
     getCalcomStatus: {
       method: "GET",
@@ -36,6 +37,7 @@ export const calcomContract = c.router(
       query: OrgQuerySchema,
       responses: { 200: successEnvelope(CalcomStatusSchema) },
       summary: "Org-level Cal.com connection status",
+      description: "The organisation's org-level Cal.com accounts and the state of each (keys masked).",
     },
     disconnectCalcom: {
       method: "POST",
@@ -44,6 +46,7 @@ export const calcomContract = c.router(
       body: DisconnectCalcomBodySchema,
       responses: { 200: successEnvelope(DisconnectResultSchema) },
       summary: "Disconnect org-level Cal.com accounts (all, or one by provider_id)",
+      description: "Disconnects the organisation's org-level accounts, or the one named by `provider_id`: each becomes inactive, its stored key is erased and agents assigned to it are unassigned.",
     },
     connectAgentCalcom: {
       method: "POST",
@@ -53,6 +56,7 @@ export const calcomContract = c.router(
       body: ConnectCalcomBodySchema,
       responses: { 200: successEnvelope(AgentConnectCalcomResultSchema), 201: successEnvelope(AgentConnectCalcomResultSchema), 409: ErrorEnvelopeSchema, 502: ErrorEnvelopeSchema },
       summary: "Connect an agent's private Cal.com key",
+      description: "Checks the Cal.com API key with Cal.com, then stores it encrypted for this agent alone. An agent has a private key or an assigned org-level account, never both.",
     },
     disconnectAgentCalcom: {
       method: "POST",
@@ -62,6 +66,7 @@ export const calcomContract = c.router(
       body: c.noBody(),
       responses: { 200: successEnvelope(AgentDisconnectResultSchema) },
       summary: "Remove an agent's private Cal.com connection",
+      description: "Removes the agent's private Cal.com key; the agent has no Cal.com account until one is connected or assigned.",
     },
     assignAgentCalcomAccount: {
       method: "PUT",
@@ -71,6 +76,7 @@ export const calcomContract = c.router(
       body: AssignAccountBodySchema,
       responses: { 200: successEnvelope(AssignAccountResultSchema), 409: ErrorEnvelopeSchema },
       summary: "Assign (or with null, unassign) an org-level Cal.com account to an agent",
+      description: "Gives the agent one of the organisation's org-level accounts (`provider_id`), or with null takes it away. An agent has a private key or an assigned org-level account, never both.",
     },
     getAgentCalcomInfo: {
       method: "GET",
@@ -79,6 +85,7 @@ export const calcomContract = c.router(
       query: OrgQuerySchema,
       responses: { 200: successEnvelope(EffectiveInfoSchema) },
       summary: "Get Agent Cal.com Info",
+      description: "The agent's effective Cal.com account with the Cal.com user behind it and the agent's event type (key masked).",
     },
     getAgentCalcomAccount: {
       method: "GET",
@@ -96,6 +103,7 @@ export const calcomContract = c.router(
         },
       },
       summary: "Get Agent Cal.com Account",
+      description: "The agent's effective Cal.com account: its private key, else its assigned org-level account, else none.",
     },
     getAgentCalcomStatus: {
       method: "GET",
@@ -113,6 +121,7 @@ export const calcomContract = c.router(
         },
       },
       summary: "Get Agent Cal.com Status",
+      description: "Whether the agent has a private Cal.com connection, and the state of each of its accounts.",
     },
   },
   { pathPrefix: "/api/v1", strictStatusCodes: true, commonResponses },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { uuid } from "../common/envelope";
+import { uuid } from "../common/envelope.js";
 
 export const CalcomAccountStatusSchema = z.enum(["active", "inactive", "invalid", "error"]);
 export type CalcomAccountStatus = z.infer<typeof CalcomAccountStatusSchema>;

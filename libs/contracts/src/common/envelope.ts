@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ERROR_CODES } from "./errors";
+import { ERROR_CODES } from "./errors.js";
 
 /** `{"success": false, "message", "code", "details"?}` — the body of every error response. */
 export const ErrorEnvelopeSchema = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maskSecret } from "./mask";
+import { maskSecret } from "./mask.js";
 
 describe("maskSecret", () => {
   it("keeps the recognisable prefix and the last four characters", () => {

@@ -1,4 +1,4 @@
-import { ErrorEnvelopeSchema } from "./envelope";
+import { ErrorEnvelopeSchema } from "./envelope.js";
 
 /** Statuses every authenticated route can return. */
 export const commonResponses = {

@@ -1,4 +1,4 @@
-import type { AppointmentAction } from "../appointments/appointments.schemas";
+import type { AppointmentAction } from "../appointments/appointments.schemas.js";
 
 /** The functions an exported `calcom` tool offers (one per enabled function), and the action each one runs. */
 export const CALCOM_FUNCTION_ACTIONS: Record<string, AppointmentAction> = {

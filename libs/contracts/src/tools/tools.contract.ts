@@ -1,9 +1,9 @@
 import { initContract } from "@ts-rest/core";
 import { z } from "zod";
-import { ErrorEnvelopeSchema, listEnvelope, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope";
-import { PagingQuerySchema } from "../common/paging";
-import { commonResponses } from "../common/responses";
-import { CreateToolBodySchema, EXPORT_FORMATS, ToolExportSchema, ToolSchema, UpdateToolBodySchema, WEBHOOK_FORMATS } from "./tools.schemas";
+import { ErrorEnvelopeSchema, listEnvelope, OrgQuerySchema, successEnvelope, uuid } from "../common/envelope.js";
+import { PagingQuerySchema } from "../common/paging.js";
+import { commonResponses } from "../common/responses.js";
+import { CreateToolBodySchema, EXPORT_FORMATS, ToolExportSchema, ToolSchema, UpdateToolBodySchema, WEBHOOK_FORMATS } from "./tools.schemas.js";
 
 const c = initContract();
 const IdParams = z.object({ id: uuid("id") });
@@ -22,6 +22,7 @@ export const toolsContract = c.router(
       body: CreateToolBodySchema,
       responses: { 201: successEnvelope(ToolSchema), 409: ErrorEnvelopeSchema },
       summary: "Create a tool (inactive until activated)",
+      description: "Creates a tool. `definition` has the shape of the tool's `type` (one schema per type: a custom HTTP endpoint, a function declaration with a JSON Schema for its parameters, a transfer number…); a `calcom` tool needs none, its functions are compiled from the agent's Cal.com event type.",
     },
     listTools: {
       method: "GET",
@@ -29,6 +30,7 @@ export const toolsContract = c.router(
       query: ToolListQuerySchema,
       responses: { 200: listEnvelope(ToolSchema) },
       summary: "List tools, optionally for one agent",
+      description: "Pages through the organisation's tools; `agentId` (or `agent_id`) keeps those of one agent.",
     },
     exportTool: {
       method: "GET",
@@ -39,6 +41,7 @@ export const toolsContract = c.router(
       }),
       responses: { 200: successEnvelope(ToolExportSchema), 502: ErrorEnvelopeSchema },
       summary: "The tool as a function definition for an LLM or agent platform (a calcom tool is compiled from its event type)",
+      description: "The tool in the shape an LLM API or voice platform expects (`format`). Webhook formats (retell, vapi, elevenlabs) point at this API's invoke endpoint and carry a placeholder where the platform must send an API key.",
     },
     invokeTool: {
       method: "POST",
@@ -51,6 +54,7 @@ export const toolsContract = c.router(
       body: z.record(z.unknown()),
       responses: { 200: z.record(z.unknown()), 422: ErrorEnvelopeSchema, 502: ErrorEnvelopeSchema },
       summary: "Where Retell, Vapi and ElevenLabs send a calendar tool call (as exported); answers in the platform's shape",
+      description: "The webhook a voice platform calls when its model uses an exported calendar tool: reads the call in the platform's shape (`format`), runs the appointment action on the tool's agent and answers in the platform's shape.",
     },
     getTool: {
       method: "GET",
@@ -59,6 +63,7 @@ export const toolsContract = c.router(
       query: OrgQuerySchema,
       responses: { 200: successEnvelope(ToolSchema) },
       summary: "Get Agent Tool",
+      description: "One tool of the organisation, with its definition and enabled functions.",
     },
     updateTool: {
       method: "PATCH",
@@ -68,6 +73,7 @@ export const toolsContract = c.router(
       body: UpdateToolBodySchema,
       responses: { 200: successEnvelope(ToolSchema), 409: ErrorEnvelopeSchema },
       summary: "Update a tool",
+      description: "Changes the fields in the body. The definition is checked against the tool's type after the change (the body's `type`, else the current one).",
     },
     deleteTool: {
       method: "DELETE",
@@ -77,6 +83,7 @@ export const toolsContract = c.router(
       body: c.noBody(),
       responses: { 200: successEnvelope(z.object({ id: z.string() })) },
       summary: "Delete a tool",
+      description: "Deletes the tool; its id answers 404 from then on.",
     },
   },
   { pathPrefix: "/api/v1", strictStatusCodes: true, commonResponses },

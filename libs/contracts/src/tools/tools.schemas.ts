@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { uuid } from "../common/envelope";
-import { E164_PATTERN } from "../common/phone";
+import { uuid } from "../common/envelope.js";
+import { E164_PATTERN } from "../common/phone.js";
 
 export const TOOL_TYPES = ["custom", "function", "webhook", "transfer_call", "end_call", "ivr", "calcom"] as const;
 export const ToolTypeSchema = z.enum(TOOL_TYPES, {
