@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_JSON_MAX_DEPTH } from "./http/json-body";
 
 const base64Key = z
   .string()
@@ -25,6 +26,7 @@ const EnvSchema = z.object({
     .transform((v) => (v ?? "").split(",").map((k) => k.trim()).filter(Boolean))
     .pipe(z.array(base64Key)),
   AGNI_BODY_LIMIT: z.string().default("1mb"),
+  AGNI_JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(1_000).default(DEFAULT_JSON_MAX_DEPTH),
   AGNI_CALCOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
   AGNI_CALCOM_DEADLINE_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   AGNI_CALCOM_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
@@ -57,6 +59,8 @@ export interface AppConfig {
   /** Earlier encryption keys, accepted for decryption only (key rotation). */
   previousEncryptionKeys?: Buffer[];
   bodyLimit: string;
+  /** Deepest nesting of objects and arrays accepted in a request body. */
+  jsonMaxDepth: number;
   calcomTimeoutMs: number;
   /** Bound on all Cal.com work of one request (retries, backoff and budget waits included). */
   calcomDeadlineMs?: number;
@@ -143,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     encryptionKey: Buffer.from(encryptionKey!, "base64"),
     previousEncryptionKeys: e.AGNI_ENCRYPTION_KEY_PREVIOUS.map((k) => Buffer.from(k, "base64")),
     bodyLimit: e.AGNI_BODY_LIMIT,
+    jsonMaxDepth: e.AGNI_JSON_MAX_DEPTH,
     calcomTimeoutMs: e.AGNI_CALCOM_TIMEOUT_MS,
     calcomDeadlineMs: e.AGNI_CALCOM_DEADLINE_MS,
     calcomRateLimit: e.AGNI_CALCOM_RATE_LIMIT,
