@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_JSON_MAX_DEPTH } from "./http/json-body";
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./http/server";
 
 const base64Key = z
   .string()
@@ -27,6 +28,10 @@ const EnvSchema = z.object({
     .pipe(z.array(base64Key)),
   AGNI_BODY_LIMIT: z.string().default("1mb"),
   AGNI_JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(1_000).default(DEFAULT_JSON_MAX_DEPTH),
+  AGNI_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_SERVER_LIMITS.headersTimeoutMs),
+  AGNI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(DEFAULT_SERVER_LIMITS.requestTimeoutMs),
+  AGNI_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs),
+  AGNI_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_SERVER_LIMITS.maxConnections),
   AGNI_CALCOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
   AGNI_CALCOM_DEADLINE_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   AGNI_CALCOM_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
@@ -59,6 +64,8 @@ export interface AppConfig {
   /** Earlier encryption keys, accepted for decryption only (key rotation). */
   previousEncryptionKeys?: Buffer[];
   bodyLimit: string;
+  /** Header, request and keep-alive timeouts and the connection cap of the HTTP server. */
+  server: ServerLimits;
   /** Deepest nesting of objects and arrays accepted in a request body. */
   jsonMaxDepth: number;
   calcomTimeoutMs: number;
@@ -135,6 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     devSecretsFile = dev.file;
     devSecretsGenerated = dev.generated;
   }
+  if (e.AGNI_HEADERS_TIMEOUT_MS > e.AGNI_REQUEST_TIMEOUT_MS) {
+    problems.push("AGNI_HEADERS_TIMEOUT_MS must not exceed AGNI_REQUEST_TIMEOUT_MS (the headers are part of the request)");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -147,6 +157,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     encryptionKey: Buffer.from(encryptionKey!, "base64"),
     previousEncryptionKeys: e.AGNI_ENCRYPTION_KEY_PREVIOUS.map((k) => Buffer.from(k, "base64")),
     bodyLimit: e.AGNI_BODY_LIMIT,
+    server: {
+      headersTimeoutMs: e.AGNI_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.AGNI_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.AGNI_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.AGNI_MAX_CONNECTIONS,
+    },
     jsonMaxDepth: e.AGNI_JSON_MAX_DEPTH,
     calcomTimeoutMs: e.AGNI_CALCOM_TIMEOUT_MS,
     calcomDeadlineMs: e.AGNI_CALCOM_DEADLINE_MS,

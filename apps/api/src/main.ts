@@ -4,7 +4,7 @@ import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { startHousekeeping } from "./housekeeping";
-import { answerClientErrorsInEnvelope } from "./http/client-error";
+import { createHttpServer } from "./http/server";
 import { notifyOrgChanged, OrgCache, PgInvalidationBus } from "./lib/org-cache";
 import { PgRateLimitStore } from "./lib/pg-rate-limit-store";
 import { createRedisStores } from "./lib/redis-stores";
@@ -50,8 +50,7 @@ async function main() {
   const cache = new OrgCache({ bus });
   const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger, stores: { ...stores, calcom: calcomBudget }, cache });
   const housekeeping = startHousekeeping(db.prisma, logger);
-  const server = app.listen(config.port, config.host);
-  answerClientErrorsInEnvelope(server);
+  const server = createHttpServer(app, config.server).listen(config.port, config.host);
   await once(server, "listening");
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
