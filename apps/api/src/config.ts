@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   AGNI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(DEFAULT_SERVER_LIMITS.requestTimeoutMs),
   AGNI_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs),
   AGNI_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_SERVER_LIMITS.maxConnections),
+  AGNI_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   AGNI_CALCOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
   AGNI_CALCOM_DEADLINE_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   AGNI_CALCOM_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
@@ -64,6 +65,8 @@ export interface AppConfig {
   /** Earlier encryption keys, accepted for decryption only (key rotation). */
   previousEncryptionKeys?: Buffer[];
   bodyLimit: string;
+  /** On SIGTERM/SIGINT, how long requests in flight may take before the process exits anyway. */
+  shutdownTimeoutMs: number;
   /** Header, request and keep-alive timeouts and the connection cap of the HTTP server. */
   server: ServerLimits;
   /** Deepest nesting of objects and arrays accepted in a request body. */
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     encryptionKey: Buffer.from(encryptionKey!, "base64"),
     previousEncryptionKeys: e.AGNI_ENCRYPTION_KEY_PREVIOUS.map((k) => Buffer.from(k, "base64")),
     bodyLimit: e.AGNI_BODY_LIMIT,
+    shutdownTimeoutMs: e.AGNI_SHUTDOWN_TIMEOUT_MS,
     server: {
       headersTimeoutMs: e.AGNI_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.AGNI_REQUEST_TIMEOUT_MS,

@@ -69,7 +69,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // Requests in flight get until the deadline; then the process exits whatever is still pending.
+    const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
     force.unref();
     housekeeping.stop();
     server.close(async () => {
