@@ -41,7 +41,7 @@ export interface AppDeps {
   /** Resolves when the database answers; used by `/ready`. */
   ping: () => Promise<void>;
   config: Pick<AppConfig, "auth" | "encryptionKey" | "previousEncryptionKeys" | "bodyLimit" | "calcomTimeoutMs" | "calcomDeadlineMs" | "calcomRateLimit" | "calcomAllowedOrigins" | "publicUrl"> &
-    Partial<Pick<AppConfig, "rateLimit" | "jsonMaxDepth">>;
+    Partial<Pick<AppConfig, "rateLimit" | "jsonMaxDepth" | "trustProxy">>;
   /** Cache of hot per-organisation reads; main.ts gives it a cross-replica invalidation bus on PostgreSQL. */
   cache?: OrgCache;
   /** Rate-limit stores shared by replicas (Redis); each process keeps its own counters when absent. */
@@ -72,6 +72,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("query parser", "simple");
   app.set("etag", false);
+  // Who the client is (req.ip) and where it reached us: the socket's peer, unless that peer is a proxy we were told to trust.
+  app.set("trust proxy", config.trustProxy ?? false);
   app.use(requestContextMiddleware(logger));
   const openApi = buildOpenApiDocument();
   app.get("/openapi.json", (_req, res) => void res.json(openApi));

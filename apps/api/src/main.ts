@@ -30,7 +30,7 @@ async function main() {
     );
   }
   if (config.env === "production" && !config.calcomAllowedOrigins) {
-    logger.warn("AGNI_CALCOM_ALLOWED_ORIGINS is unset: callers may point api_base_url at any address this server can reach");
+    logger.warn("AGNI_CALCOM_ALLOWED_ORIGINS is *: callers may point api_base_url at any address this server can reach");
   }
 
   const db = await openDatabase({

@@ -73,7 +73,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("rotating the key of a runnin
     const newKey = key().toString("base64");
     const auth = await bearer(secrets.AGNI_JWT_SECRET, `org-rotation-${Date.now()}`);
     const withApi = async <T>(encryption: Record<string, string>, fn: (url: string) => Promise<T>) => {
-      const p = await startApiProcess({ ...secrets, ...encryption, DATABASE_URL: db.url });
+      const p = await startApiProcess({ ...secrets, ...encryption, DATABASE_URL: db.url, AGNI_CALCOM_ALLOWED_ORIGINS: sandboxServer.url });
       try {
         return await fn(p.url);
       } finally {
@@ -94,7 +94,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("rotating the key of a runnin
 
     const run = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "tools/src/keys-rotate.ts"], {
       cwd: ROOT,
-      env: { ...process.env, ...secrets, ...transition, DATABASE_URL: db.url, NODE_ENV: "production" },
+      env: { ...process.env, ...secrets, ...transition, DATABASE_URL: db.url, NODE_ENV: "production", AGNI_PUBLIC_URL: "https://agni.test" },
     });
     expect(run.stdout).toContain("checked: 1, re-encrypted under the current key: 1, unreadable: 0");
     expect(run.stdout).not.toContain(apiKey);

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { request as httpRequest } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { createSandbox } from "@agni/calcom-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiProcess, deploymentSecrets, startApiProcess } from "./support/api-process";
+import { type ApiProcess, bearer, callApi, deploymentSecrets, startApiProcess } from "./support/api-process";
 import { createTestDatabase } from "./support/test-database";
 
 // The built API (dist/main.js, as `npm start` runs it) as a production process, on this run's database: PostgreSQL,
@@ -29,9 +31,14 @@ afterAll(async () => {
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function production(env: Record<string, string | undefined> = {}): Promise<ApiProcess> {
-  const store = databaseUrl ? { DATABASE_URL: databaseUrl } : { AGNI_DATA_DIR: mkdtempSync(path.join(tmpdir(), "agni-production-")) };
-  if (store.AGNI_DATA_DIR) dataDirs.push(store.AGNI_DATA_DIR);
+function freshStore(): Record<string, string> {
+  if (databaseUrl) return { DATABASE_URL: databaseUrl };
+  const dir = mkdtempSync(path.join(tmpdir(), "agni-production-"));
+  dataDirs.push(dir);
+  return { AGNI_DATA_DIR: dir };
+}
+
+async function production(env: Record<string, string | undefined> = {}, store = freshStore()): Promise<ApiProcess> {
   const p = await startApiProcess({ ...secrets, ...store, ...env });
   processes.push(p);
   return p;
@@ -63,4 +70,58 @@ describe("shutdown", () => {
     p.child.kill("SIGTERM");
     expect(await exitWithin(p, 15_000)).toBe(0);
   }, 60_000);
+});
+
+describe("production settings", () => {
+  it("refuses to start without AGNI_PUBLIC_URL, naming it with every other missing setting", async () => {
+    const missingAll = await startApiProcess({ ...freshStore(), AGNI_PUBLIC_URL: undefined, AGNI_JWT_SECRET: undefined, AGNI_ENCRYPTION_KEY: undefined }).catch((e: Error) => e);
+    expect(missingAll).toBeInstanceOf(Error);
+    expect((missingAll as Error).message).toMatch(/exited \(2\) before listening[\s\S]*AGNI_JWT_SECRET[\s\S]*AGNI_ENCRYPTION_KEY[\s\S]*AGNI_PUBLIC_URL is required in production/);
+    const missingUrl = await startApiProcess({ ...secrets, ...freshStore(), AGNI_PUBLIC_URL: undefined }).catch((e: Error) => e);
+    expect(missingUrl).toBeInstanceOf(Error);
+    expect((missingUrl as Error).message).toMatch(/exited \(2\)[\s\S]*AGNI_PUBLIC_URL is required in production/);
+    expect((missingUrl as Error).message).not.toMatch(/AGNI_JWT_SECRET|AGNI_ENCRYPTION_KEY/);
+  });
+
+  it("lets accounts point at Cal.com's own API only, unless AGNI_CALCOM_ALLOWED_ORIGINS lists more; exports point at AGNI_PUBLIC_URL whatever the Host", async () => {
+    const sandbox = createSandbox();
+    const sandboxServer = await sandbox.listen(0, "127.0.0.1");
+    try {
+      const { apiKey } = sandbox.addUser({ username: `prod-${Date.now()}`, timeZone: "UTC" });
+      const auth = await bearer(secrets.AGNI_JWT_SECRET, `org-production-${Date.now()}`);
+      const connect = { api_key: apiKey, api_base_url: sandboxServer.url };
+
+      const store = freshStore(); // one after the other on the same database
+      const strict = await production({ AGNI_PUBLIC_URL: "https://agni.example.com" }, store);
+      const refused = await callApi(strict.url, auth, "POST", "/api/v1/calcom/connect", connect);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({
+        code: "INVALID_REQUEST",
+        message: `api_base_url ${sandboxServer.url} is not allowed on this deployment`,
+        details: { allowed_origins: ["https://api.cal.com"] },
+      });
+      expect(sandbox.requests).toHaveLength(0);
+
+      const agent = (await callApi(strict.url, auth, "POST", "/api/v1/agents/", { agentName: "Published" })).body.data;
+      const tool = (await callApi(strict.url, auth, "POST", "/api/v1/tools/", { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["book"] } })).body.data;
+      const exported = await new Promise<string>((resolve, reject) => {
+        const { port } = new URL(strict.url);
+        const req = httpRequest({ host: "127.0.0.1", port, path: `/api/v1/tools/${tool.id}/export?format=retell`, headers: { ...auth, host: "evil.example" } }, (res) => {
+          let text = "";
+          res.on("data", (c: Buffer) => (text += c.toString()));
+          res.on("end", () => resolve(text));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+      expect(JSON.parse(exported).data.tools[0].url).toMatch(/^https:\/\/agni\.example\.com\/api\/v1\/tools\//);
+      strict.child.kill("SIGTERM");
+      await strict.exited;
+
+      const selfHosted = await production({ AGNI_CALCOM_ALLOWED_ORIGINS: sandboxServer.url }, store);
+      expect((await callApi(selfHosted.url, auth, "POST", "/api/v1/calcom/connect", connect)).status).toBe(201);
+    } finally {
+      await sandboxServer.close();
+    }
+  }, 90_000);
 });
