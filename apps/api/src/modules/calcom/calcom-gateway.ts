@@ -1,7 +1,6 @@
 import {
   CalcomApiError,
   CalcomAuthError,
-  CalcomError,
   CalcomNotFoundError,
   CalcomRateLimitError,
   createCalcomClient,
@@ -78,15 +77,19 @@ export function createCalcomGateway(options: {
   };
 }
 
-/** Cal.com failures as API errors: a rejected key is the caller's problem (400), an unreachable Cal.com is ours (502). */
+/**
+ * Cal.com failures as API errors: a rejected key is the caller's problem (400), an unreachable Cal.com is ours (502).
+ * The address is the caller's to choose, so nothing here repeats what the target said or how the connection failed
+ * (refused, reset, another protocol, a 5xx, a malformed answer are one message): the API must not become a way to
+ * look around the network it runs in. Only the origin is named, never a path or credentials.
+ */
 export function toAppError(err: unknown, apiBaseUrl: string): AppError {
+  const origin = URL.canParse(apiBaseUrl) ? new URL(apiBaseUrl).origin : "the configured address";
   if (err instanceof CalcomAuthError) {
-    return new AppError("INVALID_REQUEST", `Cal.com rejected the API key: ${err.message}`, { calcom_status: err.status });
+    return new AppError("INVALID_REQUEST", `Cal.com at ${origin} rejected the API key: check that it is correct and still active`, { calcom_status: err.status });
   }
   if (err instanceof CalcomNotFoundError) {
-    return new AppError("INVALID_REQUEST", `Cal.com at ${apiBaseUrl} did not recognise the request: check api_base_url`, {
-      calcom_status: err.status,
-    });
+    return new AppError("INVALID_REQUEST", `Cal.com at ${origin} did not recognise the request: check api_base_url`, { calcom_status: err.status });
   }
   if (err instanceof CalcomRateLimitError) {
     const seconds = Math.max(1, Math.ceil(err.retryAfterMs / 1000));
@@ -95,10 +98,7 @@ export function toAppError(err: unknown, apiBaseUrl: string): AppError {
     });
   }
   if (err instanceof CalcomApiError && err.status < 500) {
-    return new AppError("INVALID_REQUEST", `Cal.com refused the request: ${err.message}`, { calcom_status: err.status });
+    return new AppError("INVALID_REQUEST", `Cal.com at ${origin} refused the request (HTTP ${err.status})`, { calcom_status: err.status });
   }
-  if (err instanceof CalcomError) {
-    return new AppError("BAD_GATEWAY", `Could not reach Cal.com at ${apiBaseUrl}: ${err.message}`);
-  }
-  return new AppError("BAD_GATEWAY", `Could not reach Cal.com at ${apiBaseUrl}`);
+  return new AppError("BAD_GATEWAY", `Could not reach Cal.com at ${origin}; check api_base_url and try again`);
 }
