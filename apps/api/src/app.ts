@@ -4,6 +4,7 @@ import express, { type Express, type Request } from "express";
 import type { Logger } from "pino";
 import type { PrismaClient } from "./db/prisma";
 import { authMiddleware, authOf } from "./http/auth";
+import { authFailureLimit } from "./http/auth-failures";
 import { docsRouter } from "./http/docs";
 import { errorHandler, notFoundHandler, validationError } from "./http/error-handler";
 import { jsonBody } from "./http/json-body";
@@ -41,7 +42,7 @@ export interface AppDeps {
   /** Resolves when the database answers; used by `/ready`. */
   ping: () => Promise<void>;
   config: Pick<AppConfig, "auth" | "encryptionKey" | "previousEncryptionKeys" | "bodyLimit" | "calcomTimeoutMs" | "calcomDeadlineMs" | "calcomRateLimit" | "calcomAllowedOrigins" | "publicUrl"> &
-    Partial<Pick<AppConfig, "rateLimit" | "jsonMaxDepth" | "trustProxy">>;
+    Partial<Pick<AppConfig, "rateLimit" | "authFailureLimit" | "jsonMaxDepth" | "trustProxy">>;
   /** Cache of hot per-organisation reads; main.ts gives it a cross-replica invalidation bus on PostgreSQL. */
   cache?: OrgCache;
   /** Rate-limit stores shared by replicas (Redis); each process keeps its own counters when absent. */
@@ -78,7 +79,8 @@ export function createApp(deps: AppDeps): Express {
   const openApi = buildOpenApiDocument();
   app.get("/openapi.json", (_req, res) => void res.json(openApi));
   app.use(docsRouter());
-  const authenticate = authMiddleware({ auth: config.auth, apiKeys, organizations });
+  const failures = config.authFailureLimit ? authFailureLimit({ limit: config.authFailureLimit, store: deps.stores?.authFailures }) : undefined;
+  const authenticate = authMiddleware({ auth: config.auth, apiKeys, organizations, failures });
   const limits = config.rateLimit ? [apiRateLimit({ limit: config.rateLimit, store: deps.stores?.api })] : [];
   const body = jsonBody({ limit: config.bodyLimit, maxDepth: config.jsonMaxDepth });
   // Appointment calls (manage, a tool's invoke, MCP) write only appointments and idempotency records, neither cached;
