@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { request as httpRequest } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildOpenApiDocument } from "@agni/contracts";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawGet } from "./support/raw-http";
 import { startTestApi, type TestApi } from "./support/test-api";
 
 // The API reference in a real headless Chromium (Debian's package; .ci/run installs it when missing).
@@ -17,21 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-/** GET with the path sent exactly as written (fetch would resolve `..` and re-encode). */
-function rawGet(pathAsSent: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(api.url);
-    const req = httpRequest({ host: url.hostname, port: url.port, path: pathAsSent, method: "GET" }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode!, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
 describe("OpenAPI document and reference assets", () => {
   it("serves the contract's OpenAPI document without authentication", async () => {
     const res = await api.request("GET", "/openapi.json");
@@ -40,7 +25,7 @@ describe("OpenAPI document and reference assets", () => {
   });
 
   it("serves the page's assets, and answers a missing or malicious asset path with 404 in the envelope, telling nothing of the file system", async () => {
-    expect((await rawGet("/docs/assets/swagger-ui.css")).status).toBe(200);
+    expect((await rawGet(api.url, "/docs/assets/swagger-ui.css")).status).toBe(200);
     const logsBefore = api.logs.length;
     const paths = [
       "/docs/assets/missing.js",
@@ -55,13 +40,13 @@ describe("OpenAPI document and reference assets", () => {
       "/docs/assets/%E0%80%AF",
     ];
     for (const p of paths) {
-      const res = await rawGet(p);
+      const res = await rawGet(api.url, p);
       expect(res.status, `${p} -> ${res.body.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
       expect(res.status, p).toBeLessThan(500);
       expect(JSON.parse(res.body), p).toMatchObject({ success: false, code: expect.any(String), message: expect.any(String) });
       expect(res.body, p).not.toMatch(/node_modules|ENOENT|EISDIR|\/work\/|swagger-ui-dist|at /);
     }
-    expect((await rawGet("/docs/assets/missing.js")).status).toBe(404);
+    expect((await rawGet(api.url, "/docs/assets/missing.js")).status).toBe(404);
     const logged = api.logs.slice(logsBefore).join("");
     expect(logged).not.toMatch(/node_modules|ENOENT|EISDIR|swagger-ui-dist|"stack"|"level":50/);
     expect(logged).not.toContain(path.resolve(import.meta.dirname, "../../.."));

@@ -168,7 +168,7 @@ describe("hostile bodies and headers", () => {
     } finally {
       await strict.close();
     }
-  });
+  }, 60_000);
 
   it("answers a URL over Node's header limit with 431 in the envelope", async () => {
     const res = await send("GET", `/api/v1/agents/?q=${"x".repeat(20_000)}`);

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { request as httpRequest } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createSandbox } from "@agni/calcom-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiProcess, bearer, callApi, deploymentSecrets, startApiProcess } from "./support/api-process";
+import { rawGet } from "./support/raw-http";
 import { createTestDatabase } from "./support/test-database";
 
 // The built API (dist/main.js, as `npm start` runs it) as a production process, on this run's database: PostgreSQL,
@@ -104,17 +104,8 @@ describe("production settings", () => {
 
       const agent = (await callApi(strict.url, auth, "POST", "/api/v1/agents/", { agentName: "Published" })).body.data;
       const tool = (await callApi(strict.url, auth, "POST", "/api/v1/tools/", { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["book"] } })).body.data;
-      const exported = await new Promise<string>((resolve, reject) => {
-        const { port } = new URL(strict.url);
-        const req = httpRequest({ host: "127.0.0.1", port, path: `/api/v1/tools/${tool.id}/export?format=retell`, headers: { ...auth, host: "evil.example" } }, (res) => {
-          let text = "";
-          res.on("data", (c: Buffer) => (text += c.toString()));
-          res.on("end", () => resolve(text));
-        });
-        req.on("error", reject);
-        req.end();
-      });
-      expect(JSON.parse(exported).data.tools[0].url).toMatch(/^https:\/\/agni\.example\.com\/api\/v1\/tools\//);
+      const exported = await rawGet(strict.url, `/api/v1/tools/${tool.id}/export?format=retell`, { ...auth, host: "evil.example" });
+      expect(JSON.parse(exported.body).data.tools[0].url).toMatch(/^https:\/\/agni\.example\.com\/api\/v1\/tools\//);
       strict.child.kill("SIGTERM");
       await strict.exited;
 

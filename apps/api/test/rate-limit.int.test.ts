@@ -120,7 +120,7 @@ describe("failed authentication per client address", () => {
     } finally {
       await direct.close();
     }
-  });
+  }, 60_000);
 });
 
 describe("budgets shared through Redis (REDIS_URL)", () => {
@@ -145,7 +145,7 @@ describe("budgets shared through Redis (REDIS_URL)", () => {
     } finally {
       await Promise.all([one?.close(), two?.close()]);
     }
-  });
+  }, 90_000);
 
   it("two API replicas count one address's failed authentications together", async () => {
     const [one, two] = await Promise.all(stores.map((s) => startTestApi({ config: { authFailureLimit: 4, trustProxy: ["loopback"] }, stores: s })));
@@ -157,7 +157,7 @@ describe("budgets shared through Redis (REDIS_URL)", () => {
     } finally {
       await Promise.all([one?.close(), two?.close()]);
     }
-  });
+  }, 90_000);
 
   it("the Cal.com budget per key is one rolling window across stores (Redis)", async () => {
     const redis = [new Redis(REDIS_URL), new Redis(REDIS_URL)];

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { request as httpRequest } from "node:http";
 import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawGet } from "./support/raw-http";
 import { startTestApi, type TestApi } from "./support/test-api";
 
 let api: TestApi;
@@ -134,18 +134,9 @@ describe("exported URLs and the Host header", () => {
   async function exportedUrls(target: TestApi, auth: Record<string, string>, toolId: string, headers: Record<string, string>): Promise<string[]> {
     const urls: string[] = [];
     for (const format of ["vapi", "retell"]) {
-      const { port } = new URL(target.url);
-      const body = await new Promise<string>((resolve, reject) => {
-        const req = httpRequest({ host: "127.0.0.1", port, path: `/api/v1/tools/${toolId}/export?format=${format}`, headers: { ...auth, ...headers } }, (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (c: string) => (text += c));
-          res.on("end", () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`${res.statusCode} ${text}`))));
-        });
-        req.on("error", reject);
-        req.end();
-      });
-      for (const entry of JSON.parse(body).data.tools) urls.push(format === "vapi" ? entry.server.url : entry.url);
+      const res = await rawGet(target.url, `/api/v1/tools/${toolId}/export?format=${format}`, { ...auth, ...headers });
+      expect(res.status, res.body).toBe(200);
+      for (const entry of JSON.parse(res.body).data.tools) urls.push(format === "vapi" ? entry.server.url : entry.url);
     }
     return urls;
   }
@@ -177,11 +168,10 @@ describe("exported URLs and the Host header", () => {
     } finally {
       await published.close();
     }
-  });
+  }, 60_000);
 
   it("honour X-Forwarded-Host and X-Forwarded-Proto only from a trusted proxy (AGNI_TRUST_PROXY), and only well-formed", async () => {
-    const proxied = await startTestApi({ config: { trustProxy: ["loopback"] } });
-    const elsewhere = await startTestApi({ config: { trustProxy: ["10.0.0.1"] } });
+    const [proxied, elsewhere] = await Promise.all([startTestApi({ config: { trustProxy: ["loopback"] } }), startTestApi({ config: { trustProxy: ["10.0.0.1"] } })]);
     try {
       const forwarded = { host: "internal:3000", "x-forwarded-host": "agni.example.org, proxy.internal", "x-forwarded-proto": "https" };
       const trusted = await webhookTool(proxied);
@@ -200,5 +190,5 @@ describe("exported URLs and the Host header", () => {
     } finally {
       await Promise.all([proxied.close(), elsewhere.close()]);
     }
-  });
+  }, 90_000);
 });
