@@ -20,7 +20,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres" || !postgresBinDir())("Postgre
     pg = await startPrivatePostgres();
     sandbox = createSandbox({ rateLimitPerMinute: 1_000_000 });
     sandboxServer = await sandbox.listen(0, "127.0.0.1");
-    api = await startApiProcess({ ...secrets, DATABASE_URL: pg.url, AGNI_CALCOM_ALLOWED_ORIGINS: sandboxServer.url });
+    api = await startApiProcess({ ...secrets, DATABASE_URL: pg.url });
     auth = await bearer(secrets.AGNI_JWT_SECRET, "org-restart");
   });
   afterAll(async () => {

@@ -73,7 +73,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("rotating the key of a runnin
     const newKey = key().toString("base64");
     const auth = await bearer(secrets.AGNI_JWT_SECRET, `org-rotation-${Date.now()}`);
     const withApi = async <T>(encryption: Record<string, string>, fn: (url: string) => Promise<T>) => {
-      const p = await startApiProcess({ ...secrets, ...encryption, DATABASE_URL: db.url, AGNI_CALCOM_ALLOWED_ORIGINS: sandboxServer.url });
+      const p = await startApiProcess({ ...secrets, ...encryption, DATABASE_URL: db.url });
       try {
         return await fn(p.url);
       } finally {

@@ -16,7 +16,7 @@ const processes: ApiProcess[] = [];
 let auth: Record<string, string>;
 
 async function replica(env: Record<string, string> = {}) {
-  const p = await startApiProcess({ ...secrets, DATABASE_URL: db.url, AGNI_CALCOM_ALLOWED_ORIGINS: sandboxServer.url, ...env });
+  const p = await startApiProcess({ ...secrets, DATABASE_URL: db.url, ...env });
   processes.push(p);
   return p;
 }

@@ -92,7 +92,7 @@ describe("production settings", () => {
       const connect = { api_key: apiKey, api_base_url: sandboxServer.url };
 
       const store = freshStore(); // one after the other on the same database
-      const strict = await production({ AGNI_PUBLIC_URL: "https://agni.example.com" }, store);
+      const strict = await production({ AGNI_PUBLIC_URL: "https://agni.example.com", AGNI_CALCOM_ALLOWED_ORIGINS: undefined }, store);
       const refused = await callApi(strict.url, auth, "POST", "/api/v1/calcom/connect", connect);
       expect(refused.status).toBe(400);
       expect(refused.body).toMatchObject({

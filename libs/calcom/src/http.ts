@@ -46,9 +46,6 @@ export interface Transport {
   readonly maxRetries: number;
 }
 
-/** The base URL without path or credentials, for messages. */
-const originOf = (baseUrl: string) => (URL.canParse(baseUrl) ? new URL(baseUrl).origin : "the configured base URL");
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function buildUrl(baseUrl: string, path: string, query: Record<string, QueryValue> = {}): string {
@@ -59,6 +56,9 @@ export function buildUrl(baseUrl: string, path: string, query: Record<string, Qu
   }
   return url.toString();
 }
+
+/** The base URL without path or credentials, for messages. */
+const originOf = (baseUrl: string) => (URL.canParse(baseUrl) ? new URL(baseUrl).origin : "the configured base URL");
 
 async function readBody(res: Response): Promise<unknown> {
   const text = await res.text();

@@ -29,7 +29,7 @@ const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
-const hex = (b: number) => (b >= 0x30 && b <= 0x39 ? b - 0x30 : (b | 0x20) >= 0x61 && (b | 0x20) <= 0x66 ? (b | 0x20) - 0x57 : NaN);
+const hex = (b: number | undefined) => (b === undefined ? NaN : b >= 0x30 && b <= 0x39 ? b - 0x30 : (b | 0x20) >= 0x61 && (b | 0x20) <= 0x66 ? (b | 0x20) - 0x57 : NaN);
 
 /**
  * One pass over the raw UTF-8 bytes, before JSON.parse: nesting past `maxDepth` (Prisma, zod and our own code recurse
@@ -37,12 +37,12 @@ const hex = (b: number) => (b >= 0x30 && b <= 0x39 ? b - 0x30 : (b | 0x20) >= 0x
  * PostgreSQL cannot store: U+0000 and unpaired UTF-16 surrogates, which JSON can only carry as `\u` escapes (raw UTF-8
  * cannot encode a surrogate, and a raw control character is malformed JSON). Malformed JSON is left to JSON.parse.
  */
-export function bodyProblem(buf: Uint8Array, maxDepth: number): string | null {
+function bodyProblem(buf: Uint8Array, maxDepth: number): string | null {
   let depth = 0;
   let inString = false;
   let pendingHigh = false; // the previous character of this string was a high surrogate
   for (let i = 0; i < buf.length; i++) {
-    const b = buf[i]!;
+    const b = buf[i];
     if (!inString) {
       if (b === 0x22) inString = true;
       else if (b === 0x7b || b === 0x5b) {
@@ -58,7 +58,7 @@ export function bodyProblem(buf: Uint8Array, maxDepth: number): string | null {
     }
     if (b === 0x5c) {
       if (buf[i + 1] === 0x75) {
-        unit = ((hex(buf[i + 2]!) * 16 + hex(buf[i + 3]!)) * 16 + hex(buf[i + 4]!)) * 16 + hex(buf[i + 5]!);
+        unit = ((hex(buf[i + 2]) * 16 + hex(buf[i + 3])) * 16 + hex(buf[i + 4])) * 16 + hex(buf[i + 5]);
         i += 5;
         if (unit === 0) return NUL;
       } else {

@@ -13,8 +13,8 @@ export function publicBaseUrl(req: Request, configured: string | undefined): str
   if (configured) return configured;
   const trust = req.app.get("trust proxy fn") as (address: string | undefined, hop: number) => boolean;
   if (trust(req.socket.remoteAddress, 0)) {
-    const host = req.get("x-forwarded-host")?.split(",")[0]!.trim();
-    const proto = req.get("x-forwarded-proto")?.split(",")[0]!.trim().toLowerCase();
+    const host = req.get("x-forwarded-host")?.split(",")[0]?.trim();
+    const proto = req.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
     if (host && HOST.test(host)) return `${proto === "https" ? "https" : "http"}://${host}`;
   }
   const address = (req.socket.localAddress ?? "127.0.0.1").replace(/^::ffff:/, "");

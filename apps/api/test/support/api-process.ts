@@ -23,7 +23,8 @@ export function deploymentSecrets() {
 
 /**
  * Starts the built API (`apps/api/dist/main.js`, as `npm start` runs it) as its own production process on a free port.
- * Accounts may point only at Cal.com's own API there unless `AGNI_CALCOM_ALLOWED_ORIGINS` lists the sandbox.
+ * Accounts may point anywhere (the sandbox listens on a random port); pass `AGNI_CALCOM_ALLOWED_ORIGINS: undefined` for
+ * the production default (Cal.com's own API only).
  */
 export async function startApiProcess(env: Record<string, string | undefined>): Promise<ApiProcess> {
   const merged = Object.fromEntries(
@@ -33,6 +34,7 @@ export async function startApiProcess(env: Record<string, string | undefined>): 
       HOST: "127.0.0.1",
       NODE_ENV: "production",
       AGNI_PUBLIC_URL: "https://agni.test",
+      AGNI_CALCOM_ALLOWED_ORIGINS: "*",
       LOG_LEVEL: "warn",
       AGNI_RATE_LIMIT: "0",
       REDIS_URL: undefined,
