@@ -1,13 +1,14 @@
 import { contract } from "@agni/contracts";
 import { buildOpenApiDocument } from "@agni/contracts/openapi";
 import { createExpressEndpoints, initServer } from "@ts-rest/express";
-import express, { type Express, type Request, type RequestHandler } from "express";
+import express, { type Express, type Request } from "express";
 import type { Logger } from "pino";
 import type { PrismaClient } from "./db/prisma";
-import { AppError } from "./http/app-error";
 import { authMiddleware, authOf } from "./http/auth";
+import { authFailureLimit } from "./http/auth-failures";
 import { docsRouter } from "./http/docs";
 import { errorHandler, notFoundHandler, validationError } from "./http/error-handler";
+import { jsonBody } from "./http/json-body";
 import { apiRateLimit } from "./http/rate-limit";
 import { requestContextMiddleware } from "./http/request-context";
 import { SecretBox } from "./lib/crypto";
@@ -43,8 +44,7 @@ export interface AppDeps {
   /** Resolves when the database answers; used by `/ready`. */
   ping: () => Promise<void>;
   config: Pick<AppConfig, "auth" | "encryptionKey" | "previousEncryptionKeys" | "bodyLimit" | "calcomTimeoutMs" | "calcomDeadlineMs" | "calcomRateLimit" | "calcomAllowedOrigins" | "publicUrl"> &
-    Partial<Pick<AppConfig, "calcomAgentShare" | "maxCallsPerRequest">> &
-    Partial<Pick<AppConfig, "rateLimit">>;
+    Partial<Pick<AppConfig, "calcomAgentShare" | "maxCallsPerRequest" | "rateLimit" | "authFailureLimit" | "jsonMaxDepth" | "trustProxy">>;
   /** Cache of hot per-organisation reads; main.ts gives it a cross-replica invalidation bus on PostgreSQL. */
   cache?: OrgCache;
   /** Rate-limit stores shared by replicas (Redis); each process keeps its own counters when absent. */
@@ -53,47 +53,6 @@ export interface AppDeps {
   /** Overrides how the API reaches Cal.com (tests point it at the sandbox). */
   calcomGateway?: CalcomGateway;
 }
-
-/** Rejects bodies that are not JSON before anything tries to read them. */
-const requireJsonBody: RequestHandler = (req, _res, next) => {
-  const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
-  if (hasBody && !req.is(["application/json", "application/*+json"])) {
-    return next(new AppError("UNSUPPORTED_MEDIA_TYPE", "Request bodies must be JSON (Content-Type: application/json)"));
-  }
-  next();
-};
-
-// Half of a UTF-16 surrogate pair with no other half: JSON can carry it ("\\ud800"), PostgreSQL's json cannot.
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-function unstorable(text: string): string | null {
-  if (text.includes("\u0000")) return "Text must not contain NUL characters (\\u0000)";
-  if (UNPAIRED_SURROGATE.test(text)) return "Text must be valid Unicode: an unpaired UTF-16 surrogate (\\ud800–\\udfff) was sent";
-  return null;
-}
-
-/**
- * PostgreSQL cannot store U+0000 or an unpaired surrogate, and no field of ours has a use for either: refuse them in
- * the URL and body up front rather than failing half-way into a write. (Decoded query strings cannot hold an
- * unpaired surrogate: invalid escapes decode to U+FFFD.)
- */
-const rejectUnstorableText: RequestHandler = (req, _res, next) => {
-  if (/%00/i.test(req.originalUrl)) return next(new AppError("INVALID_REQUEST", unstorable("\u0000")!));
-  const stack: unknown[] = [req.body];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    const problem = typeof value === "string" ? unstorable(value) : null;
-    if (problem) return next(new AppError("INVALID_REQUEST", problem));
-    if (value && typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) {
-        const inKey = unstorable(k);
-        if (inKey) return next(new AppError("INVALID_REQUEST", inKey));
-        stack.push(v);
-      }
-    }
-  }
-  next();
-};
 
 /** Builds the Express application. Reads no environment and does not listen: main.ts and tests do that. */
 export function createApp(deps: AppDeps): Express {
@@ -117,20 +76,23 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("query parser", "simple");
   app.set("etag", false);
+  // Who the client is (req.ip) and where it reached us: the socket's peer, unless that peer is a proxy we were told to trust.
+  app.set("trust proxy", config.trustProxy ?? false);
   app.use(requestContextMiddleware(logger));
   const openApi = buildOpenApiDocument();
   app.get("/openapi.json", (_req, res) => void res.json(openApi));
   app.use(docsRouter());
-  const authenticate = authMiddleware({ auth: config.auth, apiKeys, organizations });
+  const failures = config.authFailureLimit ? authFailureLimit({ limit: config.authFailureLimit, store: deps.stores?.authFailures }) : undefined;
+  const authenticate = authMiddleware({ auth: config.auth, apiKeys, organizations, failures });
   const limits = config.rateLimit ? [apiRateLimit({ limit: config.rateLimit, store: deps.stores?.api })] : [];
-  const jsonBody = [requireJsonBody, express.json({ limit: config.bodyLimit, strict: true }), rejectUnstorableText];
+  const body = jsonBody({ limit: config.bodyLimit, maxDepth: config.jsonMaxDepth });
   // Appointment calls (manage, a tool's invoke, MCP) write only appointments and idempotency records, neither cached;
   // the one cached row they may change (an account Cal.com rejects) is invalidated by the repository. Exempting them
   // keeps a conversation's calls on the cache instead of reloading the agent after each one.
   const appointmentCall = (req: Request) => /^\/v1\/(calcom\/appointments\/|tools\/[^/]+\/invoke\/?$)/.test(req.path);
   const invalidate = invalidateOnWrite(cache, (res) => authOf(res).orgId, logger, appointmentCall);
-  app.use("/api", authenticate, ...limits, invalidate, ...jsonBody);
-  app.use("/mcp", authenticate, ...limits, ...jsonBody);
+  app.use("/api", authenticate, ...limits, invalidate, ...body);
+  app.use("/mcp", authenticate, ...limits, ...body);
 
   const tools = new ToolsService(new ToolsRepository(prisma, cache));
   const appointmentsRepository = new AppointmentsRepository(prisma, cache);

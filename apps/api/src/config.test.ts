@@ -5,6 +5,12 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config";
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), "agni-config-"));
+const production = {
+  NODE_ENV: "production",
+  AGNI_JWT_SECRET: "s".repeat(40),
+  AGNI_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+  AGNI_PUBLIC_URL: "https://agni.example.com",
+};
 
 describe("loadConfig", () => {
   it("generates development secrets once into the data directory and reuses them", () => {
@@ -22,15 +28,17 @@ describe("loadConfig", () => {
     expect(first).toMatchObject({ port: 3000, env: "development", dataDir: path.join(dir, "data") });
   });
 
-  it("refuses to start in production without secrets, listing every problem", () => {
+  it("refuses to start in production without secrets and a public URL, listing every problem", () => {
     try {
-      loadConfig({ NODE_ENV: "production" }, tmp());
+      loadConfig({ NODE_ENV: "production", PORT: "http" }, tmp());
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as ConfigError).problems).toEqual([
+        expect.stringMatching(/PORT/),
         expect.stringMatching(/AGNI_JWT_SECRET/),
         expect.stringMatching(/AGNI_ENCRYPTION_KEY/),
+        expect.stringMatching(/AGNI_PUBLIC_URL is required in production/),
       ]);
     }
   });
@@ -44,7 +52,8 @@ describe("loadConfig", () => {
   it("uses the given production secrets and writes nothing", () => {
     const dir = tmp();
     const key = Buffer.alloc(32, 7).toString("base64");
-    const config = loadConfig({ NODE_ENV: "production", AGNI_JWT_SECRET: "s".repeat(40), AGNI_ENCRYPTION_KEY: key, PORT: "8080" }, dir);
+    const config = loadConfig({ NODE_ENV: "production", AGNI_JWT_SECRET: "s".repeat(40), AGNI_ENCRYPTION_KEY: key, AGNI_PUBLIC_URL: "https://agni.example.com/", PORT: "8080" }, dir);
+    expect(config.publicUrl).toBe("https://agni.example.com");
     expect(config.port).toBe(8080);
     expect(config).toMatchObject({ calcomTimeoutMs: 8_000, calcomDeadlineMs: 10_000 });
     expect(config.encryptionKey.toString("base64")).toBe(key);
@@ -52,7 +61,7 @@ describe("loadConfig", () => {
   });
 
   it("reads earlier encryption keys for rotation and names a malformed one", () => {
-    const env = { NODE_ENV: "production", AGNI_JWT_SECRET: "s".repeat(40), AGNI_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") };
+    const env = production;
     const [a, b] = [Buffer.alloc(32, 2), Buffer.alloc(32, 3)];
     const config = loadConfig({ ...env, AGNI_ENCRYPTION_KEY_PREVIOUS: ` ${a.toString("base64")}, ${b.toString("base64")}` }, tmp());
     expect(config.previousEncryptionKeys).toEqual([a, b]);
@@ -69,16 +78,34 @@ describe("loadConfig", () => {
     expect(bad).toThrow(/AGNI_CALCOM_AGENT_SHARE/);
   });
 
-  it("reads the allowed Cal.com origins as origins, treats empty as unset and names a malformed entry", () => {
-    const env = { NODE_ENV: "production", AGNI_JWT_SECRET: "s".repeat(40), AGNI_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") };
+  it("reads the allowed Cal.com origins as origins (Cal.com's alone by default in production, * for any) and names a malformed entry", () => {
+    const env = production;
     expect(loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: " https://api.cal.com/v2 ,http://127.0.0.1:5555" }, tmp()).calcomAllowedOrigins).toEqual([
       "https://api.cal.com",
       "http://127.0.0.1:5555",
     ]);
-    expect(loadConfig(env, tmp()).calcomAllowedOrigins).toBeUndefined();
-    expect(loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: "" }, tmp()).calcomAllowedOrigins).toBeUndefined();
+    expect(loadConfig(env, tmp()).calcomAllowedOrigins).toEqual(["https://api.cal.com"]);
+    expect(loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: "" }, tmp()).calcomAllowedOrigins).toEqual(["https://api.cal.com"]);
+    expect(loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: "*" }, tmp()).calcomAllowedOrigins).toBeUndefined();
+    expect(loadConfig({ AGNI_DATA_DIR: tmp() }, tmp()).calcomAllowedOrigins).toBeUndefined(); // development: any
+    expect(() => loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: "*,https://api.cal.com" }, tmp())).toThrow(/cannot be combined/);
     expect(() => loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: "https://api.cal.com,api.cal.eu" }, tmp())).toThrow(/AGNI_CALCOM_ALLOWED_ORIGINS/);
     expect(() => loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: "ftp://cal.example" }, tmp())).toThrow(/http or https/);
     expect(() => loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: " , " }, tmp())).toThrow(/at least one origin/);
+  });
+
+  it("reads the trusted proxies as hops or addresses, and refuses true and anything it cannot read", () => {
+    const env = production;
+    expect(loadConfig(env, tmp()).trustProxy).toBe(false);
+    expect(loadConfig({ ...env, AGNI_TRUST_PROXY: "1" }, tmp()).trustProxy).toBe(1);
+    expect(loadConfig({ ...env, AGNI_TRUST_PROXY: "loopback, 10.0.0.0/8,fd00::1" }, tmp()).trustProxy).toEqual(["loopback", "10.0.0.0/8", "fd00::1"]);
+    expect(() => loadConfig({ ...env, AGNI_TRUST_PROXY: "true" }, tmp())).toThrow(/AGNI_TRUST_PROXY[\s\S]*any client's X-Forwarded/);
+    expect(() => loadConfig({ ...env, AGNI_TRUST_PROXY: "10.0.0.0/33,proxy.internal" }, tmp())).toThrow(/not understood: 10\.0\.0\.0\/33, proxy\.internal/);
+  });
+
+  it("refuses a public URL with credentials or a query, and a header timeout longer than the request timeout", () => {
+    expect(() => loadConfig({ ...production, AGNI_PUBLIC_URL: "https://user:pw@agni.example.com" }, tmp())).toThrow(/AGNI_PUBLIC_URL must not carry credentials/);
+    expect(() => loadConfig({ ...production, AGNI_PUBLIC_URL: "https://agni.example.com/?x=1" }, tmp())).toThrow(/AGNI_PUBLIC_URL/);
+    expect(() => loadConfig({ ...production, AGNI_HEADERS_TIMEOUT_MS: "5000", AGNI_REQUEST_TIMEOUT_MS: "1000" }, tmp())).toThrow(/AGNI_HEADERS_TIMEOUT_MS must not exceed/);
   });
 });

@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import path from "node:path";
+import { DEFAULT_CALCOM_API_BASE_URL } from "@agni/contracts";
 import { z } from "zod";
+import { DEFAULT_JSON_MAX_DEPTH } from "./http/json-body";
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./http/server";
 
 const base64Key = z
   .string()
@@ -25,27 +29,75 @@ const EnvSchema = z.object({
     .transform((v) => (v ?? "").split(",").map((k) => k.trim()).filter(Boolean))
     .pipe(z.array(base64Key)),
   AGNI_BODY_LIMIT: z.string().default("1mb"),
+  AGNI_JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(1_000).default(DEFAULT_JSON_MAX_DEPTH),
+  AGNI_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_SERVER_LIMITS.headersTimeoutMs),
+  AGNI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(DEFAULT_SERVER_LIMITS.requestTimeoutMs),
+  AGNI_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs),
+  AGNI_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_SERVER_LIMITS.maxConnections),
+  AGNI_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   AGNI_CALCOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
   AGNI_CALCOM_DEADLINE_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   AGNI_CALCOM_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   AGNI_CALCOM_AGENT_SHARE: z.coerce.number().int().min(1).max(100).default(50),
   AGNI_MAX_CALLS_PER_REQUEST: z.coerce.number().int().min(1).max(100).default(10),
-  /** Origins (scheme://host[:port]) that accounts' api_base_url may point at, comma-separated; any when unset. */
+  /**
+   * Origins (scheme://host[:port]) that accounts' api_base_url may point at, comma-separated; `*` for any. Unset: any
+   * in development, only Cal.com's own API in production.
+   */
   AGNI_CALCOM_ALLOWED_ORIGINS: z
     .string()
     .optional()
     .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.split(",").map((o) => o.trim()).filter(Boolean)))
     .pipe(
       z
-        .array(z.string().url("each entry must be an origin such as https://api.cal.com").refine((o) => /^https?:\/\//i.test(o), "each entry must use http or https"))
-        .min(1, "list at least one origin, or leave it unset to allow any")
+        .array(
+          z
+            .string()
+            .refine((o) => o === "*" || z.string().url().safeParse(o).success, "each entry must be an origin such as https://api.cal.com")
+            .refine((o) => o === "*" || /^https?:\/\//i.test(o), "each entry must use http or https"),
+        )
+        .min(1, "list at least one origin, or * to allow any")
+        .refine((list) => !list.includes("*") || list.length === 1, "* (any origin) cannot be combined with origins")
         .optional(),
     ),
   AGNI_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  AGNI_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(30),
+  /** Proxies whose X-Forwarded-For/-Proto/-Host are believed: how many hops, or their addresses and subnets. */
+  AGNI_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx): false | number | string[] => {
+      const value = (v ?? "").trim();
+      if (value === "" || value === "false" || value === "0") return false;
+      if (/^\d+$/.test(value)) return Number(value);
+      const entries = value.split(",").map((p) => p.trim()).filter(Boolean);
+      const bad = entries.filter((p) => !trustedProxyEntry(p));
+      if (value === "true" || bad.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `give the number of proxies in front of the API (e.g. 1) or their addresses (loopback, linklocal, uniquelocal, an IP or a subnet such as 10.0.0.0/8)${value === "true" ? "; true would believe any client's X-Forwarded-* headers" : `; not understood: ${bad.join(", ")}`}`,
+        });
+        return z.NEVER;
+      }
+      return entries;
+    }),
   REDIS_URL: z.string().url("REDIS_URL must be a URL such as redis://127.0.0.1:6379").optional(),
-  AGNI_PUBLIC_URL: z.string().url("AGNI_PUBLIC_URL must be a URL such as https://agni.example.com").optional(),
+  AGNI_PUBLIC_URL: z
+    .string()
+    .url("AGNI_PUBLIC_URL must be a URL such as https://agni.example.com")
+    .refine((u) => /^https?:\/\//i.test(u), "AGNI_PUBLIC_URL must use http or https")
+    .refine((u) => !URL.canParse(u) || !/[@?#]/.test(u.replace(/^https?:\/\//i, "")), "AGNI_PUBLIC_URL must not carry credentials, a query or a fragment")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
+
+function trustedProxyEntry(entry: string): boolean {
+  if (["loopback", "linklocal", "uniquelocal"].includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split("/");
+  const family = isIP(address ?? "");
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
 
 /** Everything the API needs, parsed once at start-up. */
 export interface AppConfig {
@@ -59,6 +111,12 @@ export interface AppConfig {
   /** Earlier encryption keys, accepted for decryption only (key rotation). */
   previousEncryptionKeys?: Buffer[];
   bodyLimit: string;
+  /** On SIGTERM/SIGINT, how long requests in flight may take before the process exits anyway. */
+  shutdownTimeoutMs: number;
+  /** Header, request and keep-alive timeouts and the connection cap of the HTTP server. */
+  server: ServerLimits;
+  /** Deepest nesting of objects and arrays accepted in a request body. */
+  jsonMaxDepth: number;
   calcomTimeoutMs: number;
   /** Bound on all Cal.com work of one request (retries, backoff and budget waits included). */
   calcomDeadlineMs?: number;
@@ -70,11 +128,15 @@ export interface AppConfig {
   maxCallsPerRequest?: number;
   /** Origins that accounts' api_base_url may point at; any when absent. */
   calcomAllowedOrigins?: string[];
+  /** Failed authentications per minute from one client address before it is refused for the rest of the minute; 0: off. */
+  authFailureLimit: number;
+  /** Express's `trust proxy`: hops or addresses whose forwarded headers are believed; false for none. */
+  trustProxy: false | number | string[];
   /** Requests per minute one credential may make to this API; 0 turns the limit off. */
   rateLimit: number;
   /** When set, rate budgets (ours and Cal.com's per key) live in Redis and are shared by every replica. */
   redisUrl?: string;
-  /** Where agent platforms reach this API (exported webhook tools point here); default: the request's own host. */
+  /** Where agent platforms reach this API (exported webhook tools point here); required in production. */
   publicUrl?: string;
   logLevel: string;
   /** Set when development secrets were generated or read from the data directory. */
@@ -116,28 +178,33 @@ function loadDevSecrets(dataDir: string): { secrets: DevSecrets; file: string; g
  */
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConfig {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  if (parsed.success && parsed.data.AGNI_HEADERS_TIMEOUT_MS > parsed.data.AGNI_REQUEST_TIMEOUT_MS) {
+    problems.push("AGNI_HEADERS_TIMEOUT_MS must not exceed AGNI_REQUEST_TIMEOUT_MS (the headers are part of the request)");
   }
+  if (env.NODE_ENV === "production") {
+    if (!env.AGNI_JWT_SECRET && !env.AGNI_JWKS_URL) problems.push("AGNI_JWT_SECRET or AGNI_JWKS_URL is required in production");
+    if (!env.AGNI_ENCRYPTION_KEY) problems.push("AGNI_ENCRYPTION_KEY is required in production (openssl rand -base64 32)");
+    if (!env.AGNI_PUBLIC_URL) {
+      problems.push("AGNI_PUBLIC_URL is required in production: the URL agent platforms reach this API at (exported webhook tools point there), e.g. https://agni.example.com");
+    }
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const dataDir = path.resolve(cwd, e.AGNI_DATA_DIR);
-  const problems: string[] = [];
   let jwtSecret = e.AGNI_JWT_SECRET;
   let encryptionKey = e.AGNI_ENCRYPTION_KEY;
   let devSecretsFile: string | undefined;
   let devSecretsGenerated: boolean | undefined;
 
-  if (e.NODE_ENV === "production") {
-    if (!jwtSecret && !e.AGNI_JWKS_URL) problems.push("AGNI_JWT_SECRET or AGNI_JWKS_URL is required in production");
-    if (!encryptionKey) problems.push("AGNI_ENCRYPTION_KEY is required in production (openssl rand -base64 32)");
-  } else if ((!jwtSecret && !e.AGNI_JWKS_URL) || !encryptionKey) {
+  if (e.NODE_ENV !== "production" && ((!jwtSecret && !e.AGNI_JWKS_URL) || !encryptionKey)) {
     const dev = loadDevSecrets(dataDir);
     jwtSecret ??= e.AGNI_JWKS_URL ? undefined : dev.secrets.jwtSecret;
     encryptionKey ??= dev.secrets.encryptionKey;
     devSecretsFile = dev.file;
     devSecretsGenerated = dev.generated;
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const origins = e.AGNI_CALCOM_ALLOWED_ORIGINS;
 
   return {
     env: e.NODE_ENV,
@@ -149,12 +216,23 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     encryptionKey: Buffer.from(encryptionKey!, "base64"),
     previousEncryptionKeys: e.AGNI_ENCRYPTION_KEY_PREVIOUS.map((k) => Buffer.from(k, "base64")),
     bodyLimit: e.AGNI_BODY_LIMIT,
+    shutdownTimeoutMs: e.AGNI_SHUTDOWN_TIMEOUT_MS,
+    server: {
+      headersTimeoutMs: e.AGNI_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.AGNI_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.AGNI_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.AGNI_MAX_CONNECTIONS,
+    },
+    jsonMaxDepth: e.AGNI_JSON_MAX_DEPTH,
     calcomTimeoutMs: e.AGNI_CALCOM_TIMEOUT_MS,
     calcomDeadlineMs: e.AGNI_CALCOM_DEADLINE_MS,
     calcomRateLimit: e.AGNI_CALCOM_RATE_LIMIT,
     calcomAgentShare: e.AGNI_CALCOM_AGENT_SHARE,
     maxCallsPerRequest: e.AGNI_MAX_CALLS_PER_REQUEST,
-    calcomAllowedOrigins: e.AGNI_CALCOM_ALLOWED_ORIGINS?.map((o) => new URL(o).origin),
+    calcomAllowedOrigins:
+      origins?.[0] === "*" ? undefined : (origins?.map((o) => new URL(o).origin) ?? (e.NODE_ENV === "production" ? [DEFAULT_CALCOM_API_BASE_URL] : undefined)),
+    authFailureLimit: e.AGNI_AUTH_FAILURE_LIMIT,
+    trustProxy: e.AGNI_TRUST_PROXY,
     rateLimit: e.AGNI_RATE_LIMIT,
     redisUrl: e.REDIS_URL,
     publicUrl: e.AGNI_PUBLIC_URL?.replace(/\/+$/, ""),

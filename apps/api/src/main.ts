@@ -4,7 +4,7 @@ import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { startHousekeeping } from "./housekeeping";
-import { answerClientErrorsInEnvelope } from "./http/client-error";
+import { createHttpServer } from "./http/server";
 import { notifyOrgChanged, OrgCache, PgInvalidationBus } from "./lib/org-cache";
 import { PgRateLimitStore } from "./lib/pg-rate-limit-store";
 import { createRedisStores } from "./lib/redis-stores";
@@ -30,7 +30,7 @@ async function main() {
     );
   }
   if (config.env === "production" && !config.calcomAllowedOrigins) {
-    logger.warn("AGNI_CALCOM_ALLOWED_ORIGINS is unset: callers may point api_base_url at any address this server can reach");
+    logger.warn("AGNI_CALCOM_ALLOWED_ORIGINS is *: callers may point api_base_url at any address this server can reach");
   }
 
   const db = await openDatabase({
@@ -50,8 +50,7 @@ async function main() {
   const cache = new OrgCache({ bus });
   const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger, stores: { ...stores, calcom: calcomBudget }, cache });
   const housekeeping = startHousekeeping(db.prisma, logger);
-  const server = app.listen(config.port, config.host);
-  answerClientErrorsInEnvelope(server);
+  const server = createHttpServer(app, config.server).listen(config.port, config.host);
   await once(server, "listening");
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -70,7 +69,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // Requests in flight get until the deadline; then the process exits whatever is still pending.
+    const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
     force.unref();
     housekeeping.stop();
     server.close(async () => {

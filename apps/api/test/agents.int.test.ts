@@ -102,6 +102,20 @@ describe("agents", () => {
     const emoji = await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Front desk \u{1F4C5}", settings: { "\u{1F600}": "\u{1F600}" } } });
     expect(emoji.status).toBe(201);
     expect(emoji.body.data).toMatchObject({ agentName: "Front desk \u{1F4C5}", settings: { "\u{1F600}": "\u{1F600}" } });
+    // As the JSON text carries them: escaped pairs are text, an escaped half next to anything else is not, and an
+    // escaped backslash before "u0000" is a backslash.
+    const raw: [string, number, string?][] = [
+      ['{"agentName":"\\ud83d\\ude00 escaped"}', 201, "\u{1F600} escaped"],
+      ['{"agentName":"a\\\\u0000b"}', 201, "a\\u0000b"],
+      ['{"agentName":"\\ud83d\u{1F600}"}', 400],
+      ['{"agentName":"\\ude00\\ud83d"}', 400],
+      ['{"agentName":"x","settings":{"k\\u0000":1}}', 400],
+    ];
+    for (const [text, status, name] of raw) {
+      const res = await api.request("POST", "/api/v1/agents/", { auth, body: text });
+      expect(res.status, text).toBe(status);
+      if (name) expect(res.body.data.agentName).toBe(name);
+    }
   });
 
   it("answers 400 for a malformed id and 404 for an absent one or another organisation's", async () => {

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createSandbox } from "@agni/calcom-sandbox";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedExample } from "./support/seeds";
 import { startTestApi, type TestApi } from "./support/test-api";
@@ -88,7 +90,7 @@ describe("org-level Cal.com connections", () => {
     expect(await api.prisma.calcomAccount.count({ where: { organizationId: orgId } })).toBe(1);
   });
 
-  it("rejects a key Cal.com refuses with 400 naming Cal.com's reason, and stores nothing", async () => {
+  it("rejects a key Cal.com refuses with 400, and stores nothing", async () => {
     const { auth } = await api.org();
     const res = await api.request("POST", "/api/v1/calcom/connect", {
       auth,
@@ -96,8 +98,7 @@ describe("org-level Cal.com connections", () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("INVALID_REQUEST");
-    // Cal.com's throttler refuses a key it has never seen before the API-key strategy runs ("CustomThrottlerGuard - Invalid API Key").
-    expect(res.body.message).toMatch(/^Cal\.com rejected the API key: .*Invalid API Key/);
+    expect(res.body.message).toBe(`Cal.com at ${api.sandboxUrl} rejected the API key: check that it is correct and still active`);
     const status = await api.request("GET", "/api/v1/calcom/status", { auth });
     expect(status.body.data).toEqual({ connected: false, status: "not_connected", accounts: [] });
   });
@@ -348,5 +349,86 @@ describe("AGNI_CALCOM_ALLOWED_ORIGINS", () => {
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ success: false, code: "NOT_CONNECTED", details: { reason: expect.stringContaining("AGNI_CALCOM_ALLOWED_ORIGINS") } });
     expect(guarded.sandbox.requests.length).toBe(before);
+  });
+});
+
+// api_base_url is the caller's to choose, so the API must not become a way to look around the network it runs in.
+describe("api_base_url as a probe", () => {
+  const SECRET = "internal-secret-7f3a";
+  const servers: Array<HttpServer | TcpServer> = [];
+  const sockets = new Set<Socket>();
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  });
+
+  async function listening(server: HttpServer | TcpServer): Promise<string> {
+    servers.push(server);
+    server.on("connection", (socket: Socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+  const http = (status: number, type: string, body: string) =>
+    listening(createHttpServer((_req, res) => res.writeHead(status, { "content-type": type }).end(body)));
+
+  it("refuses a URL carrying a user name or password with 400 before any request, and never logs or repeats it", async () => {
+    const { auth } = await api.org();
+    const agent = await newAgent(auth);
+    const { apiKey } = api.calcomUser();
+    const sandboxHost = new URL(api.sandboxUrl).host;
+    const before = api.sandbox.requests.length;
+    for (const path of ["/api/v1/calcom/connect", `/api/v1/calcom/agents/${agent.id}/connect`]) {
+      for (const url of [`http://agni:${SECRET}@${sandboxHost}`, `http://${SECRET}@${sandboxHost}/v2`, `https://:${SECRET}@api.cal.com`]) {
+        const res = await api.request("POST", path, { auth, body: { api_key: apiKey, api_base_url: url } });
+        expect(res.status, url).toBe(400);
+        expect(res.body).toMatchObject({ success: false, code: "INVALID_REQUEST", message: "api_base_url must not contain a user name or password" });
+      }
+    }
+    expect(api.sandbox.requests.length).toBe(before);
+    expect(JSON.stringify(api.responses)).not.toContain(SECRET);
+    expect(api.logs.join("")).not.toContain(SECRET);
+  });
+
+  it("answers every way an address can fail with the same 502, naming no cause and repeating nothing the target said", async () => {
+    const closedPort = await listening(createTcpServer());
+    await new Promise((resolve) => servers.pop()!.close(resolve));
+    const targets: Record<string, string> = {
+      "a closed port": closedPort,
+      "a port that accepts and hangs up": await listening(createTcpServer((socket) => socket.destroy())),
+      "a port that speaks another protocol": await listening(createTcpServer((socket) => socket.end(`SSH-2.0-OpenSSH_9.6 ${SECRET}\r\n`))),
+      "an HTTP 500 with a body": await http(500, "text/plain", `database ${SECRET} is down`),
+      "an HTTP 503 in Cal.com's shape": await http(503, "application/json", JSON.stringify({ status: "error", error: { message: SECRET } })),
+      "an HTML page": await http(200, "text/html", `<html><title>${SECRET}</title></html>`),
+      "JSON of another shape": await http(200, "application/json", JSON.stringify({ status: "success", data: { [SECRET]: true } })),
+    };
+    const { auth } = await api.org();
+    const answers: Record<string, string> = {};
+    for (const [what, url] of Object.entries(targets)) {
+      const res = await api.request("POST", "/api/v1/calcom/connect", { auth, body: { api_key: "cal_test_probe000000000000000000", api_base_url: url } });
+      expect(res.status, what).toBe(502);
+      expect(res.body.code, what).toBe("BAD_GATEWAY");
+      expect(res.body.details, what).toBeUndefined();
+      answers[what] = res.body.message.replace(url, "<origin>");
+    }
+    expect(new Set(Object.values(answers)), JSON.stringify(answers, null, 1)).toEqual(new Set(["Could not reach Cal.com at <origin>; check api_base_url and try again"]));
+    const said = JSON.stringify(api.responses) + api.logs.join("");
+    for (const leak of [SECRET, "ECONNREFUSED", "UND_ERR", "ECONNRESET", "other side closed", "SSH-2.0", "expected shape"]) expect(said).not.toContain(leak);
+  });
+
+  it("answers the target's own refusals without repeating their text", async () => {
+    const { auth } = await api.org();
+    const cases: Array<[number, RegExp]> = [
+      [401, /^Cal\.com at http:\/\/127\.0\.0\.1:\d+ rejected the API key: check that it is correct and still active$/],
+      [403, /^Cal\.com at http:\/\/127\.0\.0\.1:\d+ rejected the API key: check that it is correct and still active$/],
+      [400, /^Cal\.com at http:\/\/127\.0\.0\.1:\d+ refused the request \(HTTP 400\)$/],
+      [404, /^Cal\.com at http:\/\/127\.0\.0\.1:\d+ did not recognise the request: check api_base_url$/],
+    ];
+    for (const [status, message] of cases) {
+      const url = await http(status, "application/json", JSON.stringify({ status: "error", error: { code: "X", message: `${SECRET} says no` } }));
+      const res = await api.request("POST", "/api/v1/calcom/connect", { auth, body: { api_key: "cal_test_probe000000000000000000", api_base_url: url } });
+      expect(res.status, String(status)).toBe(400);
+      expect(res.body.message).toMatch(message);
+    }
+    expect(JSON.stringify(api.responses) + api.logs.join("")).not.toContain(SECRET);
   });
 });

@@ -123,6 +123,55 @@ describe("hostile bodies and headers", () => {
     expect(JSON.parse(text)).toMatchObject({ success: false, code: expect.any(String) });
   });
 
+  /** `levels` objects nested inside one another: {"a":{"a":…{}}}. */
+  const nested = (levels: number): string => '{"a":'.repeat(levels - 1) + "{}" + "}".repeat(levels - 1);
+  const deepAgent = (settingsLevels: number) => `{"agentName":"Deep","settings":${nested(settingsLevels)}}`;
+
+  it("refuses JSON nested past the depth limit (3000 levels inside settings, ~15 KB) with 400 before it reaches a handler", async () => {
+    const body = deepAgent(3000);
+    expect(body.length).toBeLessThan(20_000);
+    const agent = (await send("POST", "/api/v1/agents/", '{"agentName":"Shallow"}')).text;
+    const agentId = JSON.parse(agent).data.id as string;
+    const targets: Array<[string, string, string]> = [
+      ["POST", "/api/v1/agents/", body],
+      ["PATCH", `/api/v1/agents/${agentId}`, `{"settings":${nested(3000)}}`],
+      ["POST", "/api/v1/tools/", `{"name":"deep","type":"function","definition":{"parameters":${nested(3000)}}}`],
+      ["POST", `/api/v1/tools/${real.tool}/invoke?format=retell`, `{"args":${"[".repeat(3000)}${"]".repeat(3000)}}`],
+      ["POST", `/mcp?agent_id=${real.agent}`, `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":${nested(3000)}}`],
+    ];
+    const before = await api.prisma.agent.count();
+    for (const [method, path, deep] of targets) {
+      const res = await send(method, path, deep, { accept: "application/json, text/event-stream" });
+      expect(res.status, `${method} ${path}: ${res.text.slice(0, 200)}`).toBe(400);
+      expect(JSON.parse(res.text)).toMatchObject({ success: false, code: "INVALID_REQUEST", message: "The JSON body is nested too deeply: at most 32 levels of objects and arrays" });
+    }
+    expect(await api.prisma.agent.count()).toBe(before);
+    expect(api.logs.join("")).not.toMatch(/Maximum call stack|unhandled error/);
+  });
+
+  it("accepts a body nested exactly to the limit and refuses one level more, in objects and arrays alike", async () => {
+    // The body is level 1, settings level 2, …: 31 levels in settings make 32.
+    expect((await send("POST", "/api/v1/agents/", deepAgent(31))).status).toBe(201);
+    expect((await send("POST", "/api/v1/agents/", deepAgent(32))).status).toBe(400);
+    const arrays = (levels: number) => `{"agentName":"Arrays","settings":{"a":${"[".repeat(levels)}${"]".repeat(levels)}}}`;
+    expect((await send("POST", "/api/v1/agents/", arrays(30))).status).toBe(201);
+    expect((await send("POST", "/api/v1/agents/", arrays(31))).status).toBe(400);
+  });
+
+  it("takes its depth limit from the configuration (AGNI_JSON_MAX_DEPTH)", async () => {
+    const strict = await startTestApi({ config: { jsonMaxDepth: 4 } });
+    try {
+      const { auth: strictAuth } = await strict.org();
+      const post = (body: string) => strict.request("POST", "/api/v1/agents/", { auth: strictAuth, body });
+      expect((await post(deepAgent(3))).status).toBe(201);
+      const refused = await post(deepAgent(4));
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toBe("The JSON body is nested too deeply: at most 4 levels of objects and arrays");
+    } finally {
+      await strict.close();
+    }
+  }, 60_000);
+
   it("answers a URL over Node's header limit with 431 in the envelope", async () => {
     const res = await send("GET", `/api/v1/agents/?q=${"x".repeat(20_000)}`);
     expect(res.status).toBe(431);

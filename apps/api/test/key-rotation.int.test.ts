@@ -94,7 +94,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("rotating the key of a runnin
 
     const run = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "--conditions", "agni-source", "tools/src/keys-rotate.ts"], {
       cwd: ROOT,
-      env: { ...process.env, ...secrets, ...transition, DATABASE_URL: db.url, NODE_ENV: "production" },
+      env: { ...process.env, ...secrets, ...transition, DATABASE_URL: db.url, NODE_ENV: "production", AGNI_PUBLIC_URL: "https://agni.test" },
     });
     expect(run.stdout).toContain("checked: 1, re-encrypted under the current key: 1, unreadable: 0");
     expect(run.stdout).not.toContain(apiKey);

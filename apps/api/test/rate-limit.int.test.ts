@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryRateLimitStore, type RateLimitStore } from "@agni/calcom";
@@ -66,6 +66,64 @@ describe("per-credential rate limit on our API", () => {
   });
 });
 
+/** An address of its own for one test, sent as a trusted proxy would (the tests' client is on loopback). */
+const clientAddress = () => ({ "x-forwarded-for": `10.${randomInt(256)}.${randomInt(256)}.${1 + randomInt(254)}` });
+const BAD_KEY = { "x-api-key": "agni_not-a-real-key-0000000000000000" };
+
+describe("failed authentication per client address", () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ config: { authFailureLimit: 5, trustProxy: ["loopback"] } });
+  });
+  afterAll(() => api?.close());
+  const get = (auth: Record<string, string>, client: Record<string, string>) => api.request("GET", AGENTS, { auth, headers: client });
+
+  it("refuses an address with 429 RATE_LIMITED and Retry-After after too many failures, whatever it sends then; other addresses are unaffected", async () => {
+    const client = clientAddress();
+    const { auth } = await api.org();
+    const failures: Record<string, string>[] = [BAD_KEY, { authorization: "Bearer not.a.jwt" }, {}, BAD_KEY, BAD_KEY];
+    for (const credentials of failures) expect((await get(credentials, client)).status).toBe(401);
+    const refused = await get(BAD_KEY, client);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ success: false, code: "RATE_LIMITED", message: expect.stringMatching(/^Too many failed authentication attempts from this address; try again in \d+ seconds$/) });
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // While refused, a right guess is not confirmed either.
+    expect((await get(auth, client)).status).toBe(429);
+    const elsewhere = clientAddress();
+    expect((await get(BAD_KEY, elsewhere)).status).toBe(401);
+    expect((await get(auth, elsewhere)).status).toBe(200);
+    expect((await api.request("GET", "/health", { headers: client })).status).toBe(200);
+  });
+
+  it("counts failures only: any number of successful requests leave the budget whole", async () => {
+    const client = clientAddress();
+    const { auth } = await api.org();
+    for (let i = 0; i < 20; i++) expect((await get(auth, client)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await get(BAD_KEY, client)).status).toBe(401);
+    expect((await get(BAD_KEY, client)).status).toBe(429);
+  });
+
+  it("counts parallel failures exactly", async () => {
+    const client = clientAddress();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => get(BAD_KEY, client)));
+    expect(answers.map((r) => r.status).sort()).toEqual([...Array(5).fill(401), ...Array(15).fill(429)]);
+  });
+
+  it("takes the address from the connection unless the peer is a trusted proxy (AGNI_TRUST_PROXY)", async () => {
+    const direct = await startTestApi({ config: { authFailureLimit: 3 } });
+    try {
+      // Without a trusted proxy, a forged X-Forwarded-For does not make a new client.
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await direct.request("GET", AGENTS, { auth: BAD_KEY, headers: clientAddress() })).status);
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await direct.close();
+    }
+  }, 60_000);
+});
+
 describe("budgets shared through Redis (REDIS_URL)", () => {
   let stores: SharedStores[];
   beforeAll(() => {
@@ -88,7 +146,19 @@ describe("budgets shared through Redis (REDIS_URL)", () => {
     } finally {
       await Promise.all([one?.close(), two?.close()]);
     }
-  });
+  }, 90_000);
+
+  it("two API replicas count one address's failed authentications together", async () => {
+    const [one, two] = await Promise.all(stores.map((s) => startTestApi({ config: { authFailureLimit: 4, trustProxy: ["loopback"] }, stores: s })));
+    try {
+      const client = clientAddress();
+      const statuses = [];
+      for (const api of [one!, two!, one!, two!, one!, two!]) statuses.push((await api.request("GET", AGENTS, { auth: BAD_KEY, headers: client })).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    } finally {
+      await Promise.all([one?.close(), two?.close()]);
+    }
+  }, 90_000);
 
   it("the Cal.com budget per key is one rolling window across stores (Redis)", async () => {
     const redis = [new Redis(REDIS_URL), new Redis(REDIS_URL)];

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawGet } from "./support/raw-http";
 import { startTestApi, type TestApi } from "./support/test-api";
 import { createActiveTool } from "./support/tools";
 
@@ -117,4 +118,78 @@ describe("tool export", () => {
       expect(ok.body).toMatchObject({ success: true });
     });
   });
+});
+
+// Exported webhook URLs are where a voice platform will send calls, with the organisation's API key: a Host header
+// any client can set must never decide them.
+describe("exported URLs and the Host header", () => {
+  /** A calendar tool (no Cal.com account needed to export it) on `target`. */
+  async function webhookTool(target: TestApi) {
+    const { auth } = await target.org();
+    const agent = (await target.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Hosted" } })).body.data;
+    const tool = (await target.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["book", "suggest"] } } })).body.data;
+    return { auth, tool };
+  }
+
+  /** The invoke URLs a Vapi and a Retell export carry, asked for with exactly these headers (Host included). */
+  async function exportedUrls(target: TestApi, auth: Record<string, string>, toolId: string, headers: Record<string, string>): Promise<string[]> {
+    const urls: string[] = [];
+    for (const format of ["vapi", "retell"]) {
+      const res = await rawGet(target.url, `/api/v1/tools/${toolId}/export?format=${format}`, { ...auth, ...headers });
+      expect(res.status, res.body).toBe(200);
+      for (const entry of JSON.parse(res.body).data.tools) urls.push(format === "vapi" ? entry.server.url : entry.url);
+    }
+    return urls;
+  }
+
+  const hostile: Record<string, string>[] = [
+    { host: "evil.example/path?x=" },
+    { host: "evil.example" },
+    { host: "127.0.0.1:1@evil.example" },
+    { host: "evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "javascript" },
+    { "x-forwarded-host": "evil.example/steal?x=", "x-forwarded-proto": "https" },
+  ];
+
+  it("without AGNI_PUBLIC_URL, point at the address the API listens on, whatever Host or X-Forwarded-* say", async () => {
+    const { auth, tool } = await webhookTool(api);
+    for (const headers of hostile) {
+      const urls = await exportedUrls(api, auth, tool.id, headers);
+      expect(urls.length).toBeGreaterThan(0);
+      for (const url of urls) expect(url, JSON.stringify(headers)).toMatch(new RegExp(`^${api.url}/api/v1/tools/${tool.id}/invoke\\?format=(vapi|retell)&function=`));
+    }
+  });
+
+  it("with AGNI_PUBLIC_URL, point there (path included), whatever the request says", async () => {
+    const published = await startTestApi({ config: { publicUrl: "https://agni.example.com/voice" } });
+    try {
+      const { auth, tool } = await webhookTool(published);
+      for (const headers of [{}, ...hostile]) {
+        for (const url of await exportedUrls(published, auth, tool.id, headers)) expect(url).toMatch(/^https:\/\/agni\.example\.com\/voice\/api\/v1\/tools\//);
+      }
+    } finally {
+      await published.close();
+    }
+  }, 60_000);
+
+  it("honour X-Forwarded-Host and X-Forwarded-Proto only from a trusted proxy (AGNI_TRUST_PROXY), and only well-formed", async () => {
+    const [proxied, elsewhere] = await Promise.all([startTestApi({ config: { trustProxy: ["loopback"] } }), startTestApi({ config: { trustProxy: ["10.0.0.1"] } })]);
+    try {
+      const forwarded = { host: "internal:3000", "x-forwarded-host": "agni.example.org, proxy.internal", "x-forwarded-proto": "https" };
+      const trusted = await webhookTool(proxied);
+      for (const url of await exportedUrls(proxied, trusted.auth, trusted.tool.id, forwarded)) expect(url).toMatch(/^https:\/\/agni\.example\.org\/api\/v1\/tools\//);
+      // Malformed forwarded values are not used; a Host header alone is not either.
+      const malformed: Record<string, string>[] = [{ "x-forwarded-host": "evil.example/steal?x=" }, { "x-forwarded-host": "a@evil.example" }, { host: "evil.example" }];
+      for (const headers of malformed) {
+        for (const url of await exportedUrls(proxied, trusted.auth, trusted.tool.id, headers)) expect(url.startsWith(`${proxied.url}/api/v1/tools/`), url).toBe(true);
+      }
+      for (const url of await exportedUrls(proxied, trusted.auth, trusted.tool.id, { "x-forwarded-host": "agni.example.org", "x-forwarded-proto": "javascript" })) {
+        expect(url).toMatch(/^http:\/\/agni\.example\.org\//);
+      }
+      // The client (127.0.0.1) is not the trusted proxy here: its forwarded headers count for nothing.
+      const untrusted = await webhookTool(elsewhere);
+      for (const url of await exportedUrls(elsewhere, untrusted.auth, untrusted.tool.id, forwarded)) expect(url.startsWith(`${elsewhere.url}/api/v1/tools/`), url).toBe(true);
+    } finally {
+      await Promise.all([proxied.close(), elsewhere.close()]);
+    }
+  }, 90_000);
 });

@@ -57,6 +57,9 @@ export function buildUrl(baseUrl: string, path: string, query: Record<string, Qu
   return url.toString();
 }
 
+/** The base URL without path or credentials, for messages. */
+const originOf = (baseUrl: string) => (URL.canParse(baseUrl) ? new URL(baseUrl).origin : "the configured base URL");
+
 async function readBody(res: Response): Promise<unknown> {
   const text = await res.text();
   if (!text) return undefined;
@@ -121,14 +124,14 @@ async function attempt<T>(options: TransportOptions, spec: RequestSpec<T>, deadl
   } catch (err) {
     if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) throw new CalcomTimeoutError(timeoutMs);
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new CalcomConnectionError(`Could not connect to Cal.com at ${options.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    throw new CalcomConnectionError(`Could not connect to Cal.com at ${originOf(options.baseUrl)}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
   }
   let body: unknown;
   try {
     body = await readBody(res);
   } catch (err) {
     if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) throw new CalcomTimeoutError(timeoutMs);
-    throw new CalcomConnectionError(`Cal.com at ${options.baseUrl} closed the connection mid-response`);
+    throw new CalcomConnectionError(`Cal.com at ${originOf(options.baseUrl)} closed the connection mid-response`);
   }
   if (!res.ok) throw parseCalcomError(res.status, body, res.headers, options.clock.now());
 

@@ -120,6 +120,8 @@ async function main() {
       AGNI_DATA_DIR: dataDir,
       AGNI_RATE_LIMIT: "0",
       AGNI_CALCOM_RATE_LIMIT: "100000",
+      AGNI_PUBLIC_URL: "https://agni.test",
+      AGNI_CALCOM_ALLOWED_ORIGINS: sandbox.url,
       DATABASE_URL: database === "PostgreSQL" ? pgUrl.toString() : undefined,
       REDIS_URL: undefined,
     };

@@ -5,6 +5,7 @@ import type { AppConfig } from "../config";
 import type { ApiKeysService } from "../modules/api-keys/api-keys.service";
 import type { OrganizationsRepository } from "../modules/organizations/organizations.repository";
 import { AppError, forbidden, unauthorized } from "./app-error";
+import type { AuthFailureLimit } from "./auth-failures";
 
 /** Who is calling, resolved once per request. */
 export interface AuthContext {
@@ -24,6 +25,8 @@ interface AuthDeps {
   auth: AppConfig["auth"];
   apiKeys: ApiKeysService;
   organizations: OrganizationsRepository;
+  /** Failed authentications per client address; unlimited when absent. */
+  failures?: AuthFailureLimit;
 }
 
 /**
@@ -87,7 +90,10 @@ function orgFromClaims(payload: JWTPayload, queryOrgId: unknown): string {
 
 export function authMiddleware(deps: AuthDeps): RequestHandler {
   const verifyJwt = createJwtVerifier(deps.auth);
+  const { failures } = deps;
   return (req, res, next) => {
+    const refused = failures?.refusal(req);
+    if (refused) return next(refused);
     const run = async (): Promise<AuthContext> => {
       const authorization = req.get("authorization");
       const apiKey = req.get("x-api-key");
@@ -114,7 +120,11 @@ export function authMiddleware(deps: AuthDeps): RequestHandler {
         res.locals.auth = auth;
         next();
       })
-      .catch(next);
+      .catch((err: unknown) => {
+        if (!failures || !(err instanceof AppError) || err.code !== "UNAUTHORIZED") return next(err);
+        // Counting failed (the shared store is down): answer the 401 rather than fail the request.
+        failures.failed(req, err).then(next, () => next(err));
+      });
   };
 }
 

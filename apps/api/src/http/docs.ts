@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
-import express, { type Router } from "express";
+import express, { type ErrorRequestHandler, type Router } from "express";
+import { AppError } from "./app-error";
 
 // The API reference at /docs: Swagger UI from the swagger-ui-dist package, served by this API (no CDN), reading
 // the OpenAPI document at /openapi.json.
@@ -30,6 +31,12 @@ export function docsRouter(): Router {
   const router = express.Router();
   router.get("/docs", (_req, res) => void res.type("html").send(PAGE));
   router.get("/docs/init.js", (_req, res) => void res.type("js").send(INIT));
-  router.use("/docs/assets", express.static(assetsDir, { index: false, fallthrough: false, maxAge: "1d" }));
+  // Anything the static handler does not serve (missing, a directory, `..`, NUL) is a plain 404; its own errors
+  // carry the file's absolute path in message and stack, so none of them reaches the log or the answer.
+  router.use("/docs/assets", express.static(assetsDir, { index: false, redirect: false, fallthrough: true, maxAge: "1d" }));
+  router.use("/docs/assets", (_req, _res, next) => next(new AppError("NOT_FOUND", "There is no such file in the API reference")));
+  const hidePaths: ErrorRequestHandler = (err, _req, _res, next) =>
+    next(err instanceof AppError ? err : new AppError("INTERNAL_ERROR", "The API reference file could not be read"));
+  router.use("/docs/assets", hidePaths);
   return router;
 }

@@ -52,18 +52,19 @@ export class RedisRateLimitStore implements RateLimitStore {
 export interface SharedStores {
   calcom: RateLimitStore;
   api: Store;
+  /** Failed authentications per client address. */
+  authFailures: Store;
   close(): Promise<void>;
 }
 
 /** Rate-limit stores on Redis for a multi-replica deployment (REDIS_URL). */
 export function createRedisStores(url: string): SharedStores {
   const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  const sendCommand = (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>;
   return {
     calcom: new RedisRateLimitStore(redis),
-    api: new RedisStore({
-      prefix: "agni:api:",
-      sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
-    }),
+    api: new RedisStore({ prefix: "agni:api:", sendCommand }),
+    authFailures: new RedisStore({ prefix: "agni:auth-failures:", sendCommand }),
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },

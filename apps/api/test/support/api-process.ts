@@ -21,10 +21,25 @@ export function deploymentSecrets() {
   return { AGNI_JWT_SECRET: randomBytes(32).toString("hex"), AGNI_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
 }
 
-/** Starts the built API (`apps/api/dist/main.js`, as `npm start` runs it) as its own process on a free port. */
+/**
+ * Starts the built API (`apps/api/dist/main.js`, as `npm start` runs it) as its own production process on a free port.
+ * Accounts may point anywhere (the sandbox listens on a random port); pass `AGNI_CALCOM_ALLOWED_ORIGINS: undefined` for
+ * the production default (Cal.com's own API only).
+ */
 export async function startApiProcess(env: Record<string, string | undefined>): Promise<ApiProcess> {
   const merged = Object.fromEntries(
-    Object.entries({ ...process.env, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", LOG_LEVEL: "warn", AGNI_RATE_LIMIT: "0", REDIS_URL: undefined, ...env }).filter(
+    Object.entries({
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+      AGNI_PUBLIC_URL: "https://agni.test",
+      AGNI_CALCOM_ALLOWED_ORIGINS: "*",
+      LOG_LEVEL: "warn",
+      AGNI_RATE_LIMIT: "0",
+      REDIS_URL: undefined,
+      ...env,
+    }).filter(
       ([, v]) => v !== undefined,
     ),
   ) as NodeJS.ProcessEnv;

@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
-import { createServer } from "node:http";
 import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
 import { SignJWT } from "jose";
 import { type AppDeps, createApp } from "../../src/app";
 import { createLogger } from "../../src/logger";
-import { answerClientErrorsInEnvelope } from "../../src/http/client-error";
+import { createHttpServer, type ServerLimits } from "../../src/http/server";
 import { SecretBox } from "../../src/lib/crypto";
 import { findLeaks, mintedKeys, recordResponses } from "./secret-scan";
 import { createTestDatabase } from "./test-database";
@@ -38,7 +37,12 @@ export interface TestApi {
  * DATABASE_URL is set), with the Cal.com sandbox over real HTTP.
  */
 export async function startTestApi(
-  options: { config?: Partial<AppDeps["config"]> | ((sandboxUrl: string) => Partial<AppDeps["config"]>); stores?: AppDeps["stores"] } = {},
+  options: {
+    config?: Partial<AppDeps["config"]> | ((sandboxUrl: string) => Partial<AppDeps["config"]>);
+    stores?: AppDeps["stores"];
+    /** Timeouts and connection cap of the HTTP server (production defaults otherwise). */
+    server?: Partial<ServerLimits>;
+  } = {},
 ): Promise<TestApi> {
   const db = await createTestDatabase();
   const sandbox = createSandbox();
@@ -66,8 +70,7 @@ export async function startTestApi(
     stores: options.stores,
   });
   const recorder = recordResponses(app);
-  const server = createServer(recorder.listener).listen(0, "127.0.0.1");
-  answerClientErrorsInEnvelope(server);
+  const server = createHttpServer(recorder.listener, options.server).listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -119,7 +122,10 @@ export async function startTestApi(
     },
     request,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       await sandboxServer.close();
       // Secrets scan: no Cal.com key (handed to the API, or still stored) and no organisation API key may appear in
       // any response body or log line of this run.

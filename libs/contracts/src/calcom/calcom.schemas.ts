@@ -10,6 +10,8 @@ const apiBaseUrl = z
   .string()
   .url("api_base_url must be an absolute URL")
   .refine((u) => /^https?:\/\//i.test(u), "api_base_url must use http or https")
+  // Credentials in the URL would travel with every request and show wherever the URL is shown (fetch refuses them).
+  .refine((u) => !URL.canParse(u) || (new URL(u).username === "" && new URL(u).password === ""), "api_base_url must not contain a user name or password")
   .transform((u) => u.replace(/\/+$/, ""));
 
 /** Body of both connect routes (org-level and agent private key). */

@@ -1,7 +1,6 @@
 import {
   CalcomApiError,
   CalcomAuthError,
-  CalcomError,
   CalcomNotFoundError,
   CalcomRateLimitError,
   createCalcomClient,
@@ -84,15 +83,26 @@ export function createCalcomGateway(options: {
   };
 }
 
-/** Cal.com failures as API errors: a rejected key is the caller's problem (400), an unreachable Cal.com is ours (502). */
+/**
+ * Cal.com failures as API errors: a rejected key is the caller's problem (400), an unreachable Cal.com is ours (502).
+ * The address is the caller's to choose, so nothing here repeats what the target said or how the connection failed
+ * (refused, reset, another protocol, a 5xx, a malformed answer are one message): the API must not become a way to
+ * look around the network it runs in. Only the origin is named, never a path or credentials.
+ */
 export function toAppError(err: unknown, apiBaseUrl: string): AppError {
+  const origin = URL.canParse(apiBaseUrl) ? new URL(apiBaseUrl).origin : "the configured address";
   if (err instanceof CalcomAuthError) {
-    return new AppError("INVALID_REQUEST", `Cal.com rejected the API key: ${err.message}`, { calcom_status: err.status });
+    // A self-hosted Cal.com without a licence key refuses every API key; say so in our words (the target's own text
+    // is never repeated), so that the operator knows it is the instance, not the key.
+    if (/CALCOM_LICENSE_KEY/.test(err.message)) {
+      return new AppError("INVALID_REQUEST", `Cal.com at ${origin} refuses API keys: that self-hosted instance has no licence key (CALCOM_LICENSE_KEY)`, {
+        calcom_status: err.status,
+      });
+    }
+    return new AppError("INVALID_REQUEST", `Cal.com at ${origin} rejected the API key: check that it is correct and still active`, { calcom_status: err.status });
   }
   if (err instanceof CalcomNotFoundError) {
-    return new AppError("INVALID_REQUEST", `Cal.com at ${apiBaseUrl} did not recognise the request: check api_base_url`, {
-      calcom_status: err.status,
-    });
+    return new AppError("INVALID_REQUEST", `Cal.com at ${origin} did not recognise the request: check api_base_url`, { calcom_status: err.status });
   }
   if (err instanceof CalcomRateLimitError) {
     const seconds = Math.max(1, Math.ceil(err.retryAfterMs / 1000));
@@ -101,10 +111,7 @@ export function toAppError(err: unknown, apiBaseUrl: string): AppError {
     });
   }
   if (err instanceof CalcomApiError && err.status < 500) {
-    return new AppError("INVALID_REQUEST", `Cal.com refused the request: ${err.message}`, { calcom_status: err.status });
+    return new AppError("INVALID_REQUEST", `Cal.com at ${origin} refused the request (HTTP ${err.status})`, { calcom_status: err.status });
   }
-  if (err instanceof CalcomError) {
-    return new AppError("BAD_GATEWAY", `Could not reach Cal.com at ${apiBaseUrl}: ${err.message}`);
-  }
-  return new AppError("BAD_GATEWAY", `Could not reach Cal.com at ${apiBaseUrl}`);
+  return new AppError("BAD_GATEWAY", `Could not reach Cal.com at ${origin}; check api_base_url and try again`);
 }

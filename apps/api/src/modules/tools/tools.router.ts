@@ -2,6 +2,7 @@ import { contract } from "@agni/contracts";
 import { initServer } from "@ts-rest/express";
 import { authOf } from "../../http/auth";
 import { spendCalls } from "../../http/rate-limit";
+import { publicBaseUrl } from "../../http/public-url";
 import type { ToolExporter } from "./tool-export";
 import type { ToolInvoker } from "./tool-invoke";
 import type { ToolsService } from "./tools.service";
@@ -11,8 +12,7 @@ const s = initServer();
 export function toolsRouter(service: ToolsService, exporter: ToolExporter, invoker: ToolInvoker, publicUrl?: string) {
   return s.router(contract.tools, {
     exportTool: async ({ params, query, req, res }) => {
-      const baseUrl = publicUrl ?? `${req.protocol}://${req.get("host")}`;
-      const data = await exporter.export(authOf(res).orgId, params.id, query.format, baseUrl);
+      const data = await exporter.export(authOf(res).orgId, params.id, query.format, publicBaseUrl(req, publicUrl));
       return { status: 200, body: { success: true, message: "Tool exported", data } };
     },
     createTool: async ({ body, res }) => {
