@@ -70,7 +70,7 @@ describe("loadConfig", () => {
   });
 
   it("reads the fan-out cap and an agent's share of a Cal.com key's budget, with defaults and bounds", () => {
-    const env = { NODE_ENV: "production", AGNI_JWT_SECRET: "s".repeat(40), AGNI_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") };
+    const env = production;
     expect(loadConfig(env, tmp())).toMatchObject({ maxCallsPerRequest: 10, calcomAgentShare: 50 });
     expect(loadConfig({ ...env, AGNI_MAX_CALLS_PER_REQUEST: "3", AGNI_CALCOM_AGENT_SHARE: "100" }, tmp())).toMatchObject({ maxCallsPerRequest: 3, calcomAgentShare: 100 });
     const bad = () => loadConfig({ ...env, AGNI_MAX_CALLS_PER_REQUEST: "0", AGNI_CALCOM_AGENT_SHARE: "150" }, tmp());

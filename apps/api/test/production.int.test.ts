@@ -104,6 +104,7 @@ describe("production settings", () => {
 
       const agent = (await callApi(strict.url, auth, "POST", "/api/v1/agents/", { agentName: "Published" })).body.data;
       const tool = (await callApi(strict.url, auth, "POST", "/api/v1/tools/", { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["book"] } })).body.data;
+      expect((await callApi(strict.url, auth, "PATCH", `/api/v1/tools/${tool.id}/`, { isActive: true })).status).toBe(200);
       const exported = await rawGet(strict.url, `/api/v1/tools/${tool.id}/export?format=retell`, { ...auth, host: "evil.example" });
       expect(JSON.parse(exported.body).data.tools[0].url).toMatch(/^https:\/\/agni\.example\.com\/api\/v1\/tools\//);
       strict.child.kill("SIGTERM");

@@ -127,7 +127,7 @@ describe("exported URLs and the Host header", () => {
   async function webhookTool(target: TestApi) {
     const { auth } = await target.org();
     const agent = (await target.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Hosted" } })).body.data;
-    const tool = (await target.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["book", "suggest"] } } })).body.data;
+    const tool = await createActiveTool(target, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["book", "suggest"] } });
     return { auth, tool };
   }
 

@@ -9,7 +9,7 @@ import { bearer, deploymentSecrets, startApiProcess, type ApiProcess } from "@ag
 // @agni/client as an integrator gets it: both packages packed from their builds (nx builds them before this test),
 // installed from the tarballs into a project outside the workspace, type-checked by tsc under the two module
 // resolutions TypeScript users have, and run against the built API started as its own process.
-const ROOT = path.resolve(import.meta.dirname, "../../..");
+const ROOT = path.resolve(import.meta.dirname, "../..");
 const TSC = path.join(ROOT, "node_modules/typescript/bin/tsc");
 const run = promisify(execFile);
 
