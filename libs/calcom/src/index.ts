@@ -5,7 +5,7 @@ export { budgetWait, MemoryRateLimitStore, type BudgetShare, type RateLimitOptio
 export { verifyWebhookSignature, signWebhookBody } from "./webhooks-signature";
 export { ALREADY_CANCELLED_MESSAGE, isAlreadyCancelled, parseCalcomError, retryAfterFromHeaders } from "./parse-error";
 export { CalcomMeSchema, type CalcomMe } from "./resources/me";
-export { CalcomBookingSchema, DEFAULT_CANCELLATION_REASON, type CalcomBooking, type ListBookingsQuery } from "./resources/bookings";
+export { CalcomBookingSchema, DEFAULT_CANCELLATION_REASON, type CalcomBooking } from "./resources/bookings";
 export type {
   CreateBookingInput,
   RescheduleBookingInput,
@@ -16,6 +16,7 @@ export type {
   CalcomLanguage,
   EventTypeSelector,
   JsonValue,
+  ListBookingsQuery,
 } from "./resources/booking-inputs";
 export { CalcomSlotsSchema, CalcomReservationSchema, type CalcomSlots, type CalcomReservation, type ListSlotsQuery, type ReserveSlotInput } from "./resources/slots";
 export { CalcomEventTypeSchema, CalcomBookingFieldSchema, type CalcomEventType, type CalcomBookingField, type ListEventTypesQuery } from "./resources/event-types";

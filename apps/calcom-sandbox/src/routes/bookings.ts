@@ -2,7 +2,7 @@ import { busyFor } from "../busy";
 import { sendJson, sendSuccess } from "../http";
 import { bookability } from "../slots";
 import type { SandboxStore, SandboxUser, StoredBooking, StoredEventType } from "../store";
-import { checkLength, checkResponses, validateCancel, validateCreate, validateReschedule } from "./booking-input";
+import { checkLength, checkResponses, validateCancel, validateCreate, validateListQuery, validateReschedule } from "./booking-input";
 import { BOOKINGS_VERSIONS, HttpError, type Route, type RouteContext } from "./context";
 import { parseUtc } from "./slots";
 
@@ -203,13 +203,15 @@ const STATUS_ORDER: Record<string, "asc" | "desc"> = { upcoming: "asc", recurrin
 /**
  * GET /v2/bookings filters and order: one status without a sort orders by that status (past and cancelled newest
  * first), otherwise the sort given, otherwise start ascending (getAllUserBookings.ts @
- * 0f7e22ccd762f77236e850dc1e43c55c60c085b1 → get.handler getOrderBy).
+ * 0f7e22ccd762f77236e850dc1e43c55c60c085b1 → get.handler getOrderBy). Time bounds are inclusive (gte/lte on
+ * startTime, endTime, createdAt and updatedAt: get.handler.ts @ f091f1c3c80285233555f441be604fa5d9faaa07).
  */
 export function listBookings(ctx: RouteContext, user: SandboxUser, q: URLSearchParams, statuses: string[]): StoredBooking[] {
   const now = ctx.now();
   const ids = [q.get("eventTypeId"), ...(q.get("eventTypeIds") ?? "").split(",")].filter(Boolean).map(Number);
-  const afterStart = parseUtc(q.get("afterStart"));
-  const beforeEnd = parseUtc(q.get("beforeEnd"));
+  const bound = (name: string) => parseUtc(q.get(name));
+  const [afterStart, beforeEnd, afterCreated, beforeCreated, afterUpdated, beforeUpdated] = ["afterStart", "beforeEnd", "afterCreatedAt", "beforeCreatedAt", "afterUpdatedAt", "beforeUpdatedAt"].map(bound);
+  const within = (v: number, after: number | null | undefined, before: number | null | undefined) => (after == null || v >= after) && (before == null || v <= before);
   const list = [...ctx.store.bookings.values()].filter(
     (b) =>
       b.userId === user.id &&
@@ -218,8 +220,10 @@ export function listBookings(ctx: RouteContext, user: SandboxUser, q: URLSearchP
       (!q.get("attendeeEmail") || b.attendee.email === q.get("attendeeEmail")) &&
       (!q.get("attendeeName") || b.attendee.name === q.get("attendeeName")) &&
       (!q.get("bookingUid") || b.uid === q.get("bookingUid")) &&
-      (afterStart === null || b.start >= afterStart) &&
-      (beforeEnd === null || b.end <= beforeEnd),
+      within(b.start, afterStart, null) &&
+      within(b.end, null, beforeEnd) &&
+      within(b.createdAt, afterCreated, beforeCreated) &&
+      within(b.updatedAt, afterUpdated, beforeUpdated),
   );
   const sorts: [string, keyof StoredBooking][] = [["sortStart", "start"], ["sortEnd", "end"], ["sortCreated", "createdAt"], ["sortUpdatedAt", "updatedAt"]];
   const chosen = sorts.find(([param]) => q.get(param));
@@ -243,9 +247,10 @@ export const bookingRoutes: Route[] = [
     auth: "required",
     handle(ctx) {
       const q = ctx.url.searchParams;
+      validateListQuery(q);
       const list = listBookings(ctx, ctx.user!, q, (q.get("status") ?? "").split(",").filter(Boolean));
-      const take = Math.min(250, Math.max(1, Number(q.get("take") ?? 100)));
-      const skip = Math.max(0, Number(q.get("skip") ?? 0));
+      const take = parseInt(q.get("take") ?? "100", 10);
+      const skip = parseInt(q.get("skip") ?? "0", 10);
       const page = list.slice(skip, skip + take);
       sendJson(ctx.res, 200, {
         status: "success",

@@ -34,6 +34,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly form: "envelope" | "bare" | "zod" = "envelope",
+    /** The envelope's `details` when the exception carried an object rather than a message. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
