@@ -82,12 +82,10 @@ describe("ListBookingsQuery", () => {
   type Generated = NonNullable<operations["BookingsController_2024_08_13_getBookings"]["parameters"]["query"]>;
 
   it("has the reconciliation filters and sorts of the document", () => {
-    for (const key of ["afterUpdatedAt", "beforeUpdatedAt", "afterCreatedAt", "beforeCreatedAt", "afterStart", "beforeEnd", "bookingUid", "attendeeEmail", "attendeeName"] as const) {
-      expectTypeOf<ListBookingsQuery[typeof key]>().toEqualTypeOf<Generated[typeof key]>();
-    }
-    for (const key of ["sortStart", "sortEnd", "sortCreated", "sortUpdatedAt", "status"] as const) {
-      expectTypeOf<ListBookingsQuery[typeof key]>().toEqualTypeOf<Generated[typeof key]>();
-    }
+    type Same = "afterUpdatedAt" | "beforeUpdatedAt" | "afterCreatedAt" | "beforeCreatedAt" | "afterStart" | "beforeEnd" | "bookingUid" | "attendeeEmail" | "attendeeName";
+    type Sorts = "sortStart" | "sortEnd" | "sortCreated" | "sortUpdatedAt" | "status";
+    expectTypeOf<Pick<ListBookingsQuery, Same>>().toEqualTypeOf<Pick<Generated, Same>>();
+    expectTypeOf<Pick<ListBookingsQuery, Sorts>>().toEqualTypeOf<Pick<Generated, Sorts>>();
     expectTypeOf({ afterUpdatedAt: "2030-01-07T09:00:00Z", sortUpdatedAt: "asc" as const, status: ["cancelled" as const], take: 250, skip: 500 }).toExtend<ListBookingsQuery>();
   });
 
