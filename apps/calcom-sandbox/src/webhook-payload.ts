@@ -53,11 +53,16 @@ const TIME_FORMATS: Record<Path, (ms: number) => string> = {
 };
 const videoCallUrl = (b: StoredBooking) => `https://app.cal.com/video/${b.uid}`;
 
-/** Responses keyed by slug: labelled with isHidden on the booking path, else the answered ones labelled by slug. */
+/**
+ * Responses keyed by slug. The booking path labels every field of the event type with `isHidden`, Cal.com's hidden
+ * system field `attendeePhoneNumber` included (the docs' BOOKING_CREATED example); the cancel and confirm paths word
+ * the stored answers by their keys.
+ */
 function responsesOf(store: SandboxStore, b: StoredBooking, path: Path) {
-  const fields = store.eventTypes.get(b.eventTypeId)?.bookingFields ?? [];
   const answers = b.bookingFieldsResponses;
-  if (path !== "booking") return Object.fromEntries(fields.filter((f) => answers[f.slug] !== undefined).map((f) => [f.slug, { label: f.slug, value: answers[f.slug] }]));
+  if (path !== "booking") return Object.fromEntries(Object.entries(answers).map(([slug, value]) => [slug, { label: slug, value }]));
+  const fields = [...(store.eventTypes.get(b.eventTypeId)?.bookingFields ?? [])];
+  if (!fields.some((f) => f.slug === "attendeePhoneNumber")) fields.splice(2, 0, { type: "phone", slug: "attendeePhoneNumber", required: false, hidden: true, isDefault: true });
   return Object.fromEntries(
     fields.map((f) => [f.slug, { label: f.isDefault ? (LABELS[f.slug] ?? f.slug) : (f.label ?? f.slug), ...(answers[f.slug] !== undefined ? { value: answers[f.slug] } : {}), isHidden: !!f.hidden }]),
   );

@@ -33,6 +33,17 @@ describe("a booking made on the Cal.com booking page", () => {
     expect((await w.call("GET", `/v2/bookings/${res.body.data.uid}`)).body.data.status).toBe("accepted");
   });
 
+  it("carries Cal.com's hidden attendeePhoneNumber field among the responses, with the booker's phone when given", async () => {
+    // cal.com docs/developing/guides/automation/webhooks.mdx@bad32a8a125ed29905ba400b202b27655f3ec247 (BOOKING_CREATED example: attendeePhoneNumber { label: "phone_number", isHidden: true })
+    const w = await subscribedWorld(["BOOKING_CREATED"]);
+    await bookOnPage(w);
+    await bookOnPage(w, { start: LATER, attendee: { ...w.attendee, phoneNumber: "+393331234567" } });
+    const [without, withPhone] = await events(w);
+    expect(without.payload.responses.attendeePhoneNumber).toEqual({ label: "phone_number", isHidden: true });
+    expect(withPhone.payload.responses.attendeePhoneNumber).toEqual({ label: "phone_number", value: "+393331234567", isHidden: true });
+    expect(Object.keys(withPhone.payload.responses).slice(0, 3)).toEqual(["name", "email", "attendeePhoneNumber"]);
+  });
+
   it("fires BOOKING_REQUESTED (PENDING, metadata without a video link) when the event type requires confirmation", async () => {
     // cal.com BookingPayloadBuilder.ts@6f51e40f1217c849a6b6bb6035e0c1c81d2ca02c (BOOKING_REQUESTED: PENDING) + docs webhooks.mdx@bad32a8a125ed29905ba400b202b27655f3ec247 (BOOKING_REQUESTED example: requiresConfirmation true, metadata {})
     const w = await subscribedWorld(ALL);
