@@ -25,14 +25,17 @@ export function sendSuccess(res: ServerResponse, data: unknown, status = 200): v
   sendJson(res, status, { status: "success", data });
 }
 
-/** An HttpException as Cal.com's global filter wraps it. */
-export function sendError(req: IncomingMessage, res: ServerResponse, status: number, message: string): void {
+/**
+ * An HttpException as Cal.com's global filter wraps it; `details` is the exception's response body when it was built
+ * from an object (e.g. the ValidationPipe's `{ errors }`), else Nest's `{ message, error, statusCode }`.
+ */
+export function sendError(req: IncomingMessage, res: ServerResponse, status: number, message: string, details?: unknown): void {
   const [code, error] = STATUS_TEXT[status] ?? [`HttpException`, "Error"];
   sendJson(res, status, {
     status: "error",
     timestamp: new Date().toISOString(),
     path: req.url ?? "",
-    error: { code, message, details: { message, error, statusCode: status } },
+    error: { code, message, details: details ?? { message, error, statusCode: status } },
   });
 }
 

@@ -19,7 +19,12 @@ for (const seeded of seed.users) {
   lines.push(`User "${user.username}" (id ${user.id}, ${user.timeZone})${seeded.apiKey ? `, API key ${seeded.apiKey}` : ""}`);
   for (const t of types) lines.push(`  event type ${t.id}: ${t.title} (${t.lengthInMinutes} min)`);
 }
-lines.push("Test controls: POST /_sandbox/reset, POST|DELETE /_sandbox/faults, GET /_sandbox/bookings", "");
+lines.push(
+  "Test controls: POST /_sandbox/reset, POST|DELETE /_sandbox/faults, GET /_sandbox/bookings,",
+  "  POST /_sandbox/web-app/bookings[/{uid}/reschedule|cancel|confirm|reject|no-show],",
+  "  GET /_sandbox/webhook-deliveries, POST|DELETE /_sandbox/webhook-faults[/pause|resume|release], GET /_sandbox/webhook-faults/held, POST /_sandbox/webhook-cron",
+  "",
+);
 process.stdout.write(lines.join("\n"));
 const stop = () => void server.close().then(() => process.exit(0));
 process.on("SIGTERM", stop);

@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
+import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readJsonBody, sendError, sendSuccess } from "./http";
-import { bookingOutput, bookingRoutes } from "./routes/bookings";
+import { sendSuccess } from "./http";
+import { type BookingOps, bookingOutput, bookingRoutes } from "./routes/bookings";
 import type { Route } from "./routes/context";
 import { creditRoutes } from "./routes/credits";
 import { eventTypeOutput, eventTypeRoutes } from "./routes/event-types";
@@ -9,12 +9,23 @@ import { legacyBookingRoutes } from "./routes/legacy-bookings";
 import { meOutput } from "./routes/me";
 import { scheduleRoutes } from "./routes/schedules";
 import { slotRoutes } from "./routes/slots";
-import { deliverWebhooks, webhookRoutes } from "./routes/webhooks";
+import { webhookRoutes } from "./routes/webhooks";
 import { applySeed, type Seed } from "./seed";
+import { handleAdmin } from "./server/admin";
 import { type Fault, Faults } from "./server/faults";
 import { Guards } from "./server/guards";
 import { createHandler, type RecordedRequest } from "./server/handler";
 import { type NewEventType, type NewUser, SandboxStore, type SandboxUser, type StoredSchedule } from "./store";
+import { createWebApp, type WebApp } from "./web-app";
+import {
+  type DeliveryFilter,
+  type HeldDelivery,
+  type WebhookDeliveryAttempt,
+  type WebhookDeliveryOptions,
+  WebhookDeliveries,
+  type WebhookFault,
+  type WebhookTarget,
+} from "./webhook-delivery";
 
 export type { Fault } from "./server/faults";
 export type { RecordedRequest } from "./server/handler";
@@ -32,6 +43,8 @@ export interface SandboxOptions {
   seed?: Seed;
   /** Behave as a self-hosted Cal.com without a licence key: API v2 refuses every API key (default false). */
   withoutLicence?: boolean;
+  /** How webhooks are delivered and retried (Cal.com's default: at once, once). */
+  webhooks?: WebhookDeliveryOptions;
 }
 
 export interface Sandbox {
@@ -48,6 +61,26 @@ export interface Sandbox {
   faults: { inject(fault: Fault): void; clear(apiKey?: string): void };
   /** Every request received, newest last (no credentials recorded). */
   requests: RecordedRequest[];
+  /** The outside world acting in Cal.com's web app (booking page, email links, the host's bookings list). */
+  webApp: WebApp;
+  /** Every webhook delivery attempt, oldest first (call `webhooksSettled()` first to include those in flight). */
+  webhookDeliveries(filter?: DeliveryFilter): WebhookDeliveryAttempt[];
+  /** Delivery faults per webhook, and a pause that holds deliveries until resumed or released in a chosen order. */
+  webhookFaults: {
+    inject(fault: WebhookFault): void;
+    /** Removes the faults for exactly this target, or all. */
+    clear(target?: WebhookTarget): void;
+    pause(target?: WebhookTarget): void;
+    /** Ends the pause (of this target, or all) and sends what it held, oldest first; resolves with their ids once answered. */
+    resume(target?: WebhookTarget): Promise<string[]>;
+    /** Sends held deliveries while the pause goes on: `ids` in that order, or all for the target in `order`. */
+    release(options?: WebhookTarget & { order?: "fifo" | "reverse"; ids?: string[] }): Promise<string[]>;
+    held(target?: WebhookTarget): HeldDelivery[];
+  };
+  /** One run of Cal.com's crons: the tasker queue (with `webhooks.tasker`) and due MEETING_ENDED triggers. */
+  runWebhookCron(): Promise<void>;
+  /** Resolves when no webhook POST is in flight. */
+  webhooksSettled(): Promise<void>;
   handler: RequestListener;
   listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
 }
@@ -72,6 +105,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   let store = fresh();
   const now = () => (options.now ? options.now().getTime() : Date.now());
   const faults = new Faults();
+  const deliveries = new WebhookDeliveries(() => store, now, options.webhooks);
+  const ops = (): BookingOps => ({ store, now, notify: (event) => deliveries.emit(event) });
   const requests: RecordedRequest[] = [];
   const guards = new Guards({
     apiKeyLimit: options.rateLimitPerMinute ?? 120,
@@ -82,26 +117,6 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     userForKey: (key) => store.userForKey(key),
   });
 
-  /** Unauthenticated test controls: reset, faults (optionally per API key), bookings. */
-  async function admin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const path = url.pathname;
-    if (req.method === "POST" && path === "/_sandbox/reset") {
-      sandbox.reset();
-      return sendSuccess(res, { reset: true });
-    }
-    if (req.method === "POST" && path === "/_sandbox/faults") {
-      const f = (await readJsonBody(req)) as Fault & { path?: string; pathPattern?: string };
-      faults.inject({ ...f, ...(f.pathPattern ? { path: new RegExp(f.pathPattern) } : {}) });
-      return sendSuccess(res, { injected: true }, 201);
-    }
-    if (req.method === "DELETE" && path === "/_sandbox/faults") {
-      faults.clear(url.searchParams.get("apiKey") ?? undefined);
-      return sendSuccess(res, { cleared: true });
-    }
-    if (req.method === "GET" && path === "/_sandbox/bookings") return sendSuccess(res, sandbox.bookings());
-    sendError(req, res, 404, `Cannot ${req.method} ${path}`);
-  }
-
   const handler = createHandler({
     routes: ROUTES,
     store: () => store,
@@ -109,8 +124,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     guards,
     requests,
     now,
-    notify: (trigger, booking, previous) => void deliverWebhooks(store, trigger, booking, now(), previous),
-    admin,
+    notify: (event) => deliveries.emit(event),
+    admin: (req, res, url) => handleAdmin(sandbox, req, res, url),
   });
 
   const sandbox: Sandbox = {
@@ -125,9 +140,22 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     reset() {
       store = fresh();
       faults.clear();
+      deliveries.reset();
     },
     faults: { inject: (fault) => faults.inject(fault), clear: (apiKey) => faults.clear(apiKey) },
     requests,
+    webApp: createWebApp(ops),
+    webhookDeliveries: (filter) => deliveries.attempts(filter),
+    webhookFaults: {
+      inject: (fault) => deliveries.inject(fault),
+      clear: (target) => deliveries.clearFaults(target),
+      pause: (target) => deliveries.pause(target),
+      resume: (target) => deliveries.resume(target),
+      release: (options) => deliveries.release(options),
+      held: (target) => deliveries.held(target),
+    },
+    runWebhookCron: () => deliveries.runCron(),
+    webhooksSettled: () => deliveries.settled(),
     handler,
     async listen(port = 0, host = "127.0.0.1") {
       const server = createServer(handler);
@@ -136,10 +164,12 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
         server.listen(port, host, () => resolve());
       });
       const address = server.address() as AddressInfo;
+      deliveries.start();
       return {
         url: `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`,
         close: () =>
           new Promise<void>((resolve) => {
+            deliveries.stop();
             server.close(() => resolve());
             server.closeAllConnections();
           }),

@@ -40,6 +40,8 @@ export interface StoredEventType extends SlotRules {
   hidden: boolean;
   scheduleId: number | null;
   bookingFields: BookingField[];
+  /** New bookings wait for the host (status pending, BOOKING_REQUESTED) unless the host made them. */
+  requiresConfirmation: boolean;
 }
 
 export interface StoredBooking {
@@ -51,17 +53,23 @@ export interface StoredBooking {
   status: "accepted" | "pending" | "cancelled" | "rejected";
   start: number;
   end: number;
-  attendee: { name: string; email: string; timeZone: string; language: string; phoneNumber?: string };
+  attendee: { name: string; email: string; timeZone: string; language: string; phoneNumber?: string; noShow?: boolean };
   bookingFieldsResponses: Record<string, unknown>;
   guests: string[];
   metadata: Record<string, unknown>;
   location: string;
   cancellationReason?: string;
-  /** Email of the user whose key cancelled it (Cal.com's cancelledBy); absent when unauthenticated. */
+  /** Who cancelled it (Cal.com's cancelledBy): the key's owner, or the host or attendee in the web app. */
   cancelledBy?: string;
+  rejectionReason?: string;
   reschedulingReason?: string;
+  /** On the replaced booking: who moved it (Cal.com keeps rescheduledBy on the original). */
+  rescheduledBy?: string;
   rescheduledFromUid?: string;
   rescheduledToUid?: string;
+  noShowHost?: boolean;
+  /** Cal.com's creationSource: API_V2 for API bookings, WEBAPP for the booking page. */
+  creationSource: "API_V2" | "WEBAPP";
   createdAt: number;
   updatedAt: number;
 }
@@ -118,6 +126,7 @@ export interface NewEventType {
   hidden?: boolean;
   scheduleId?: number;
   description?: string;
+  requiresConfirmation?: boolean;
 }
 
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
@@ -206,6 +215,7 @@ export class SandboxStore {
       hidden: input.hidden ?? false,
       scheduleId: input.scheduleId ?? null,
       bookingFields: fields,
+      requiresConfirmation: input.requiresConfirmation ?? false,
     };
     this.eventTypes.set(eventType.id, eventType);
     return eventType;

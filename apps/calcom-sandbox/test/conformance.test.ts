@@ -66,6 +66,7 @@ describe("libs/calcom against the sandbox, checked against Cal.com's OpenAPI doc
     });
     await cal.bookings.get(booking.uid);
     await cal.bookings.list({ status: ["upcoming"], eventTypeId, take: 10 });
+    await cal.bookings.list({ afterUpdatedAt: NOW.toISOString(), beforeUpdatedAt: "2030-01-08T00:00:00Z", sortUpdatedAt: "asc", take: 250, skip: 0 });
     const moved = await cal.bookings.reschedule(booking.uid, { start: second!, reschedulingReason: "clash" });
     await cal.bookings.cancel(moved.uid, { cancellationReason: "no longer needed" });
     const hook = await cal.webhooks.create({ subscriberUrl: "https://example.com/hook", active: true, triggers: ["BOOKING_CREATED"], secret: "s" });

@@ -3,9 +3,21 @@ export { CAL_API_VERSIONS, type CalApiVersion } from "./versions";
 export { systemClock, type CalcomClock } from "./clock";
 export { budgetWait, MemoryRateLimitStore, type BudgetShare, type RateLimitOptions, type RateLimitStore } from "./rate-limit";
 export { verifyWebhookSignature, signWebhookBody } from "./webhooks-signature";
+export {
+  parseCalcomWebhook,
+  CalcomWebhookParseError,
+  CALCOM_WEBHOOK_TRIGGERS,
+  type CalcomWebhookEvent,
+  type CalcomWebhookTrigger,
+  type CalcomWebhookBooking,
+  type CalcomWebhookBookingStatus,
+  type CalcomWebhookAttendee,
+  type CalcomWebhookOrganizer,
+  type CalcomWebhookPreviousBooking,
+} from "./webhook-events";
 export { ALREADY_CANCELLED_MESSAGE, isAlreadyCancelled, parseCalcomError, retryAfterFromHeaders } from "./parse-error";
 export { CalcomMeSchema, type CalcomMe } from "./resources/me";
-export { CalcomBookingSchema, DEFAULT_CANCELLATION_REASON, type CalcomBooking, type ListBookingsQuery } from "./resources/bookings";
+export { CalcomBookingSchema, DEFAULT_CANCELLATION_REASON, type CalcomBooking } from "./resources/bookings";
 export type {
   CreateBookingInput,
   RescheduleBookingInput,
@@ -16,6 +28,7 @@ export type {
   CalcomLanguage,
   EventTypeSelector,
   JsonValue,
+  ListBookingsQuery,
 } from "./resources/booking-inputs";
 export { CalcomSlotsSchema, CalcomReservationSchema, type CalcomSlots, type CalcomReservation, type ListSlotsQuery, type ReserveSlotInput } from "./resources/slots";
 export { CalcomEventTypeSchema, CalcomBookingFieldSchema, type CalcomEventType, type CalcomBookingField, type ListEventTypesQuery } from "./resources/event-types";

@@ -75,6 +75,45 @@ describe("cal-api-version per resource", () => {
   });
 });
 
+describe("bookings.list filters", () => {
+  it("sends the changed-since filters, sorts and paging as Cal.com's query parameters", async () => {
+    const s = await scriptedServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: "success", data: [BOOKING] }));
+    });
+    try {
+      const cal = createCalcomClient({ apiKey: "cal_test_list", baseUrl: s.url, rateLimit: false });
+      await cal.bookings.list({
+        afterUpdatedAt: "2030-01-07T09:00:00.000Z",
+        beforeUpdatedAt: "2030-01-07T10:00:00.000Z",
+        afterCreatedAt: "2030-01-06T00:00:00.000Z",
+        beforeCreatedAt: "2030-01-08T00:00:00.000Z",
+        bookingUid: "b1",
+        status: ["upcoming", "cancelled"],
+        eventTypeIds: [5, 6],
+        sortUpdatedAt: "asc",
+        take: 250,
+        skip: 250,
+      });
+      const url = new URL(s.seen.at(-1)!.url, s.url);
+      expect(Object.fromEntries(url.searchParams)).toEqual({
+        afterUpdatedAt: "2030-01-07T09:00:00.000Z",
+        beforeUpdatedAt: "2030-01-07T10:00:00.000Z",
+        afterCreatedAt: "2030-01-06T00:00:00.000Z",
+        beforeCreatedAt: "2030-01-08T00:00:00.000Z",
+        bookingUid: "b1",
+        status: "upcoming,cancelled",
+        eventTypeIds: "5,6",
+        sortUpdatedAt: "asc",
+        take: "250",
+        skip: "250",
+      });
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe("verifyWebhookSignature", () => {
   const body = JSON.stringify({ triggerEvent: "BOOKING_CREATED", payload: { uid: "b1" } });
   const secret = "whsec_test";

@@ -1,8 +1,8 @@
 // Type-level tests of the public request types: `npm test` type-checks this file (a line under @ts-expect-error that
 // compiles is an error), and vitest runs the expectTypeOf assertions.
 import { describe, expectTypeOf, it } from "vitest";
-import type { components } from "../src/generated/openapi";
-import type { CalcomClient, CancelBookingInput, CreateBookingInput, RescheduleBookingInput, ReserveSlotInput } from "../src/index";
+import type { components, operations } from "../src/generated/openapi";
+import type { CalcomClient, CancelBookingInput, CreateBookingInput, ListBookingsQuery, RescheduleBookingInput, ReserveSlotInput } from "../src/index";
 
 type Schemas = components["schemas"];
 const start = "2030-01-07T09:00:00Z";
@@ -75,5 +75,32 @@ describe("reschedule, cancel and reserve inputs", () => {
     expectTypeOf({ reschedulingReason: "clash" }).toExtend<RescheduleBookingInput>();
     // @ts-expect-error cancelSubsequentBookings is a boolean
     expectTypeOf({ cancelSubsequentBookings: "yes" }).toExtend<CancelBookingInput>();
+  });
+});
+
+describe("ListBookingsQuery", () => {
+  type Generated = NonNullable<operations["BookingsController_2024_08_13_getBookings"]["parameters"]["query"]>;
+
+  it("has the reconciliation filters and sorts of the document", () => {
+    type Same = "afterUpdatedAt" | "beforeUpdatedAt" | "afterCreatedAt" | "beforeCreatedAt" | "afterStart" | "beforeEnd" | "bookingUid" | "attendeeEmail" | "attendeeName";
+    type Sorts = "sortStart" | "sortEnd" | "sortCreated" | "sortUpdatedAt" | "status";
+    expectTypeOf<Pick<ListBookingsQuery, Same>>().toEqualTypeOf<Pick<Generated, Same>>();
+    expectTypeOf<Pick<ListBookingsQuery, Sorts>>().toEqualTypeOf<Pick<Generated, Sorts>>();
+    expectTypeOf({ afterUpdatedAt: "2030-01-07T09:00:00Z", sortUpdatedAt: "asc" as const, status: ["cancelled" as const], take: 250, skip: 500 }).toExtend<ListBookingsQuery>();
+  });
+
+  it("types ids and paging as numbers where the document says string (Cal.com parses them)", () => {
+    expectTypeOf<ListBookingsQuery["eventTypeId"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ListBookingsQuery["eventTypeIds"]>().toEqualTypeOf<number[] | undefined>();
+    expectTypeOf<Generated["eventTypeIds"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<ListBookingsQuery["take"]>().toEqualTypeOf<number | undefined>();
+    // @ts-expect-error an unknown sort order
+    expectTypeOf({ sortUpdatedAt: "newest" as const }).toExtend<ListBookingsQuery>();
+    // @ts-expect-error a filter Cal.com does not have
+    expectTypeOf({ updatedSince: "2030-01-07T09:00:00Z" }).toExtend<ListBookingsQuery>();
+  });
+
+  it("is what bookings.list takes", () => {
+    expectTypeOf<Parameters<CalcomClient["bookings"]["list"]>[0]>().toEqualTypeOf<ListBookingsQuery | undefined>();
   });
 });

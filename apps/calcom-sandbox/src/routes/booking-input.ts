@@ -68,6 +68,57 @@ export function validateCancel(body: unknown): Record<string, any> {
   return b;
 }
 
+// GetBookingsInput_2024_08_13 (packages/platform/types/bookings/2024-08-13/inputs/get-bookings.input.ts
+// @ 1b6cab4fde117ed1dd1e58506d6988464d3ddc98), in its declaration order, through the global ValidationPipe
+// (apps/api/v2/src/app.ts @ 44f93d29bbeb386e8f9b1acba6ade00e27397776): a BadRequestException({ errors }), so the
+// message is Nest's "Bad Request Exception" and the details carry class-validator's errors.
+const LIST_DATES: [property: string, word: string][] = [
+  ["afterStart", "fromDate"],
+  ["beforeEnd", "toDate"],
+  ["afterCreatedAt", "fromDate"],
+  ["beforeCreatedAt", "toDate"],
+  ["afterUpdatedAt", "fromDate"],
+  ["beforeUpdatedAt", "toDate"],
+];
+// The input class words sortUpdatedAt's message like sortCreated's.
+const LIST_SORTS: [property: string, word: string][] = [
+  ["sortStart", "SortStart"],
+  ["sortEnd", "SortEnd"],
+  ["sortCreated", "SortCreated"],
+  ["sortUpdatedAt", "SortCreated"],
+];
+
+/** The GET /v2/bookings query, checked as the global ValidationPipe checks GetBookingsInput_2024_08_13. */
+export function validateListQuery(q: URLSearchParams): void {
+  const target = Object.fromEntries(q);
+  const errors: { target: object; value: unknown; property: string; children: []; constraints: Record<string, string> }[] = [];
+  const fail = (property: string, value: unknown, constraints: Record<string, string | false>) => {
+    const failed = Object.fromEntries(Object.entries(constraints).filter((e): e is [string, string] => typeof e[1] === "string"));
+    if (Object.keys(failed).length) errors.push({ target, value, property, children: [], constraints: failed });
+  };
+  for (const [property, word] of LIST_DATES) {
+    const v = q.get(property);
+    if (v !== null) fail(property, v, { isIso8601: !isDateString(v) && `${word} must be a valid ISO 8601 date.` });
+  }
+  for (const [property, word] of LIST_SORTS) {
+    const v = q.get(property);
+    if (v !== null) fail(property, v, { isEnum: v !== "asc" && v !== "desc" && `${word} must be either "asc" or "desc".` });
+  }
+  // take and skip: @Transform(value && parseInt(value)) @IsNumber() @Min() (@Max(250) for take).
+  for (const [property, min, max] of [["take", 1, 250], ["skip", 0, undefined]] as const) {
+    const raw = q.get(property);
+    if (raw === null) continue;
+    const n = raw && parseInt(raw, 10);
+    const isNumber = typeof n === "number" && !Number.isNaN(n);
+    fail(property, n, {
+      isNumber: !isNumber && `${property} must be a number conforming to the specified constraints`,
+      min: !(isNumber && n >= min) && `${property} must not be less than ${min}`,
+      ...(max !== undefined ? { max: !(isNumber && n <= max) && `${property} must not be greater than ${max}` } : {}),
+    });
+  }
+  if (errors.length) throw new HttpError(400, "Bad Request Exception", "envelope", { errors });
+}
+
 const TYPES: Record<string, [expected: string, ok: (v: unknown) => boolean]> = {
   phone: ["string", (v) => typeof v === "string"],
   address: ["string", (v) => typeof v === "string"],

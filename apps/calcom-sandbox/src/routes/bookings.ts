@@ -2,7 +2,7 @@ import { busyFor } from "../busy";
 import { sendJson, sendSuccess } from "../http";
 import { bookability } from "../slots";
 import type { SandboxStore, SandboxUser, StoredBooking, StoredEventType } from "../store";
-import { checkLength, checkResponses, validateCancel, validateCreate, validateReschedule } from "./booking-input";
+import { checkLength, checkResponses, validateCancel, validateCreate, validateListQuery, validateReschedule } from "./booking-input";
 import { BOOKINGS_VERSIONS, HttpError, type Route, type RouteContext } from "./context";
 import { parseUtc } from "./slots";
 
@@ -35,18 +35,21 @@ export function bookingOutput(b: StoredBooking, store: SandboxStore) {
     eventType: { id: b.eventTypeId, slug: et?.slug ?? "" },
     meetingUrl: b.location,
     location: b.location,
-    absentHost: false,
+    absentHost: !!b.noShowHost,
     createdAt: new Date(b.createdAt).toISOString(),
     updatedAt: new Date(b.updatedAt).toISOString(),
     metadata: b.metadata,
-    attendees: [{ ...b.attendee, absent: false }],
+    attendees: [{ name: b.attendee.name, email: b.attendee.email, timeZone: b.attendee.timeZone, language: b.attendee.language, ...(b.attendee.phoneNumber ? { phoneNumber: b.attendee.phoneNumber } : {}), absent: !!b.attendee.noShow }],
     ...(b.guests.length ? { guests: b.guests } : {}),
     bookingFieldsResponses: b.bookingFieldsResponses,
   };
 }
 
-function findBooking(ctx: RouteContext, uid: string, notFound: string): StoredBooking {
-  const b = ctx.store.bookings.get(uid);
+/** What the booking flows need, whether a request or the web app drives them. */
+export type BookingOps = Pick<RouteContext, "store" | "now" | "notify">;
+
+export function findBooking(ops: Pick<BookingOps, "store">, uid: string, notFound: string): StoredBooking {
+  const b = ops.store.bookings.get(uid);
   if (!b) throw new HttpError(404, notFound);
   return b;
 }
@@ -70,7 +73,7 @@ function bookedEventType(store: SandboxStore, body: Record<string, any>): Stored
  * A reservation of exactly this slot held by someone else comes first (reserved-slot-bookings.e2e-spec.ts @
  * 91f65ebbfd1bfae7ffd23e1cfd4127d49025fda3); the booker's own reservation, if first in line, is consumed.
  */
-function claimReservation(ctx: RouteContext, et: StoredEventType, start: number, end: number, reservedSlotUid?: string): void {
+function claimReservation(ctx: BookingOps, et: StoredEventType, start: number, end: number, reservedSlotUid?: string): void {
   const now = ctx.now();
   const line = [...ctx.store.reservations.values()]
     .filter((r) => r.eventTypeId === et.id && r.start === start && r.end === end && r.until > now)
@@ -84,17 +87,20 @@ function claimReservation(ctx: RouteContext, et: StoredEventType, start: number,
 }
 
 /** handleNewBooking's checks of the time, in its order: past, out of bounds, then the host's availability. */
-function assertBookable(ctx: RouteContext, et: StoredEventType, start: number, duration: number, exceptUid?: string): void {
+function assertBookable(ctx: BookingOps, et: StoredEventType, start: number, duration: number, exceptUid?: string): void {
   const verdict = bookability(start, duration, ctx.store.scheduleFor(et), et, busyFor(ctx.store, et, exceptUid), ctx.now());
   if (verdict === "past") throw new HttpError(400, "Attempting to book a meeting in the past.");
   if (verdict === "notice") throw new HttpError(400, OUT_OF_BOUNDS);
   if (verdict !== "ok") throw new HttpError(400, TAKEN);
 }
 
-function create(ctx: RouteContext): StoredBooking {
-  const body = ctx.body;
+/**
+ * handleNewBooking for a new booking, from the API (`API_V2`) or the booking page (`WEBAPP`): accepted and
+ * BOOKING_CREATED, or pending and BOOKING_REQUESTED when the event type requires confirmation.
+ */
+export async function createBooking(ops: BookingOps, body: unknown, creationSource: StoredBooking["creationSource"]): Promise<StoredBooking> {
   validateCreate(body);
-  const et = bookedEventType(ctx.store, body);
+  const et = bookedEventType(ops.store, body);
   checkResponses(et, body);
   const duration = checkLength(et, body.lengthInMinutes);
   const a = body.attendee;
@@ -102,17 +108,17 @@ function create(ctx: RouteContext): StoredBooking {
   // handleNewBooking parses responses with zod: a required email missing is a ZodError (ZodExceptionFilter's envelope).
   if (!a.email && emailField?.required !== false) throw new HttpError(400, "responses - {email}error_required_field, ", "zod");
   const start = parseUtc(body.start)!;
-  if (start >= ctx.now()) claimReservation(ctx, et, start, start + duration * 60_000, body.reservedSlotUid);
-  assertBookable(ctx, et, start, duration);
-  const now = ctx.now();
-  const host = ctx.store.users.get(et.ownerId)!;
+  if (start >= ops.now()) claimReservation(ops, et, start, start + duration * 60_000, body.reservedSlotUid);
+  assertBookable(ops, et, start, duration);
+  const now = ops.now();
+  const host = ops.store.users.get(et.ownerId)!;
   const guests: string[] = body.guests ?? [];
   const booking: StoredBooking = {
-    ...ctx.store.newBookingIds(),
+    ...ops.store.newBookingIds(),
     userId: et.ownerId,
     eventTypeId: et.id,
     title: `${et.title} between ${host.name} and ${a.name}`,
-    status: "accepted",
+    status: et.requiresConfirmation ? "pending" : "accepted",
     start,
     end: start + duration * 60_000,
     attendee: { name: a.name, email: a.email ?? "", timeZone: a.timeZone, language: a.language ?? "en", ...(a.phoneNumber ? { phoneNumber: a.phoneNumber } : {}) },
@@ -120,18 +126,29 @@ function create(ctx: RouteContext): StoredBooking {
     guests,
     metadata: (body.metadata ?? {}) as Record<string, unknown>,
     location: "integrations:daily",
+    creationSource,
     createdAt: now,
     updatedAt: now,
   };
-  ctx.store.bookings.set(booking.uid, booking);
-  ctx.notify("BOOKING_CREATED", booking);
+  ops.store.bookings.set(booking.uid, booking);
+  await ops.notify({ trigger: booking.status === "pending" ? "BOOKING_REQUESTED" : "BOOKING_CREATED", booking });
   return booking;
 }
 
-function reschedule(ctx: RouteContext): StoredBooking {
-  const uid = ctx.params[0]!;
-  validateReschedule(ctx.body);
-  const old = findBooking(ctx, uid, `Booking with uid=${uid} was not found in the database`);
+export interface RescheduleRequest {
+  start: string;
+  reschedulingReason?: string;
+  /** Email of who moves it; the event type owner's keeps a booking that requires confirmation accepted. */
+  rescheduledBy?: string;
+}
+
+/**
+ * handleNewBooking with a rescheduleUid: a new booking (new uid, `rescheduledFromUid`), the old one cancelled and
+ * pointing to it. BOOKING_RESCHEDULED, or BOOKING_REQUESTED when the event type requires confirmation and the
+ * rescheduler is not its owner (the new booking then waits for the host).
+ */
+export async function rescheduleBooking(ops: BookingOps, uid: string, input: RescheduleRequest, creationSource: StoredBooking["creationSource"]): Promise<StoredBooking> {
+  const old = findBooking(ops, uid, `Booking with uid=${uid} was not found in the database`);
   if (old.status === "cancelled" && old.rescheduledToUid) {
     throw new HttpError(
       400,
@@ -139,55 +156,76 @@ function reschedule(ctx: RouteContext): StoredBooking {
     );
   }
   if (old.status === "cancelled") throw new HttpError(400, `Can't reschedule booking with uid=${uid} because it has been cancelled. Please provide uid of a booking that is not cancelled.`);
-  const et = ctx.store.eventTypes.get(old.eventTypeId)!;
-  const start = parseUtc(ctx.body.start)!;
+  const et = ops.store.eventTypes.get(old.eventTypeId)!;
+  const host = ops.store.users.get(old.userId)!;
+  const start = parseUtc(input.start)!;
   // transformInputRescheduleBooking: the new booking lasts the event type's length.
   const duration = et.lengthInMinutes;
-  assertBookable(ctx, et, start, duration, old.uid);
-  const now = ctx.now();
+  assertBookable(ops, et, start, duration, old.uid);
+  const now = ops.now();
+  const confirmed = !et.requiresConfirmation || input.rescheduledBy === host.email;
   const booking: StoredBooking = {
     ...old,
-    ...ctx.store.newBookingIds(),
+    ...ops.store.newBookingIds(),
+    attendee: { ...old.attendee, noShow: undefined },
     start,
     end: start + duration * 60_000,
-    status: "accepted",
+    status: confirmed ? "accepted" : "pending",
     rescheduledFromUid: old.uid,
     rescheduledToUid: undefined,
+    rescheduledBy: undefined,
     cancellationReason: undefined,
     cancelledBy: undefined,
-    reschedulingReason: ctx.body.reschedulingReason,
+    rejectionReason: undefined,
+    noShowHost: undefined,
+    reschedulingReason: input.reschedulingReason,
+    creationSource,
     createdAt: now,
     updatedAt: now,
   };
-  Object.assign(old, { status: "cancelled", rescheduledToUid: booking.uid, updatedAt: now });
-  ctx.store.bookings.set(booking.uid, booking);
-  ctx.notify("BOOKING_RESCHEDULED", booking, old);
+  Object.assign(old, { status: "cancelled", rescheduledToUid: booking.uid, rescheduledBy: input.rescheduledBy, updatedAt: now });
+  ops.store.bookings.set(booking.uid, booking);
+  await ops.notify({ trigger: confirmed ? "BOOKING_RESCHEDULED" : "BOOKING_REQUESTED", booking, previous: old, rescheduledBy: input.rescheduledBy });
   return booking;
 }
 
-/**
- * The cancel flow shared by both bookings controllers: handleCancelBooking's rules (calcom/cal.com
- * packages/features/bookings/lib/handleCancelBooking/test/handleCancelBooking.test.ts @ ce18be5f3d4eaa1cecb7d7d28949e6f63114ee01):
- * a host (the API key's owner) must give a reason, and a booking that has ended cannot be cancelled; both are core
- * HttpErrors, answered bare.
- */
-export function cancelBooking(ctx: RouteContext, b: StoredBooking, reason: unknown, caller: SandboxUser | undefined): void {
-  const isHost = caller?.id === b.userId;
-  if (isHost && !(typeof reason === "string" && reason.trim())) throw new HttpError(400, "Cancellation reason is required when you are the host", "bare");
-  if (ctx.now() > b.end) throw new HttpError(400, "Cannot cancel a booking that has already ended", "bare");
-  Object.assign(b, { status: "cancelled", cancellationReason: typeof reason === "string" ? reason : "", cancelledBy: caller?.email, updatedAt: ctx.now() });
-  ctx.notify("BOOKING_CANCELLED", b);
+async function reschedule(ctx: RouteContext): Promise<StoredBooking> {
+  validateReschedule(ctx.body);
+  const { start, reschedulingReason, rescheduledBy } = ctx.body;
+  return rescheduleBooking(ctx, ctx.params[0]!, { start, reschedulingReason, rescheduledBy }, "API_V2");
 }
 
-function cancel(ctx: RouteContext): StoredBooking {
+/** Who cancels: the API key's owner or nobody (an unauthenticated call), or the host or attendee in the web app. */
+export interface Canceller {
+  email?: string;
+  isHost: boolean;
+}
+
+/**
+ * The cancel flow shared by both bookings controllers and the web app: handleCancelBooking's rules (calcom/cal.com
+ * packages/features/bookings/lib/handleCancelBooking/test/handleCancelBooking.test.ts @ ce18be5f3d4eaa1cecb7d7d28949e6f63114ee01):
+ * a host must give a reason, and a booking that has ended cannot be cancelled; both are core HttpErrors, answered
+ * bare. A booking cancelled already is refused first (input.service.ts's envelope).
+ */
+export async function cancelBooking(ops: BookingOps, b: StoredBooking, reason: unknown, by: Canceller): Promise<void> {
+  if (b.status === "cancelled") {
+    throw new HttpError(400, `Can't cancel booking with uid=${b.uid} because it has been cancelled already. Please provide uid of a booking that is not cancelled.`);
+  }
+  if (by.isHost && !(typeof reason === "string" && reason.trim())) throw new HttpError(400, "Cancellation reason is required when you are the host", "bare");
+  if (ops.now() > b.end) throw new HttpError(400, "Cannot cancel a booking that has already ended", "bare");
+  Object.assign(b, { status: "cancelled", cancellationReason: typeof reason === "string" ? reason : "", cancelledBy: by.email, updatedAt: ops.now() });
+  await ops.notify({ trigger: "BOOKING_CANCELLED", booking: b });
+}
+
+/** The caller of a bookings request as a canceller: the key's owner, who is the host when the booking is theirs. */
+export const callerOf = (user: SandboxUser | undefined, b: StoredBooking): Canceller => ({ email: user?.email, isHost: user?.id === b.userId });
+
+async function cancel(ctx: RouteContext): Promise<StoredBooking> {
   const uid = ctx.params[0]!;
   const body = validateCancel(ctx.body);
   if (body.seatUid !== undefined) throw new HttpError(400, "Invalid seatUid: this seat does not exist or has already been cancelled.");
   const b = findBooking(ctx, uid, `Booking with uid=${uid} not found`);
-  if (b.status === "cancelled") {
-    throw new HttpError(400, `Can't cancel booking with uid=${uid} because it has been cancelled already. Please provide uid of a booking that is not cancelled.`);
-  }
-  cancelBooking(ctx, b, body.cancellationReason, ctx.user);
+  await cancelBooking(ctx, b, body.cancellationReason, callerOf(ctx.user, b));
   return b;
 }
 
@@ -203,13 +241,15 @@ const STATUS_ORDER: Record<string, "asc" | "desc"> = { upcoming: "asc", recurrin
 /**
  * GET /v2/bookings filters and order: one status without a sort orders by that status (past and cancelled newest
  * first), otherwise the sort given, otherwise start ascending (getAllUserBookings.ts @
- * 0f7e22ccd762f77236e850dc1e43c55c60c085b1 → get.handler getOrderBy).
+ * 0f7e22ccd762f77236e850dc1e43c55c60c085b1 → get.handler getOrderBy). Time bounds are inclusive (gte/lte on
+ * startTime, endTime, createdAt and updatedAt: get.handler.ts @ f091f1c3c80285233555f441be604fa5d9faaa07).
  */
 export function listBookings(ctx: RouteContext, user: SandboxUser, q: URLSearchParams, statuses: string[]): StoredBooking[] {
   const now = ctx.now();
   const ids = [q.get("eventTypeId"), ...(q.get("eventTypeIds") ?? "").split(",")].filter(Boolean).map(Number);
-  const afterStart = parseUtc(q.get("afterStart"));
-  const beforeEnd = parseUtc(q.get("beforeEnd"));
+  const bound = (name: string) => parseUtc(q.get(name));
+  const [afterStart, beforeEnd, afterCreated, beforeCreated, afterUpdated, beforeUpdated] = ["afterStart", "beforeEnd", "afterCreatedAt", "beforeCreatedAt", "afterUpdatedAt", "beforeUpdatedAt"].map(bound);
+  const within = (v: number, after: number | null | undefined, before: number | null | undefined) => (after == null || v >= after) && (before == null || v <= before);
   const list = [...ctx.store.bookings.values()].filter(
     (b) =>
       b.userId === user.id &&
@@ -218,8 +258,10 @@ export function listBookings(ctx: RouteContext, user: SandboxUser, q: URLSearchP
       (!q.get("attendeeEmail") || b.attendee.email === q.get("attendeeEmail")) &&
       (!q.get("attendeeName") || b.attendee.name === q.get("attendeeName")) &&
       (!q.get("bookingUid") || b.uid === q.get("bookingUid")) &&
-      (afterStart === null || b.start >= afterStart) &&
-      (beforeEnd === null || b.end <= beforeEnd),
+      within(b.start, afterStart, null) &&
+      within(b.end, null, beforeEnd) &&
+      within(b.createdAt, afterCreated, beforeCreated) &&
+      within(b.updatedAt, afterUpdated, beforeUpdated),
   );
   const sorts: [string, keyof StoredBooking][] = [["sortStart", "start"], ["sortEnd", "end"], ["sortCreated", "createdAt"], ["sortUpdatedAt", "updatedAt"]];
   const chosen = sorts.find(([param]) => q.get(param));
@@ -234,7 +276,7 @@ export const bookingRoutes: Route[] = [
     pattern: /^\/v2\/bookings\/?$/,
     versions: BOOKINGS_VERSIONS,
     auth: "optional",
-    handle: (ctx) => sendSuccess(ctx.res, bookingOutput(create(ctx), ctx.store), 201),
+    handle: async (ctx) => sendSuccess(ctx.res, bookingOutput(await createBooking(ctx, ctx.body, "API_V2"), ctx.store), 201),
   },
   {
     method: "GET",
@@ -243,9 +285,10 @@ export const bookingRoutes: Route[] = [
     auth: "required",
     handle(ctx) {
       const q = ctx.url.searchParams;
+      validateListQuery(q);
       const list = listBookings(ctx, ctx.user!, q, (q.get("status") ?? "").split(",").filter(Boolean));
-      const take = Math.min(250, Math.max(1, Number(q.get("take") ?? 100)));
-      const skip = Math.max(0, Number(q.get("skip") ?? 0));
+      const take = parseInt(q.get("take") ?? "100", 10);
+      const skip = parseInt(q.get("skip") ?? "0", 10);
       const page = list.slice(skip, skip + take);
       sendJson(ctx.res, 200, {
         status: "success",
@@ -275,13 +318,13 @@ export const bookingRoutes: Route[] = [
     pattern: /^\/v2\/bookings\/([^/]+)\/reschedule\/?$/,
     versions: BOOKINGS_VERSIONS,
     auth: "optional",
-    handle: (ctx) => sendSuccess(ctx.res, bookingOutput(reschedule(ctx), ctx.store), 201),
+    handle: async (ctx) => sendSuccess(ctx.res, bookingOutput(await reschedule(ctx), ctx.store), 201),
   },
   {
     method: "POST",
     pattern: /^\/v2\/bookings\/([^/]+)\/cancel\/?$/,
     versions: BOOKINGS_VERSIONS,
     auth: "optional",
-    handle: (ctx) => sendSuccess(ctx.res, bookingOutput(cancel(ctx), ctx.store)),
+    handle: async (ctx) => sendSuccess(ctx.res, bookingOutput(await cancel(ctx), ctx.store)),
   },
 ];

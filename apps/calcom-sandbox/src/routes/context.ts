@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { SandboxStore, SandboxUser, StoredBooking } from "../store";
+import type { SandboxStore, SandboxUser } from "../store";
+import type { WebhookEvent } from "../webhook-payload";
 
 /** What a route handler gets. `user` is absent on routes where Cal.com makes authentication optional. */
 export interface RouteContext {
@@ -11,8 +12,8 @@ export interface RouteContext {
   body: any;
   store: SandboxStore;
   now: () => number;
-  /** Fires the host's webhooks for a booking event (`previous`: the booking a reschedule replaced). */
-  notify(trigger: "BOOKING_CREATED" | "BOOKING_RESCHEDULED" | "BOOKING_CANCELLED", booking: StoredBooking, previous?: StoredBooking): void;
+  /** Fires the host's webhooks for a booking event; resolves when Cal.com's booking flow would go on. */
+  notify(event: WebhookEvent): Promise<void>;
 }
 
 export interface Route {
@@ -34,6 +35,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly form: "envelope" | "bare" | "zod" = "envelope",
+    /** The envelope's `details` when the exception carried an object rather than a message. */
+    readonly details?: unknown,
   ) {
     super(message);
   }

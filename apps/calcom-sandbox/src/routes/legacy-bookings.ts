@@ -1,6 +1,6 @@
 import { sendSuccess } from "../http";
 import type { SandboxStore, StoredBooking } from "../store";
-import { cancelBooking, listBookings } from "./bookings";
+import { callerOf, cancelBooking, listBookings } from "./bookings";
 import { HttpError, LEGACY_BOOKINGS_VERSIONS, type Route } from "./context";
 
 // The legacy bookings controller that a request without cal-api-version (or with 2024-04-15/06-11/06-14) reaches:
@@ -62,15 +62,12 @@ export const legacyBookingRoutes: Route[] = [
     pattern: /^\/v2\/bookings\/([^/]+)\/cancel\/?$/,
     versions: LEGACY_BOOKINGS_VERSIONS,
     auth: "none",
-    handle(ctx) {
+    async handle(ctx) {
       const uid = ctx.params[0]!;
       if (!Number.isNaN(Number(uid))) throw new HttpError(400, "Please provide booking uid instead of booking id.");
       const b = ctx.store.bookings.get(uid);
       if (!b) throw new HttpError(404, `Booking with UID=${uid} does not exist.`);
-      if (b.status === "cancelled") {
-        throw new HttpError(400, `Can't cancel booking with uid=${uid} because it has been cancelled already. Please provide uid of a booking that is not cancelled.`);
-      }
-      cancelBooking(ctx, b, ctx.body?.cancellationReason, ctx.user);
+      await cancelBooking(ctx, b, ctx.body?.cancellationReason, callerOf(ctx.user, b));
       sendSuccess(ctx.res, { bookingId: b.id, bookingUid: b.uid, onlyRemovedAttendee: false });
     },
   },

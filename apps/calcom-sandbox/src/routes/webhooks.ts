@@ -1,7 +1,5 @@
-import { createHmac } from "node:crypto";
-import { type BookingTrigger, bookingWebhookBody } from "../webhook-payload";
 import { sendSuccess } from "../http";
-import type { SandboxStore, StoredBooking, StoredWebhook } from "../store";
+import type { SandboxStore, StoredWebhook } from "../store";
 import { HttpError, type Route } from "./context";
 
 const webhookOutput = (w: StoredWebhook) => ({
@@ -13,32 +11,6 @@ const webhookOutput = (w: StoredWebhook) => ({
   payloadTemplate: w.payloadTemplate,
   ...(w.secret ? { secret: w.secret } : {}),
 });
-
-/**
- * Delivers a booking event to the host's active webhooks subscribed to it, as Cal.com's sendPayload does
- * (calcom/cal.com packages/features/webhooks/lib/sendPayload.ts @ 869be581acee93b8f5db97374627a6f0775fe0c1): the body
- * signed with a lowercase hex HMAC-SHA256 in `X-Cal-Signature-256` (or `no-secret-provided`), plus the payload
- * version header. Delivery failures are ignored.
- */
-export function deliverWebhooks(store: SandboxStore, trigger: BookingTrigger, booking: StoredBooking, now: number, previous?: StoredBooking): Promise<void> {
-  const hooks = [...store.webhooks.values()].filter((w) => w.userId === booking.userId && w.active && w.triggers.includes(trigger));
-  const body = JSON.stringify(bookingWebhookBody(store, trigger, booking, now, previous));
-  return Promise.all(
-    hooks.map((w) =>
-      fetch(w.subscriberUrl, {
-        method: "POST",
-        redirect: "manual",
-        headers: {
-          "content-type": "application/json",
-          "x-cal-signature-256": w.secret ? createHmac("sha256", w.secret).update(body).digest("hex") : "no-secret-provided",
-          "x-cal-webhook-version": "2021-10-20",
-        },
-        body,
-        signal: AbortSignal.timeout(5_000),
-      }).catch((err) => process.stderr.write(`sandbox: webhook to ${w.subscriberUrl} failed: ${err.message}\n`)),
-    ),
-  ).then(() => undefined);
-}
 
 function owned(store: SandboxStore, id: string, userId: number): StoredWebhook {
   const w = store.webhooks.get(Number(id));

@@ -28,7 +28,7 @@ export function answerError(req: IncomingMessage, res: ServerResponse, err: unkn
   if (err instanceof HttpError) {
     if (err.form === "bare") return sendBareError(res, err.status, err.message);
     if (err.form === "zod") return sendZodError(req, res, err.message);
-    return sendError(req, res, err.status, err.message);
+    return sendError(req, res, err.status, err.message, err.details);
   }
   sendJson(res, 500, { statusCode: 500, message: "Internal server error" });
   process.stderr.write(`sandbox: ${(err as Error).stack ?? err}\n`);

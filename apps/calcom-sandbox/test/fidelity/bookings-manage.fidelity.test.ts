@@ -80,6 +80,86 @@ describe("bookings get and list", () => {
   });
 });
 
+describe("bookings list: changed-since filters for reconciliation", () => {
+  const uids = (res: { body: { data: { uid: string }[] } }) => res.body.data.map((b) => b.uid);
+
+  it("afterUpdatedAt keeps bookings updated at or after the instant, cancellations included", async () => {
+    // cal.com packages/platform/types/bookings/2024-08-13/inputs/get-bookings.input.ts@1b6cab4fde117ed1dd1e58506d6988464d3ddc98 (afterUpdatedAt) + packages/trpc/server/routers/viewer/bookings/get.handler.ts@f091f1c3c80285233555f441be604fa5d9faaa07 (updatedAt gte, on every status)
+    const w = await world();
+    const a = (await w.book(day(6, "07:00"))).body.data;
+    const b = (await w.book(day(7, "07:00"))).body.data;
+    w.clock.now += 60_000;
+    const since = new Date(w.clock.now).toISOString();
+    await w.call("POST", `/v2/bookings/${a.uid}/cancel`, { key: w.apiKey, body: { cancellationReason: "x" } });
+    const c = (await w.book(day(8, "07:00"))).body.data;
+    const res = await w.call("GET", "/v2/bookings", { key: w.apiKey, query: { afterUpdatedAt: since, sortUpdatedAt: "asc" } });
+    expect(res.status).toBe(200);
+    expect(uids(res)).toEqual([a.uid, c.uid]);
+    expect(uids(res)).not.toContain(b.uid);
+  });
+
+  it("beforeUpdatedAt, afterCreatedAt and beforeCreatedAt bound both ends, inclusively", async () => {
+    // cal.com packages/platform/types/bookings/2024-08-13/inputs/get-bookings.input.ts@1b6cab4fde117ed1dd1e58506d6988464d3ddc98 (beforeUpdatedAt, afterCreatedAt, beforeCreatedAt) + get.handler.ts@f091f1c3c80285233555f441be604fa5d9faaa07 (gte / lte)
+    const w = await world();
+    const first = new Date(w.clock.now).toISOString();
+    const a = (await w.book(day(6, "07:00"))).body.data;
+    w.clock.now += 60_000;
+    const second = new Date(w.clock.now).toISOString();
+    const b = (await w.book(day(7, "07:00"))).body.data;
+    const q = (query: Record<string, string>) => w.call("GET", "/v2/bookings", { key: w.apiKey, query: { ...query, sortCreated: "asc" } });
+    expect(uids(await q({ afterCreatedAt: second }))).toEqual([b.uid]);
+    expect(uids(await q({ beforeCreatedAt: first }))).toEqual([a.uid]);
+    expect(uids(await q({ beforeUpdatedAt: first }))).toEqual([a.uid]);
+    expect(uids(await q({ afterCreatedAt: first, beforeCreatedAt: second }))).toEqual([a.uid, b.uid]);
+  });
+
+  it("orders by updatedAt when sortUpdatedAt is given", async () => {
+    // cal.com packages/platform/types/bookings/2024-08-13/inputs/get-bookings.input.ts@1b6cab4fde117ed1dd1e58506d6988464d3ddc98 (sortUpdatedAt) + packages/features/bookings/lib/getAllUserBookings.ts@0f7e22ccd762f77236e850dc1e43c55c60c085b1 → get.handler getOrderBy
+    const w = await world();
+    const a = (await w.book(day(6, "07:00"))).body.data;
+    w.clock.now += 60_000;
+    const b = (await w.book(day(7, "07:00"))).body.data;
+    w.clock.now += 60_000;
+    await w.call("POST", `/v2/bookings/${a.uid}/cancel`, { key: w.apiKey, body: { cancellationReason: "x" } });
+    const res = await w.call("GET", "/v2/bookings", { key: w.apiKey, query: { sortUpdatedAt: "desc" } });
+    expect(uids(res)).toEqual([a.uid, b.uid]);
+  });
+
+  it("refuses a date that is not ISO 8601 with the global ValidationPipe's errors", async () => {
+    // cal.com packages/platform/types/bookings/2024-08-13/inputs/get-bookings.input.ts@1b6cab4fde117ed1dd1e58506d6988464d3ddc98 (@IsISO8601 strict, "fromDate must be a valid ISO 8601 date.") + apps/api/v2/src/app.ts@44f93d29bbeb386e8f9b1acba6ade00e27397776 (ValidationPipe exceptionFactory: new BadRequestException({ errors }))
+    const w = await world();
+    const res = await w.call("GET", "/v2/bookings", { key: w.apiKey, query: { afterUpdatedAt: "yesterday" } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("BadRequestException");
+    expect(res.body.error.message).toBe("Bad Request Exception");
+    expect(res.body.error.details.errors).toEqual([
+      expect.objectContaining({ property: "afterUpdatedAt", value: "yesterday", constraints: { isIso8601: "fromDate must be a valid ISO 8601 date." } }),
+    ]);
+    const before = await w.call("GET", "/v2/bookings", { key: w.apiKey, query: { beforeUpdatedAt: "2049-13-01" } });
+    expect(before.body.error.details.errors[0].constraints).toEqual({ isIso8601: "toDate must be a valid ISO 8601 date." });
+  });
+
+  it("refuses take outside 1–250 instead of clamping it", async () => {
+    // cal.com packages/platform/types/bookings/2024-08-13/inputs/get-bookings.input.ts@1b6cab4fde117ed1dd1e58506d6988464d3ddc98 (take: @Min(1) @Max(250); skip: @Min(0)) + app.ts@44f93d29bbeb386e8f9b1acba6ade00e27397776
+    const w = await world();
+    const big = await w.call("GET", "/v2/bookings", { key: w.apiKey, query: { take: 251 } });
+    expect(big.status).toBe(400);
+    expect(big.body.error.details.errors[0]).toMatchObject({ property: "take", constraints: { max: "take must not be greater than 250" } });
+    const zero = await w.call("GET", "/v2/bookings", { key: w.apiKey, query: { take: 0 } });
+    expect(zero.body.error.details.errors[0].constraints).toEqual({ min: "take must not be less than 1" });
+    const skip = await w.call("GET", "/v2/bookings", { key: w.apiKey, query: { skip: -1 } });
+    expect(skip.body.error.details.errors[0].constraints).toEqual({ min: "skip must not be less than 0" });
+  });
+
+  it("refuses an unknown sort order", async () => {
+    // cal.com packages/platform/types/bookings/2024-08-13/inputs/get-bookings.input.ts@1b6cab4fde117ed1dd1e58506d6988464d3ddc98 (@IsEnum(SortOrder) on sortUpdatedAt: 'SortCreated must be either "asc" or "desc".')
+    const w = await world();
+    const res = await w.call("GET", "/v2/bookings", { key: w.apiKey, query: { sortUpdatedAt: "newest" } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.errors[0].constraints).toEqual({ isEnum: 'SortCreated must be either "asc" or "desc".' });
+  });
+});
+
 describe("bookings reschedule", () => {
   it("answers 404 for an unknown uid", async () => {
     // cal.com apps/api/v2/src/ee/bookings/2024-08-13/services/bookings.service.ts@cd764fd827c001adedda807a326af9ca0f924beb (shouldRescheduleIndividualSeat: NotFoundException)

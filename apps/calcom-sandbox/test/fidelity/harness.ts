@@ -70,13 +70,14 @@ export async function world(options: SandboxOptions = {}) {
   return { sandbox, url: server.url, clock, host, apiKey, eventType, call, book, attendee };
 }
 
-/** An HTTP server that records what it receives (webhook deliveries). */
-export async function receiver() {
+/** An HTTP server that records what it receives (webhook deliveries), answering `status` (200 by default). */
+export async function receiver(options: { status?: number } = {}) {
   const received: { body: string; headers: IncomingHttpHeaders }[] = [];
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c)).on("end", () => {
       received.push({ body, headers: req.headers });
+      res.statusCode = options.status ?? 200;
       res.end("ok");
     });
   });
@@ -91,4 +92,22 @@ export async function receiver() {
       return received.slice(0, n).map((r) => ({ event: JSON.parse(r.body), raw: r.body, headers: r.headers }));
     },
   };
+}
+
+/** A URL on which nothing listens (connection refused): a subscriber Cal.com cannot reach. */
+export async function unreachableUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/hook`;
+}
+
+/** The world plus a webhook of the host subscribed to `triggers`, delivering to a fresh receiver. */
+export async function subscribedWorld(triggers: string[], options: SandboxOptions & { secret?: string } = {}) {
+  const { secret, ...sandboxOptions } = options;
+  const w = await world(sandboxOptions);
+  const hook = await receiver();
+  const created = await w.call("POST", "/v2/webhooks", { key: w.apiKey, body: { subscriberUrl: hook.url, active: true, triggers, ...(secret ? { secret } : {}) } });
+  return { ...w, hook, webhookId: created.body.data.id as number };
 }

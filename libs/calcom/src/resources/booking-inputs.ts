@@ -89,3 +89,35 @@ export interface CancelBookingInput {
   /** For a recurring booking: cancel this occurrence and every later one. */
   cancelSubsequentBookings?: boolean;
 }
+
+type SortOrder = "asc" | "desc";
+
+/**
+ * The query of `GET /v2/bookings` (`GetBookingsInput_2024_08_13`). Lists are sent comma-joined. Time bounds are
+ * ISO 8601 and inclusive (Cal.com compares with gte/lte); `afterUpdatedAt` with `sortUpdatedAt: "asc"` pages through
+ * everything changed since a moment — cancellations and reschedules included, whatever the status filter (none means
+ * every status). A no-show marked on an attendee does not change the booking's `updatedAt`.
+ */
+export interface ListBookingsQuery {
+  /** None: every status. */
+  status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
+  attendeeEmail?: string;
+  attendeeName?: string;
+  bookingUid?: string;
+  eventTypeId?: number;
+  eventTypeIds?: number[];
+  afterStart?: string;
+  beforeEnd?: string;
+  afterCreatedAt?: string;
+  beforeCreatedAt?: string;
+  afterUpdatedAt?: string;
+  beforeUpdatedAt?: string;
+  sortStart?: SortOrder;
+  sortEnd?: SortOrder;
+  sortCreated?: SortOrder;
+  sortUpdatedAt?: SortOrder;
+  /** 1–250 (default 100); Cal.com refuses other values with a 400. */
+  take?: number;
+  /** ≥ 0. */
+  skip?: number;
+}

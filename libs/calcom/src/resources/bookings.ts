@@ -3,7 +3,7 @@ import { CalcomSlotUnavailableError } from "../errors";
 import type { QueryValue, Transport } from "../http";
 import { isAlreadyCancelled } from "../parse-error";
 import { CAL_API_VERSIONS } from "../versions";
-import type { CancelBookingInput, CreateBookingInput, RescheduleBookingInput } from "./booking-inputs";
+import type { CancelBookingInput, CreateBookingInput, ListBookingsQuery, RescheduleBookingInput } from "./booking-inputs";
 
 const version = CAL_API_VERSIONS.bookings;
 
@@ -32,19 +32,6 @@ export const CalcomBookingSchema = z
   })
   .passthrough();
 export type CalcomBooking = z.output<typeof CalcomBookingSchema>;
-
-export interface ListBookingsQuery {
-  status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-  attendeeEmail?: string;
-  attendeeName?: string;
-  eventTypeId?: number;
-  eventTypeIds?: number[];
-  afterStart?: string;
-  beforeEnd?: string;
-  sortStart?: "asc" | "desc";
-  take?: number;
-  skip?: number;
-}
 
 /** Sent when a cancel names no reason: Cal.com requires one from the host (the API key's owner). */
 export const DEFAULT_CANCELLATION_REASON = "Cancelled";
