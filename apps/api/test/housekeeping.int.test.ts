@@ -30,13 +30,13 @@ describe(`housekeeping (${TEST_DATABASE_KIND})`, () => {
     await store.take("calcom:idle", 120, 60_000, now.getTime() - 2 * hour);
     await store.take("calcom:busy", 120, 60_000, now.getTime() - 10_000);
 
-    expect(await sweepExpiredRows(db.prisma, now)).toEqual({ idempotencyRecords: 2, calcomBudgets: 1 });
+    expect(await sweepExpiredRows(db.prisma, now)).toEqual({ idempotencyRecords: 2, calcomBudgets: 1, appointmentEvents: 0 });
     const keys = (await db.prisma.idempotencyRecord.findMany({ select: { key: true } })).map((r) => r.key).sort();
     expect(keys).toEqual(["answer-fresh", "claim-dead-recently", "claim-live"]);
     expect((await db.prisma.calcomBudget.findMany({ select: { key: true } })).map((b) => b.key)).toEqual(["calcom:busy"]);
 
     // A swept key starts a fresh budget; a second sweep finds nothing more.
     expect(await store.take("calcom:idle", 120, 60_000, now.getTime())).toBe(0);
-    expect(await sweepExpiredRows(db.prisma, now)).toEqual({ idempotencyRecords: 0, calcomBudgets: 0 });
+    expect(await sweepExpiredRows(db.prisma, now)).toEqual({ idempotencyRecords: 0, calcomBudgets: 0, appointmentEvents: 0 });
   });
 });

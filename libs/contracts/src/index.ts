@@ -17,5 +17,6 @@ export * from "./api-keys/api-keys.contract.js";
 export * from "./health/health.contract.js";
 export * from "./webhooks/webhooks.schemas.js";
 export * from "./webhooks/webhooks.contract.js";
+export * from "./webhooks/signature.js";
 export * from "./contract.js";
 export { maskSecret } from "./common/mask.js";

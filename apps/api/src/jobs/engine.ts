@@ -71,6 +71,7 @@ export class JobEngine {
   private readonly queues = new Map<string, AnyQueue>();
   private readonly workers = new Map<string, AnyWorker>();
   private closing?: Promise<void>;
+  private stopping?: Promise<void>;
 
   private constructor(
     readonly kind: JobBackend["kind"],
@@ -142,6 +143,12 @@ export class JobEngine {
     return (await this.queue(queueName).getJob(jobId)) !== undefined;
   }
 
+  /** Stops taking jobs and waits for the active ones to finish; queues stay usable for adding. */
+  stopWorkers(): Promise<void> {
+    this.stopping ??= Promise.allSettled([...this.workers.values()].map((w) => w.close())).then(() => undefined);
+    return this.stopping;
+  }
+
   /**
    * Stops taking jobs and waits for the active ones to finish (each worker's close does), then closes the queues and
    * the connection. A job still running when the process is killed is released by its lock running out and taken
@@ -149,7 +156,7 @@ export class JobEngine {
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await Promise.allSettled([...this.workers.values()].map((w) => w.close()));
+      await this.stopWorkers();
       await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
       await this.conn.close();
     })();
