@@ -1,6 +1,11 @@
 import { verifyAgniSignature } from "@agni/contracts";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RetryLater } from "../src/jobs/engine";
+import { SecretBox } from "../src/lib/crypto";
 import { AppointmentsRepository } from "../src/modules/appointments/appointments.repository";
+import { DEFAULT_DELIVERY_SETTINGS, WebhookDispatcher } from "../src/modules/webhooks/dispatcher";
+import { WebhooksRepository } from "../src/modules/webhooks/webhooks.repository";
 import { startTestApi, type TestApi } from "./support/test-api";
 import { TEST_DATABASE_KIND } from "./support/test-database";
 import { createActiveTool } from "./support/tools";
@@ -241,5 +246,46 @@ describe(`events out (${TEST_DATABASE_KIND})`, () => {
     expect((await api.request("GET", `/api/v1/webhooks/${unknown}/deliveries`, { auth })).status).toBe(404);
     expect((await api.request("POST", `/api/v1/webhooks/${created.id}/deliveries/${unknown}/redeliver`, { auth })).status).toBe(404);
     expect((await api.request("GET", "/api/v1/webhooks/not-a-uuid", { auth })).status).toBe(400);
+  });
+
+  it("in production mode sends nothing to a private address, literal or resolved, and a silent endpoint times out", async () => {
+    // The dispatcher alone, on rows written directly (no job is queued for them), with its own encryption key.
+    const r = await receiver();
+    let hold: (status: number) => void = () => undefined;
+    r.answer = () => new Promise<number>((resolve) => (hold = resolve));
+    const box = new SecretBox(randomBytes(32));
+    const organizationId = `org_direct_${randomUUID()}`;
+    await api.prisma.organization.create({ data: { id: organizationId } });
+    const event = await api.prisma.appointmentEvent.create({ data: { organizationId, type: "appointment.booked", appointmentId: randomUUID(), payload: {} } });
+    const delivery = async (url: string) => {
+      const sub = await api.prisma.webhookSubscription.create({ data: { organizationId, url, events: ["appointment.booked"], secretEncrypted: box.encrypt("whsec_direct", organizationId) } });
+      return (await api.prisma.webhookDelivery.create({ data: { subscriptionId: sub.id, eventId: event.id } })).id;
+    };
+    const port = new URL(r.url).port;
+    const repo = new WebhooksRepository(api.prisma);
+    const production = new WebhookDispatcher(repo, box, { ...DEFAULT_DELIVERY_SETTINGS, allowPrivate: false }, console);
+    const development = new WebhookDispatcher(repo, box, { ...DEFAULT_DELIVERY_SETTINGS, allowPrivate: true, timeoutMs: 200 }, console);
+    const lastError = async (id: string) => (await api.prisma.webhookDelivery.findUniqueOrThrow({ where: { id } })).lastError;
+    try {
+      const literal = await delivery(`https://127.0.0.1:${port}/agni/events`);
+      await expect(production.deliver(literal)).rejects.toBeInstanceOf(RetryLater);
+      expect(await lastError(literal)).toBe("127.0.0.1 is a private or loopback address, where events are not sent");
+      const resolved = await delivery(`https://localhost:${port}/agni/events`);
+      await expect(production.deliver(resolved)).rejects.toBeInstanceOf(RetryLater);
+      expect(await lastError(resolved)).toBe("localhost resolves to a private or loopback address, where events are not sent");
+      const plain = await delivery(`http://crm.example.com:${port}/agni/events`);
+      await expect(production.deliver(plain)).rejects.toBeInstanceOf(RetryLater);
+      expect(await lastError(plain)).toBe("The URL does not use https");
+      expect(r.received).toEqual([]);
+
+      const silent = await delivery(r.url);
+      await expect(development.deliver(silent)).rejects.toBeInstanceOf(RetryLater);
+      expect(await lastError(silent)).toBe("No answer within 0.2 s");
+      expect(r.received).toHaveLength(1);
+    } finally {
+      hold(200);
+      // Sealed under a key the API does not have: gone before its secrets scan.
+      await api.prisma.organization.delete({ where: { id: organizationId } });
+    }
   });
 });
