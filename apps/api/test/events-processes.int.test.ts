@@ -1,7 +1,10 @@
 import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database";
-import { type ApiProcess, bearer, callApi, deploymentSecrets, setUpCalendarAgent, startApiProcess } from "./support/api-process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import path from "node:path";
+import { type ApiProcess, bearer, callApi, deploymentSecrets, setUpCalendarAgent, startApiProcess, startWorkerProcess } from "./support/api-process";
 import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
 import { startReceiver, type WebhookReceiver } from "./support/webhook-receiver";
 
@@ -17,18 +20,20 @@ const secrets = deploymentSecrets();
 const processes: ApiProcess[] = [];
 const HOUSEKEEPING_MS = 1_000;
 
-async function replica() {
-  const p = await startApiProcess({
-    ...secrets,
-    DATABASE_URL: db.url,
-    LOG_LEVEL: "info",
-    AGNI_JOB_LOCK_DURATION_MS: "2000",
-    AGNI_JOB_STALLED_INTERVAL_MS: "1000",
-    AGNI_WEBHOOK_RETRY_BASE_MS: "200",
-    AGNI_WEBHOOK_RETRY_MAX_DELAY_MS: "1000",
-    AGNI_WEBHOOK_ALLOW_PRIVATE: "true",
+const jobEnv = () => ({
+  ...secrets,
+  DATABASE_URL: db.url,
+  LOG_LEVEL: "info",
+  AGNI_JOB_LOCK_DURATION_MS: "2000",
+  AGNI_JOB_STALLED_INTERVAL_MS: "1000",
+  AGNI_WEBHOOK_RETRY_BASE_MS: "200",
+  AGNI_WEBHOOK_RETRY_MAX_DELAY_MS: "1000",
+  AGNI_WEBHOOK_ALLOW_PRIVATE: "true",
     AGNI_HOUSEKEEPING_INTERVAL_MS: String(HOUSEKEEPING_MS),
-  });
+});
+
+async function replica(env: Record<string, string> = {}) {
+  const p = await startApiProcess({ ...jobEnv(), ...env });
   processes.push(p);
   return p;
 }
@@ -112,5 +117,48 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("events out across API proces
     expect(new Set(runs).size).toBe(runs.length);
     const slotsRun = runs.map((id) => Number(id.split(":").at(-1))).sort((x, y) => x - y);
     for (let i = 1; i < slotsRun.length; i++) expect(slotsRun[i]! - slotsRun[i - 1]!).toBeGreaterThanOrEqual(HOUSEKEEPING_MS * 0.9);
+    b.child.kill("SIGTERM");
+    expect(await b.exited).toBe(0);
+  });
+
+  it("workers in their own process (npm run worker) deliver what an API without workers queued, and finish a delivery in flight on SIGTERM", async () => {
+    const api = await replica({ AGNI_WORKERS: "off" });
+    const auth = await bearer(secrets.AGNI_JWT_SECRET, `org-worker-${Date.now()}`);
+    const { agent } = await setUpCalendarAgent(api.url, auth, { it: sandbox, url: sandboxServer.url }, "Worker", ["suggest", "book"]);
+    const hook = await startReceiver();
+    try {
+      const webhook = (await callApi(api.url, auth, "POST", "/api/v1/webhooks", { url: hook.url, events: ["appointment.booked"] })).body.data as { id: string };
+      const slot = (await callApi(api.url, auth, "POST", "/api/v1/calcom/appointments/manage", { action: "suggest", agent_id: agent.id, timezone: "UTC" })).body.data.slot_times[0];
+      const booked = await callApi(api.url, auth, "POST", "/api/v1/calcom/appointments/manage", { action: "book", agent_id: agent.id, timezone: "UTC", name: "Ada", email: "ada@example.com", appointment_datetime: slot });
+      expect(booked.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(hook.received).toEqual([]); // queued, but nobody works here
+
+      let release: (status: number) => void = () => undefined;
+      hook.answer = () => new Promise<number>((resolve) => (release = resolve));
+      const worker = await startWorkerProcess(jobEnv());
+      processes.push(worker);
+      await hook.waitFor(1);
+      worker.child.kill("SIGTERM");
+      await new Promise((r) => setTimeout(r, 300));
+      release(200); // answered after the SIGTERM: the worker still records it, then exits
+      expect(await worker.exited).toBe(0);
+      const [delivery] = (await callApi(api.url, auth, "GET", `/api/v1/webhooks/${webhook.id}/deliveries`)).body.data;
+      expect(delivery).toMatchObject({ status: "succeeded", attempt_count: 1 });
+      expect(hook.received).toHaveLength(1);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it("npm run worker refuses the embedded database, saying why", async () => {
+    const worker = path.resolve(import.meta.dirname, "../dist/worker.js");
+    const env = { PATH: process.env.PATH ?? "", NODE_ENV: "development", AGNI_DATA_DIR: path.join(process.env.TMPDIR ?? "/tmp", `agni-worker-${Date.now()}`) };
+    const failed = await promisify(execFile)(process.execPath, [worker], { env }).then(
+      () => null,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toMatch(/^npm run worker needs PostgreSQL \(DATABASE_URL\): the embedded database can only be opened by the API process/);
   });
 });
