@@ -1,7 +1,8 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../db/database";
-import { JobEngine, RetryLater } from "./engine";
+import { runJobScenario } from "../../test/support/job-scenario";
+import { JobEngine } from "./engine";
 import { createPglitePool } from "./pglite-pool";
 
 /** Resolves once `check` holds, polling; fails with `what` after `ms`. */
@@ -82,8 +83,6 @@ describe("BullMQ's PostgreSQL backend on the adapter, next to Prisma on the same
   });
 
   it("runs each job once, retries with the handler's own delay, dedupes by job id and fires a scheduler, while Prisma transactions roll back beside it", async () => {
-    const ran: string[] = [];
-    const tries = new Map<string, number>();
     // Prisma interactive transactions that roll back, interleaved with BullMQ's writes: none of BullMQ's may go with them.
     const rollbacks = Array.from({ length: 10 }, (_, i) =>
       database.prisma
@@ -93,26 +92,7 @@ describe("BullMQ's PostgreSQL backend on the adapter, next to Prisma on the same
         })
         .catch(() => undefined),
     );
-    await Promise.all([...Array.from({ length: 30 }, (_, n) => engine.add("test", "once", { n: String(n) }, { jobId: `once-${n}` })), ...rollbacks]);
-    await engine.add("test", "once", { n: "0" }, { jobId: "once-0" }); // the same id again while it waits: no second job
-    await engine.add("test", "flaky", {}, { jobId: "flaky", attempts: 5, backoff: { type: "handler" } });
-    await engine.every("test", "ticker", 300, "tick");
-    engine.work(
-      "test",
-      {
-        once: async (job) => void ran.push(job.data.n),
-        flaky: async (job) => {
-          const n = (tries.get(job.id!) ?? 0) + 1;
-          tries.set(job.id!, n);
-          if (n < 3) throw new RetryLater(50, "not yet");
-        },
-        tick: async () => void ran.push("tick"),
-      },
-      { concurrency: 4 },
-    );
-    await until(() => ran.filter((r) => r !== "tick").length >= 30 && tries.get("flaky") === 3 && ran.includes("tick"), "all jobs");
-    expect(ran.filter((r) => r !== "tick").sort()).toEqual(Array.from({ length: 30 }, (_, n) => String(n)).sort());
+    await runJobScenario(engine, rollbacks);
     expect(await database.prisma.idempotencyRecord.count()).toBe(0);
-    expect(await engine.has("test", "flaky")).toBe(false); // done and removed: its id is free again
   });
 });
