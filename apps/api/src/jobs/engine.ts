@@ -56,6 +56,7 @@ const BULLMQ_SCHEMA = "bullmq";
 // One LISTEN connection per worker plus a few for queries.
 const POOL_QUERY_CONNECTIONS = 4;
 const MAX_WORKERS = 4;
+const SCHEDULER_RENEWAL_MS = 5 * 60_000;
 
 interface Connection {
   factory: BackendFactory<IQueueBackend, unknown>;
@@ -72,6 +73,8 @@ export class JobEngine {
   private readonly workers = new Map<string, AnyWorker>();
   private closing?: Promise<void>;
   private stopping?: Promise<void>;
+  private readonly schedulers: (() => Promise<unknown>)[] = [];
+  private reupsert?: NodeJS.Timeout;
 
   private constructor(
     readonly kind: JobBackend["kind"],
@@ -133,9 +136,19 @@ export class JobEngine {
     this.workers.set(queueName, worker);
   }
 
-  /** Repeats a job every `everyMs` once across all processes (BullMQ job scheduler; upserting it again changes nothing). */
+  /**
+   * Repeats a job every `everyMs` once across all processes (BullMQ job scheduler; upserting it again changes nothing).
+   * The schedulers are upserted again every few minutes, so that a Redis that lost its data gets them back without a
+   * restart.
+   */
   async every(queueName: string, schedulerId: string, everyMs: number, name: string, data: object = {}): Promise<void> {
-    await this.queue(queueName).upsertJobScheduler(schedulerId, { every: everyMs }, { name, data, opts: { removeOnComplete: true, removeOnFail: true } });
+    const upsert = () => this.queue(queueName).upsertJobScheduler(schedulerId, { every: everyMs }, { name, data, opts: { removeOnComplete: true, removeOnFail: true } });
+    await upsert();
+    this.schedulers.push(upsert);
+    this.reupsert ??= setInterval(() => {
+      for (const again of this.schedulers) again().catch((err: unknown) => this.logger.warn({ err }, "could not renew a job scheduler; trying again later"));
+    }, SCHEDULER_RENEWAL_MS);
+    this.reupsert.unref();
   }
 
   /** Whether BullMQ holds a job with this id in any state (waiting, delayed, active…). */
@@ -156,6 +169,7 @@ export class JobEngine {
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      clearInterval(this.reupsert);
       await this.stopWorkers();
       await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
       await this.conn.close();
