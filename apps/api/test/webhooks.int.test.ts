@@ -248,7 +248,7 @@ describe(`events out (${TEST_DATABASE_KIND})`, () => {
     expect((await api.request("GET", "/api/v1/webhooks/not-a-uuid", { auth })).status).toBe(400);
   });
 
-  it("in production mode sends nothing to a private address, literal or resolved, and a silent endpoint times out", async () => {
+  it("in production mode sends nothing to a private address, literal or resolved; a silent endpoint times out; an unreadable secret sends nothing", async () => {
     // The dispatcher alone, on rows written directly (no job is queued for them), with its own encryption key.
     const r = await receiver();
     let hold: (status: number) => void = () => undefined;
@@ -276,6 +276,10 @@ describe(`events out (${TEST_DATABASE_KIND})`, () => {
       const plain = await delivery(`http://crm.example.com:${port}/agni/events`);
       await expect(production.deliver(plain)).rejects.toBeInstanceOf(RetryLater);
       expect(await lastError(plain)).toBe("The URL does not use https");
+      const unreadable = await delivery(r.url);
+      const otherKey = new WebhookDispatcher(repo, new SecretBox(randomBytes(32)), { ...DEFAULT_DELIVERY_SETTINGS, allowPrivate: true }, console);
+      await expect(otherKey.deliver(unreadable)).rejects.toBeInstanceOf(RetryLater);
+      expect(await lastError(unreadable)).toBe("The subscription's secret cannot be decrypted with the configured encryption keys");
       expect(r.received).toEqual([]);
 
       const silent = await delivery(r.url);

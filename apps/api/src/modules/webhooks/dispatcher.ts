@@ -78,15 +78,22 @@ export class WebhookDispatcher {
     const { subscription, event } = delivery;
     const body = eventBody(event);
     const at = this.now();
+    let secret: string | null = null;
+    try {
+      secret = this.box.decrypt(subscription.secretEncrypted, subscription.organizationId);
+    } catch {
+      // An encryption key removed before `npm run keys:rotate` re-encrypted this secret: nothing can be signed.
+    }
     const headers = {
       "content-type": "application/json",
       "user-agent": "Agni-Webhooks/1",
-      "agni-signature": signatureHeader(this.box.decrypt(subscription.secretEncrypted, subscription.organizationId), body, at),
+      "agni-signature": secret === null ? "" : signatureHeader(secret, body, at),
       "agni-event-id": event.id,
       "agni-event-type": event.type,
       "agni-delivery-id": delivery.id,
     };
-    const result = await this.post(subscription.url, body, headers);
+    const result: PostResult =
+      secret === null ? { error: "The subscription's secret cannot be decrypted with the configured encryption keys" } : await this.post(subscription.url, body, headers);
     const durationMs = Math.max(0, this.now().getTime() - at.getTime());
     const ok = "statusCode" in result && result.statusCode >= 200 && result.statusCode < 300;
     const attempt = delivery.attempts + 1;
