@@ -2,7 +2,7 @@
 CREATE TYPE "webhook_delivery_status" AS ENUM ('pending', 'succeeded', 'failed');
 
 -- AlterTable
-ALTER TABLE "calcom_accounts" ADD COLUMN     "calendar_version" BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE "calcom_accounts" ADD COLUMN     "calendar_version" INTEGER NOT NULL DEFAULT 0;
 
 -- CreateTable
 CREATE TABLE "webhook_subscriptions" (
