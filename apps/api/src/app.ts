@@ -37,6 +37,10 @@ import { mcpRouter } from "./modules/mcp/mcp.router";
 import { toolsRouter } from "./modules/tools/tools.router";
 import { ToolsRepository } from "./modules/tools/tools.repository";
 import { ToolsService } from "./modules/tools/tools.service";
+import type { DeliveryQueue } from "./modules/webhooks/delivery-queue";
+import { WebhooksRepository } from "./modules/webhooks/webhooks.repository";
+import { webhooksRouter } from "./modules/webhooks/webhooks.router";
+import { WebhooksService } from "./modules/webhooks/webhooks.service";
 import type { AppConfig } from "./config";
 
 export interface AppDeps {
@@ -44,7 +48,10 @@ export interface AppDeps {
   /** Resolves when the database answers; used by `/ready`. */
   ping: () => Promise<void>;
   config: Pick<AppConfig, "auth" | "encryptionKey" | "previousEncryptionKeys" | "bodyLimit" | "calcomTimeoutMs" | "calcomDeadlineMs" | "calcomRateLimit" | "calcomAllowedOrigins" | "publicUrl"> &
-    Partial<Pick<AppConfig, "calcomAgentShare" | "maxCallsPerRequest" | "rateLimit" | "authFailureLimit" | "jsonMaxDepth" | "trustProxy">>;
+    Partial<Pick<AppConfig, "calcomAgentShare" | "maxCallsPerRequest" | "rateLimit" | "authFailureLimit" | "jsonMaxDepth" | "trustProxy">> & {
+      /** Whether webhook subscriptions may point at http and private addresses (default: no). */
+      webhooks?: { allowPrivate: boolean };
+    };
   /** Cache of hot per-organisation reads; main.ts gives it a cross-replica invalidation bus on PostgreSQL. */
   cache?: OrgCache;
   /** Rate-limit stores shared by replicas (Redis); each process keeps its own counters when absent. */
@@ -52,6 +59,8 @@ export interface AppDeps {
   logger: Logger;
   /** Overrides how the API reaches Cal.com (tests point it at the sandbox). */
   calcomGateway?: CalcomGateway;
+  /** Queues webhook deliveries (background.ts); without it they wait in the database for a process that has one. */
+  deliveries?: DeliveryQueue;
 }
 
 /** Builds the Express application. Reads no environment and does not listen: main.ts and tests do that. */
@@ -95,7 +104,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/mcp", authenticate, ...limits, ...body);
 
   const tools = new ToolsService(new ToolsRepository(prisma, cache));
-  const appointmentsRepository = new AppointmentsRepository(prisma, cache);
+  const appointmentsRepository = new AppointmentsRepository(prisma, cache, deps.deliveries);
   const appointments = new AppointmentsService(appointmentsRepository, gateway, box, new IdempotencyStore(prisma), new AppointmentLocks(appointmentsRepository));
   const exporter = new ToolExporter(tools, appointments);
   const maxCallsPerRequest = config.maxCallsPerRequest ?? 10;
@@ -108,6 +117,7 @@ export function createApp(deps: AppDeps): Express {
     tools: toolsRouter(tools, exporter, new ToolInvoker(tools, appointments, maxCallsPerRequest), config.publicUrl),
     calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma, cache), gateway, box)),
     appointments: appointmentsRouter(appointments),
+    webhooks: webhooksRouter(new WebhooksService(new WebhooksRepository(prisma), box, { allowPrivate: config.webhooks?.allowPrivate ?? false }, deps.deliveries)),
   });
   createExpressEndpoints(contract, router, app, {
     logInitialization: false,

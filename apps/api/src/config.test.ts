@@ -108,4 +108,30 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ...production, AGNI_PUBLIC_URL: "https://agni.example.com/?x=1" }, tmp())).toThrow(/AGNI_PUBLIC_URL/);
     expect(() => loadConfig({ ...production, AGNI_HEADERS_TIMEOUT_MS: "5000", AGNI_REQUEST_TIMEOUT_MS: "1000" }, tmp())).toThrow(/AGNI_HEADERS_TIMEOUT_MS must not exceed/);
   });
+
+  it("reads the job engine and events-out settings, with production defaults, and refuses workers off on the embedded database", () => {
+    const defaults = loadConfig(production);
+    expect(defaults).toMatchObject({
+      workers: true,
+      jobs: { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 10 },
+      housekeepingIntervalMs: 600_000,
+      webhooks: { timeoutMs: 10_000, retryBaseMs: 10_000, retryMaxDelayMs: 3_600_000, retryWindowMs: 86_400_000, concurrency: 10, allowPrivate: false },
+    });
+    expect(loadConfig({ AGNI_DATA_DIR: tmp() }).webhooks.allowPrivate).toBe(true); // development: local receivers
+    const tuned = loadConfig({
+      ...production,
+      DATABASE_URL: "postgresql://db.example.com/agni",
+      AGNI_WORKERS: "off",
+      AGNI_JOB_LOCK_DURATION_MS: "2000",
+      AGNI_JOB_STALLED_INTERVAL_MS: "1000",
+      AGNI_JOB_MAX_STALLED_COUNT: "3",
+      AGNI_WEBHOOK_ALLOW_PRIVATE: "true",
+      AGNI_WEBHOOK_RETRY_WINDOW_MS: "60000",
+    });
+    expect(tuned).toMatchObject({ workers: false, jobs: { lockDurationMs: 2_000, stalledIntervalMs: 1_000, maxStalledCount: 3 }, webhooks: { allowPrivate: true, retryWindowMs: 60_000 } });
+    expect(() => loadConfig({ ...production, AGNI_WORKERS: "off" })).toThrow(/AGNI_WORKERS=off needs DATABASE_URL/);
+    expect(() => loadConfig({ ...production, AGNI_WORKERS: "maybe", AGNI_WEBHOOK_TIMEOUT_MS: "5", AGNI_WEBHOOK_ALLOW_PRIVATE: "yes" })).toThrow(
+      /AGNI_WORKERS must be on or off[\s\S]*AGNI_WEBHOOK_TIMEOUT_MS[\s\S]*AGNI_WEBHOOK_ALLOW_PRIVATE must be true or false/,
+    );
+  });
 });

@@ -6,6 +6,8 @@ import { DEFAULT_CALCOM_API_BASE_URL } from "@agni/contracts";
 import { z } from "zod";
 import { DEFAULT_JSON_MAX_DEPTH } from "./http/json-body";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./http/server";
+import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/engine";
+import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from "./modules/webhooks/dispatcher";
 
 const base64Key = z
   .string()
@@ -88,6 +90,18 @@ const EnvSchema = z.object({
     .refine((u) => /^https?:\/\//i.test(u), "AGNI_PUBLIC_URL must use http or https")
     .refine((u) => !URL.canParse(u) || !/[@?#]/.test(u.replace(/^https?:\/\//i, "")), "AGNI_PUBLIC_URL must not carry credentials, a query or a fragment")
     .optional(),
+  /** Run the job workers (webhook deliveries, housekeeping…) in this API process; `off` when `npm run worker` does. */
+  AGNI_WORKERS: z.enum(["on", "off"], { errorMap: () => ({ message: "AGNI_WORKERS must be on or off" }) }).default("on"),
+  AGNI_JOB_LOCK_DURATION_MS: z.coerce.number().int().min(500).max(600_000).default(DEFAULT_JOB_SETTINGS.lockDurationMs),
+  AGNI_JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(DEFAULT_JOB_SETTINGS.stalledIntervalMs),
+  AGNI_JOB_MAX_STALLED_COUNT: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_JOB_SETTINGS.maxStalledCount),
+  AGNI_HOUSEKEEPING_INTERVAL_MS: z.coerce.number().int().min(500).max(86_400_000).default(10 * 60_000),
+  AGNI_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULT_DELIVERY_SETTINGS.timeoutMs),
+  AGNI_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(DEFAULT_DELIVERY_SETTINGS.retryBaseMs),
+  AGNI_WEBHOOK_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(10).max(86_400_000).default(DEFAULT_DELIVERY_SETTINGS.retryMaxDelayMs),
+  AGNI_WEBHOOK_RETRY_WINDOW_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(DEFAULT_DELIVERY_SETTINGS.retryWindowMs),
+  AGNI_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(DEFAULT_DELIVERY_SETTINGS.concurrency),
+  AGNI_WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"], { errorMap: () => ({ message: "AGNI_WEBHOOK_ALLOW_PRIVATE must be true or false" }) }).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -139,6 +153,13 @@ export interface AppConfig {
   /** Where agent platforms reach this API (exported webhook tools point here); required in production. */
   publicUrl?: string;
   logLevel: string;
+  /** Whether this process runs the job workers (else only enqueues; `npm run worker` processes run them). */
+  workers: boolean;
+  /** How workers hold jobs and how soon a dead worker's job is taken over. */
+  jobs: JobSettings;
+  housekeepingIntervalMs: number;
+  /** Events out: timeout, retries and where subscription URLs may point. */
+  webhooks: DeliverySettings;
   /** Set when development secrets were generated or read from the data directory. */
   devSecretsFile?: string;
   devSecretsGenerated?: boolean;
@@ -181,6 +202,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   if (parsed.success && parsed.data.AGNI_HEADERS_TIMEOUT_MS > parsed.data.AGNI_REQUEST_TIMEOUT_MS) {
     problems.push("AGNI_HEADERS_TIMEOUT_MS must not exceed AGNI_REQUEST_TIMEOUT_MS (the headers are part of the request)");
+  }
+  if (parsed.success && parsed.data.AGNI_WORKERS === "off" && !parsed.data.DATABASE_URL) {
+    problems.push("AGNI_WORKERS=off needs DATABASE_URL: the embedded database serves one process, which must run the workers itself");
   }
   if (env.NODE_ENV === "production") {
     if (!env.AGNI_JWT_SECRET && !env.AGNI_JWKS_URL) problems.push("AGNI_JWT_SECRET or AGNI_JWKS_URL is required in production");
@@ -237,6 +261,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     redisUrl: e.REDIS_URL,
     publicUrl: e.AGNI_PUBLIC_URL?.replace(/\/+$/, ""),
     logLevel: e.LOG_LEVEL,
+    workers: e.AGNI_WORKERS === "on",
+    jobs: { lockDurationMs: e.AGNI_JOB_LOCK_DURATION_MS, stalledIntervalMs: e.AGNI_JOB_STALLED_INTERVAL_MS, maxStalledCount: e.AGNI_JOB_MAX_STALLED_COUNT },
+    housekeepingIntervalMs: e.AGNI_HOUSEKEEPING_INTERVAL_MS,
+    webhooks: {
+      timeoutMs: e.AGNI_WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: e.AGNI_WEBHOOK_RETRY_BASE_MS,
+      retryMaxDelayMs: e.AGNI_WEBHOOK_RETRY_MAX_DELAY_MS,
+      retryWindowMs: e.AGNI_WEBHOOK_RETRY_WINDOW_MS,
+      concurrency: e.AGNI_WEBHOOK_CONCURRENCY,
+      // Production endpoints must be public https; development (and tests) may use anything, e.g. a local receiver.
+      allowPrivate: e.AGNI_WEBHOOK_ALLOW_PRIVATE ? e.AGNI_WEBHOOK_ALLOW_PRIVATE === "true" : e.NODE_ENV !== "production",
+    },
     devSecretsFile,
     devSecretsGenerated,
   };

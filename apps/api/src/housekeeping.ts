@@ -1,33 +1,33 @@
 import type { Logger } from "pino";
 import type { PrismaClient } from "./db/prisma";
+import type { JobEngine } from "./jobs/engine";
 import { sweepCalcomBudgets } from "./lib/pg-rate-limit-store";
 import { sweepIdempotencyRecords } from "./modules/appointments/idempotency";
+import { WebhooksRepository } from "./modules/webhooks/webhooks.repository";
+
+export const SYSTEM_QUEUE = "agni-system";
+/** Events (with their finished deliveries and attempts) are kept this long, for the deliveries listing and redelivery. */
+export const EVENT_RETENTION_MS = 30 * 24 * 3_600_000;
 
 /** Removes rows that have outlived their use; safe on every replica at once (each delete is one statement). */
 export async function sweepExpiredRows(prisma: PrismaClient, now = new Date()) {
   return {
     idempotencyRecords: await sweepIdempotencyRecords(prisma, now),
     calcomBudgets: await sweepCalcomBudgets(prisma, now.getTime()),
+    appointmentEvents: await new WebhooksRepository(prisma).pruneEvents(new Date(now.getTime() - EVENT_RETENTION_MS)),
   };
 }
 
-/** Sweeps once shortly after start and then every `everyMs`; a failed sweep is logged and tried again next time. */
-export function startHousekeeping(prisma: PrismaClient, logger: Pick<Logger, "info" | "warn">, everyMs = 10 * 60_000): { stop(): void } {
-  const sweep = () =>
-    sweepExpiredRows(prisma).then(
-      (removed) => {
-        if (removed.idempotencyRecords + removed.calcomBudgets > 0) logger.info({ removed }, "removed expired rows");
-      },
-      (err: unknown) => logger.warn({ err }, "housekeeping sweep failed; trying again later"),
-    );
-  const first = setTimeout(sweep, 5_000);
-  const timer = setInterval(sweep, everyMs);
-  first.unref();
-  timer.unref();
-  return {
-    stop() {
-      clearTimeout(first);
-      clearInterval(timer);
+/**
+ * Sweeps every `everyMs` through a BullMQ job scheduler: once per interval across all replicas and worker processes
+ * (each upserts the same scheduler; one of them claims each run). A failed sweep is logged and runs again next time.
+ */
+export async function scheduleHousekeeping(engine: JobEngine, prisma: PrismaClient, logger: Pick<Logger, "info">, everyMs: number): Promise<void> {
+  engine.work(SYSTEM_QUEUE, {
+    housekeeping: async (job) => {
+      const removed = await sweepExpiredRows(prisma);
+      logger.info({ run: job.id, removed }, "housekeeping ran");
     },
-  };
+  });
+  await engine.every(SYSTEM_QUEUE, "housekeeping", everyMs, "housekeeping");
 }

@@ -1,9 +1,9 @@
 import { once } from "node:events";
 import path from "node:path";
 import { createApp } from "./app";
+import { startBackground } from "./background";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
-import { startHousekeeping } from "./housekeeping";
 import { createHttpServer } from "./http/server";
 import { notifyOrgChanged, OrgCache, PgInvalidationBus } from "./lib/org-cache";
 import { PgRateLimitStore } from "./lib/pg-rate-limit-store";
@@ -48,14 +48,15 @@ async function main() {
     : undefined;
   await bus?.start();
   const cache = new OrgCache({ bus });
-  const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger, stores: { ...stores, calcom: calcomBudget }, cache });
-  const housekeeping = startHousekeeping(db.prisma, logger);
+  // Jobs (webhook deliveries, housekeeping): workers here unless AGNI_WORKERS=off (then `npm run worker` runs them).
+  const background = await startBackground({ db, databaseUrl: config.databaseUrl, config, logger });
+  const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger, stores: { ...stores, calcom: calcomBudget }, cache, deliveries: background.deliveries });
   const server = createHttpServer(app, config.server).listen(config.port, config.host);
   await once(server, "listening");
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host}:${port}`;
-  logger.info({ url, database: db.kind }, "listening");
+  logger.info({ url, database: db.kind, jobs: background.engine.kind, workers: config.workers }, "listening");
   process.stdout.write(
     [
       `Agni API listening on ${url} (database: ${db.kind === "pglite" ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL"})`,
@@ -72,8 +73,12 @@ async function main() {
     // Requests in flight get until the deadline; then the process exits whatever is still pending.
     const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
     force.unref();
-    housekeeping.stop();
+    // Workers stop taking jobs at once and finish the ones they hold while requests drain; a job still running at the
+    // deadline is released by its lock running out and taken over by another worker.
+    const workersStopped = background.stopWorkers();
     server.close(async () => {
+      await workersStopped;
+      await background.close().catch(() => undefined);
       await bus?.close();
       await db.close().catch(() => undefined);
       await stores?.close();

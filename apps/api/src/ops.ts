@@ -5,7 +5,7 @@ import { loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { SecretBox } from "./lib/crypto";
 import { notifyOrgChanged } from "./lib/org-cache";
-import { rotateStoredCalcomKeys, type KeyRotationReport } from "./modules/calcom/key-rotation";
+import { rotateStoredCalcomKeys, rotateWebhookSecrets, type KeyRotationReport } from "./modules/calcom/key-rotation";
 
 export { createApp, type AppDeps } from "./app";
 export { openDatabase, type Database } from "./db/database";
@@ -31,16 +31,17 @@ export async function migrateDatabase(env: NodeJS.ProcessEnv, onApplied: (names:
 }
 
 /**
- * Re-encrypts every stored Cal.com key under the configured `AGNI_ENCRYPTION_KEY`, reading old values with the keys in
+ * Re-encrypts every stored Cal.com key (and webhook signing secret) under the configured `AGNI_ENCRYPTION_KEY`, reading old values with the keys in
  * `AGNI_ENCRYPTION_KEY_PREVIOUS`, on the API's database; on PostgreSQL, running replicas are told to drop the cached
  * accounts of the organisations touched. Stop the API first on PGlite (single-process).
  * @throws ConfigError when the environment is not a valid API configuration
  */
-export async function rotateEncryptionKeys(env: NodeJS.ProcessEnv): Promise<KeyRotationReport> {
+export async function rotateEncryptionKeys(env: NodeJS.ProcessEnv): Promise<KeyRotationReport & { webhookSecrets: KeyRotationReport }> {
   const config = loadConfig(env);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite") });
   try {
-    const report = await rotateStoredCalcomKeys(db.prisma, new SecretBox(config.encryptionKey, config.previousEncryptionKeys));
+    const box = new SecretBox(config.encryptionKey, config.previousEncryptionKeys);
+    const report = { ...(await rotateStoredCalcomKeys(db.prisma, box)), webhookSecrets: await rotateWebhookSecrets(db.prisma, box) };
     // Running replicas drop cached account rows of these organisations (they hold the old ciphertext).
     if (db.kind === "postgres") {
       for (const org of report.organizations) await notifyOrgChanged(db.prisma, org);

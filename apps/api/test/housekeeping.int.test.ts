@@ -30,13 +30,38 @@ describe(`housekeeping (${TEST_DATABASE_KIND})`, () => {
     await store.take("calcom:idle", 120, 60_000, now.getTime() - 2 * hour);
     await store.take("calcom:busy", 120, 60_000, now.getTime() - 10_000);
 
-    expect(await sweepExpiredRows(db.prisma, now)).toEqual({ idempotencyRecords: 2, calcomBudgets: 1 });
+    expect(await sweepExpiredRows(db.prisma, now)).toEqual({ idempotencyRecords: 2, calcomBudgets: 1, appointmentEvents: 0 });
     const keys = (await db.prisma.idempotencyRecord.findMany({ select: { key: true } })).map((r) => r.key).sort();
     expect(keys).toEqual(["answer-fresh", "claim-dead-recently", "claim-live"]);
     expect((await db.prisma.calcomBudget.findMany({ select: { key: true } })).map((b) => b.key)).toEqual(["calcom:busy"]);
 
     // A swept key starts a fresh budget; a second sweep finds nothing more.
     expect(await store.take("calcom:idle", 120, 60_000, now.getTime())).toBe(0);
-    expect(await sweepExpiredRows(db.prisma, now)).toEqual({ idempotencyRecords: 0, calcomBudgets: 0 });
+    expect(await sweepExpiredRows(db.prisma, now)).toEqual({ idempotencyRecords: 0, calcomBudgets: 0, appointmentEvents: 0 });
+  });
+
+  it("removes appointment events past 30 days whose deliveries have all finished, with their deliveries and attempts", async () => {
+    const now = new Date();
+    const day = 86_400_000;
+    const org = `org_hk_events_${Date.now()}`;
+    await db.prisma.organization.create({ data: { id: org } });
+    const sub = await db.prisma.webhookSubscription.create({ data: { organizationId: org, url: "https://crm.example.com/h", events: ["appointment.booked"], secretEncrypted: "v1:x:y:z" } });
+    const event = async (ageDays: number, status: "pending" | "succeeded" | "failed" | null) => {
+      const e = await db.prisma.appointmentEvent.create({
+        data: { organizationId: org, type: "appointment.booked", appointmentId: crypto.randomUUID(), payload: {}, createdAt: new Date(now.getTime() - ageDays * day) },
+      });
+      if (status) {
+        const d = await db.prisma.webhookDelivery.create({ data: { subscriptionId: sub.id, eventId: e.id, status } });
+        await db.prisma.webhookDeliveryAttempt.create({ data: { deliveryId: d.id, at: e.createdAt, statusCode: 500, durationMs: 5 } });
+      }
+      return e.id;
+    };
+    const [oldDone, oldFailed, oldBare, oldPending, recent] = [await event(31, "succeeded"), await event(40, "failed"), await event(31, null), await event(31, "pending"), await event(29, "succeeded")];
+    expect((await sweepExpiredRows(db.prisma, now)).appointmentEvents).toBe(3);
+    const left = (await db.prisma.appointmentEvent.findMany({ where: { organizationId: org }, select: { id: true } })).map((e) => e.id).sort();
+    expect(left).toEqual([oldPending, recent].sort());
+    expect([oldDone, oldFailed, oldBare].every((id) => !left.includes(id))).toBe(true);
+    expect(await db.prisma.webhookDelivery.count({ where: { subscriptionId: sub.id } })).toBe(2);
+    expect(await db.prisma.webhookDeliveryAttempt.count({ where: { delivery: { subscriptionId: sub.id } } })).toBe(2);
   });
 });

@@ -11,7 +11,7 @@ type Route = ContractRoute;
 const routes = contractRoutes;
 
 let api: TestApi;
-const b = { agent: "", tool: "", account: "", appointment: "", apiKey: "", eventType: 0, calcomKey: "" };
+const b = { agent: "", tool: "", account: "", appointment: "", apiKey: "", eventType: 0, calcomKey: "", webhook: "", delivery: "" };
 let bAuth: Record<string, string>;
 let aJwt: Record<string, string>;
 let aKey: Record<string, string>;
@@ -28,11 +28,19 @@ beforeAll(async () => {
   await api.request("POST", `/api/v1/calcom/agents/${b.agent}/connect`, { auth: bAuth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
   b.account = (await api.request("POST", "/api/v1/calcom/connect", { auth: bAuth, body: { api_key: api.calcomUser().apiKey, api_base_url: api.sandboxUrl } })).body.data.provider_id;
   b.tool = (await createActiveTool(api, bAuth, { name: "calendar", type: "calcom", agentId: b.agent, enabledFunctions: { values: ["book", "suggest", "cancel"] } })).id;
-  const slot = (await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: bAuth, body: { action: "suggest", agent_id: b.agent, timezone: "UTC" } })).body.data.slot_times[0];
+  const slots = (await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: bAuth, body: { action: "suggest", agent_id: b.agent, timezone: "UTC" } })).body.data.slot_times;
+  const slot = slots[0];
   b.appointment = (
     await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: bAuth, body: { action: "book", agent_id: b.agent, timezone: "UTC", name: "B caller", email: "b@example.com", appointment_datetime: slot } })
   ).body.data.appointment_id;
   b.apiKey = (await api.request("POST", "/api/v1/api-keys", { auth: bAuth, body: { name: "b" } })).body.data.id;
+  // Subscribed after the booking, so B's one delivery comes from the cancel of a second booking.
+  b.webhook = (await api.request("POST", "/api/v1/webhooks", { auth: bAuth, body: { url: "http://127.0.0.1:9/b", events: ["appointment.cancelled"] } })).body.data.id;
+  const second = (
+    await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: bAuth, body: { action: "book", agent_id: b.agent, timezone: "UTC", name: "B caller", email: "b@example.com", appointment_datetime: slots[1] } })
+  ).body.data.appointment_id;
+  await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: bAuth, body: { action: "cancel", agent_id: b.agent, timezone: "UTC", appointment_id: second } });
+  b.delivery = (await api.request("GET", `/api/v1/webhooks/${b.webhook}/deliveries`, { auth: bAuth })).body.data[0].id;
 
   const orgA = await api.org();
   aJwt = orgA.auth;
@@ -91,12 +99,18 @@ function attack(key: string, route: Route): { path: string; body?: unknown }[] |
       return [{ path: `${route.path}?agent_id=${b.agent}` }];
     case "appointments.lookupEventType":
       return [{ path: path({ platform_id: b.eventType }, `?agent_id=${b.agent}`) }];
+    case "webhooks.getWebhook":
+    case "webhooks.deleteWebhook":
+    case "webhooks.listWebhookDeliveries":
+      return [{ path: path({ id: b.webhook }) }];
+    case "webhooks.redeliverWebhookDelivery":
+      return [{ path: path({ id: b.webhook, delivery_id: b.delivery }) }];
     default:
       return null; // creates and lists of one's own organisation, health
   }
 }
 
-const SCOPED = new Set(["agents.createAgent", "agents.listAgents", "tools.createTool", "apiKeys.createApiKey", "apiKeys.listApiKeys", "calcom.connectCalcom", "calcom.getCalcomStatus", "health.health", "health.ready"]);
+const SCOPED = new Set(["agents.createAgent", "agents.listAgents", "tools.createTool", "apiKeys.createApiKey", "apiKeys.listApiKeys", "calcom.connectCalcom", "calcom.getCalcomStatus", "webhooks.createWebhook", "webhooks.listWebhooks", "health.health", "health.ready"]);
 
 describe("tenant isolation over every route of the contract", () => {
   it("knows every route (a new route must be added to the matrix)", () => {
@@ -125,5 +139,7 @@ describe("tenant isolation over every route of the contract", () => {
     expect((await api.request("GET", "/api/v1/calcom/status", { auth: bAuth })).body.data.accounts.find((x: { id: string }) => x.id === b.account)).toMatchObject({ status: "active" });
     expect((await api.request("GET", `/api/v1/calcom/appointments/${b.appointment}`, { auth: bAuth })).body.data.appointment.status).toBe("accepted");
     expect((await api.request("GET", "/api/v1/api-keys", { auth: bAuth })).body.data.map((k: { id: string; revokedAt: string | null }) => k.id)).toContain(b.apiKey);
+    expect((await api.request("GET", `/api/v1/webhooks/${b.webhook}`, { auth: bAuth })).status).toBe(200);
+    expect((await api.request("GET", `/api/v1/webhooks/${b.webhook}/deliveries`, { auth: bAuth })).body.data.map((d: { id: string; attempt_count: number }) => d.id)).toEqual([b.delivery]);
   });
 });

@@ -6,7 +6,7 @@ import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database";
 import { SecretBox } from "../src/lib/crypto";
-import { rotateStoredCalcomKeys } from "../src/modules/calcom/key-rotation";
+import { rotateStoredCalcomKeys, rotateWebhookSecrets } from "../src/modules/calcom/key-rotation";
 import { bearer, callApi, deploymentSecrets, setUpCalendarAgent, startApiProcess } from "./support/api-process";
 import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
 
@@ -49,6 +49,20 @@ describe(`encryption key rotation (${TEST_DATABASE_KIND})`, () => {
 
     const again = await rotateStoredCalcomKeys(db.prisma, rotating);
     expect(again).toMatchObject({ checked: 4, rotated: 0, organizations: [] });
+  });
+
+  it("re-encrypts webhook signing secrets the same way", async () => {
+    const [oldKey, newKey] = [key(), key()];
+    const org = `org-rot-w-${Date.now()}`;
+    await db.prisma.organization.create({ data: { id: org } });
+    const hook = (secret: string, k: Buffer) =>
+      db.prisma.webhookSubscription.create({ data: { organizationId: org, url: "https://crm.example.com/h", events: ["appointment.booked"], secretEncrypted: new SecretBox(k).encrypt(secret, org) } });
+    const old = await hook("whsec_old", oldKey);
+    const lost = await hook("whsec_lost", key());
+    const report = await rotateWebhookSecrets(db.prisma, new SecretBox(newKey, [oldKey]), 1);
+    expect(report).toMatchObject({ checked: 2, rotated: 1, unreadable: [{ id: lost.id, organizationId: org }], organizations: [org] });
+    const stored = await db.prisma.webhookSubscription.findUniqueOrThrow({ where: { id: old.id } });
+    expect(new SecretBox(newKey).decrypt(stored.secretEncrypted, org)).toBe("whsec_old");
   });
 });
 

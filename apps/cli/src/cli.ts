@@ -8,6 +8,7 @@ import { registerAuth } from "./commands/auth";
 import { registerCalcom } from "./commands/calcom";
 import { registerMcp } from "./commands/mcp";
 import { registerTools } from "./commands/tools";
+import { registerWebhooks } from "./commands/webhooks";
 import { DEFAULT_API_URL } from "./config";
 import { describeError, UsageError, type CliContext } from "./context";
 
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerApiKeys(program, ctx);
   registerAppointments(program, ctx);
   registerEventTypes(program, ctx);
+  registerWebhooks(program, ctx);
   registerMcp(program, ctx);
   return program;
 }

@@ -4,11 +4,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { verifyAgniSignature } from "@agni/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -275,6 +278,69 @@ describe("agni (built binary) against the built API", () => {
     expect((await agni(["appointments", "cancel", id, "--agent", agentId, "--timezone", "UTC"], env)).stdout).toMatch(/is cancelled\.$/m);
   }, PROCESS_HEAVY);
 
+  it("webhooks create, list, get, deliveries, redeliver and delete, with events a receiver can verify", async () => {
+    const received: { body: string; signature: string; id: string; type: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        const event = JSON.parse(body) as { id: string; type: string };
+        received.push({ body, signature: String(req.headers["agni-signature"]), id: event.id, type: event.type });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const arrived = async (count: number) => {
+      for (let i = 0; i < 300 && received.length < count; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(received.length).toBeGreaterThanOrEqual(count);
+    };
+    try {
+      const { env } = await freshOrg();
+      const created = await agni(["webhooks", "create", "--url", url, "--events", "appointment.booked,appointment.cancelled", "--description", "CRM"], env);
+      expect(created).toMatchObject({ code: 0, stderr: "" });
+      expect(created.stdout).toMatch(/^Webhook created; store the secret now/);
+      const secret = /^secret: +(whsec_\S+)$/m.exec(created.stdout)![1]!;
+      const id = /^id: +(\S+)$/m.exec(created.stdout)![1]!;
+      expect((await agni(["webhooks", "list"], env)).stdout).toMatch(new RegExp(`^${id} +${url} +appointment.booked,appointment.cancelled +CRM `, "m"));
+      expect(json(await agni(["webhooks", "get", id, "--json"], env)).data).toMatchObject({ id, url, description: "CRM" });
+
+      const { agentId } = await calendarAgent(env, "suggest,book");
+      const slot = json(await agni(["appointments", "suggest", "--json", "--agent", agentId, "--timezone", "UTC"], env)).data.slot_times[0];
+      expect((await agni(["appointments", "book", slot, "--agent", agentId, "--timezone", "UTC", "--name", "Ada", "--email", "ada@example.com"], env)).code).toBe(0);
+      await arrived(1);
+      expect(received[0]).toMatchObject({ type: "appointment.booked" });
+      expect(await verifyAgniSignature(received[0]!.body, received[0]!.signature, secret)).toBe(true);
+
+      let deliveries: { id: string; status: string; event_id: string }[] = [];
+      for (let i = 0; i < 100; i++) {
+        deliveries = json(await agni(["webhooks", "deliveries", id, "--json"], env)).data;
+        if (deliveries[0]?.status === "succeeded") break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(deliveries).toEqual([expect.objectContaining({ status: "succeeded", event_id: received[0]!.id })]);
+      expect((await agni(["webhooks", "deliveries", id, "--status", "succeeded"], env)).stdout).toMatch(/^\S+ +appointment\.booked +\S+ +succeeded +200 /m);
+      expect((await agni(["webhooks", "deliveries", id, "--status", "sent"], env)).code).toBe(2);
+
+      const again = await agni(["webhooks", "redeliver", id, deliveries[0]!.id], env);
+      expect(again).toMatchObject({ code: 0, stderr: "" });
+      expect(again.stdout).toMatch(/^Delivery queued/);
+      await arrived(2);
+      expect(received[1]!.id).toBe(received[0]!.id);
+
+      expect((await agni(["webhooks", "delete", id], env)).stdout).toMatch(/^Webhook deleted/);
+      const gone = await agni(["webhooks", "get", id], env);
+      expect(gone.code).toBe(1);
+      expect(gone.stderr).toMatch(/^error: NOT_FOUND: /);
+      const bad = await agni(["webhooks", "create", "--url", url, "--events", "appointment.moved"], env);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/^error: INVALID_REQUEST: .*appointment\.booked/);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  }, PROCESS_HEAVY);
+
   it("mcp --agent serves the agent's calendar over stdio to the official MCP client", async () => {
     const { env } = await freshOrg();
     const { agentId } = await calendarAgent(env, "suggest,book");
@@ -326,7 +392,11 @@ describe("agni (built binary) against the built API", () => {
   // Last, over everything the file did: the Cal.com key given to `connect` and every API key minted by `api-keys
   // create` appear in no CLI output (except the new key in its own creation) and in no line the API logged.
   it("prints no secret in any CLI output or API log line", () => {
-    const mintedBy = new Map(runs.filter((r) => r.args[0] === "api-keys" && r.args[1] === "create" && r.code === 0).map((r) => [r, JSON.parse(r.stdout).data.key as string]));
+    const mintedBy = new Map([
+      ...runs.filter((r) => r.args[0] === "api-keys" && r.args[1] === "create" && r.code === 0).map((r) => [r, JSON.parse(r.stdout).data.key as string] as const),
+      // A webhook's signing secret, in its creation only.
+      ...runs.filter((r) => r.args[0] === "webhooks" && r.args[1] === "create" && r.code === 0).map((r) => [r, /^secret: +(\S+)$/m.exec(r.stdout)![1]!] as const),
+    ]);
     const minted = [...mintedBy.values()];
     expect(minted.length).toBeGreaterThan(0);
     expect(runs.some((r) => r.args.includes(SANDBOX_KEY) && r.code === 0)).toBe(true);

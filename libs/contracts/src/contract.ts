@@ -5,6 +5,7 @@ import { appointmentsContract } from "./appointments/appointments.contract.js";
 import { calcomContract } from "./calcom/calcom.contract.js";
 import { healthContract } from "./health/health.contract.js";
 import { toolsContract } from "./tools/tools.contract.js";
+import { webhooksContract } from "./webhooks/webhooks.contract.js";
 
 const c = initContract();
 
@@ -16,6 +17,7 @@ export const contract = c.router({
   tools: toolsContract,
   calcom: calcomContract,
   appointments: appointmentsContract,
+  webhooks: webhooksContract,
 });
 
 export type AgniContract = typeof contract;

@@ -11,6 +11,8 @@ const TOOL_ID = "0192f5d4-7b20-7c3b-9d2a-5b6c7d8e9f02";
 const ACCOUNT_ID = "0192f5d4-8a1e-7c3b-9d2a-5b6c7d8e9f01";
 const APPOINTMENT_ID = "0192f5d5-1c40-7c3b-9d2a-5b6c7d8e9f03";
 const KEY_ID = "0192f5d4-6f00-7c3b-9d2a-5b6c7d8e9f04";
+const WEBHOOK_ID = "0192f5d6-0a10-7c3b-9d2a-5b6c7d8e9f06";
+const DELIVERY_ID = "0192f5d6-2c30-7c3b-9d2a-5b6c7d8e9f08";
 const CREATED = "2026-11-24T09:00:00.000Z";
 const ok = (message: string, data: unknown, extra: Record<string, unknown> = {}) => ({ success: true, message, data, ...extra });
 const page = { total: "1", limit: 50, offset: 0 };
@@ -84,6 +86,31 @@ const eventType = {
   length_options: [],
   hidden: false,
   required_questions: [{ slug: "reason", label: "Reason for the visit", type: "select", options: ["Check-up", "Pain", "Cleaning"] }],
+};
+
+const webhook = {
+  id: WEBHOOK_ID,
+  url: "https://crm.acme.example/agni/events",
+  events: ["appointment.booked", "appointment.rescheduled", "appointment.cancelled"],
+  description: "CRM sync",
+  created_at: CREATED,
+};
+const delivery = {
+  id: DELIVERY_ID,
+  subscription_id: WEBHOOK_ID,
+  event_id: "0192f5d6-1b20-7c3b-9d2a-5b6c7d8e9f07",
+  event_type: "appointment.booked",
+  status: "succeeded",
+  attempt_count: 2,
+  created_at: "2026-11-24T09:05:00.000Z",
+  next_attempt_at: null,
+  last_attempt_at: "2026-11-24T09:05:41.000Z",
+  last_status_code: 200,
+  last_error: null,
+  attempts: [
+    { at: "2026-11-24T09:05:00.120Z", status_code: 503, error: "The endpoint answered 503", duration_ms: 84 },
+    { at: "2026-11-24T09:05:41.000Z", status_code: 200, error: null, duration_ms: 61 },
+  ],
 };
 
 const booked = {
@@ -179,6 +206,12 @@ export const EXAMPLES: Record<string, Record<number, unknown>> = {
   getAppointment: { 200: ok("Appointment retrieved", { appointment }) },
   listEventTypes: { 200: ok("Event types retrieved", { event_types: [eventType] }) },
   lookupEventType: { 200: ok("Event type retrieved", { event_type: eventType }) },
+  createWebhook: { 201: ok("Webhook created; store the secret now, it will not be shown again", { ...webhook, secret: "whsec_Kq8vN2mB5kT7wR1yZ4cH9nJ3pL6sD0gA2eU8iO1tQ5x" }) },
+  listWebhooks: { 200: ok("Webhooks fetched successfully", [webhook], { meta: page }) },
+  getWebhook: { 200: ok("Webhook fetched successfully", webhook) },
+  deleteWebhook: { 200: ok("Webhook deleted; its deliveries have stopped", webhook) },
+  listWebhookDeliveries: { 200: ok("Deliveries fetched successfully", [delivery], { meta: page }) },
+  redeliverWebhookDelivery: { 202: ok("Delivery queued", { ...delivery, status: "pending", next_attempt_at: "2026-11-24T12:00:00.000Z" }) },
 };
 
 /**
@@ -194,6 +227,8 @@ const PARAMETER_EXAMPLES: Record<string, string> = {
   "appointments.agent_id": AGENT_ID,
   "appointments.appointment_id": APPOINTMENT_ID,
   "calcom.platform_id": String(eventType.id),
+  "webhooks.id": WEBHOOK_ID,
+  "webhooks.delivery_id": DELIVERY_ID,
 };
 
 /**

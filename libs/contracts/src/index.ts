@@ -15,5 +15,8 @@ export * from "./appointments/appointments.contract.js";
 export * from "./api-keys/api-keys.schemas.js";
 export * from "./api-keys/api-keys.contract.js";
 export * from "./health/health.contract.js";
+export * from "./webhooks/webhooks.schemas.js";
+export * from "./webhooks/webhooks.contract.js";
+export * from "./webhooks/signature.js";
 export * from "./contract.js";
 export { maskSecret } from "./common/mask.js";

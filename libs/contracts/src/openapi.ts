@@ -15,6 +15,7 @@ const TAGS = [
   { name: "tools", description: "Tools agents carry, their export to LLM and voice platforms, and the webhook those platforms call." },
   { name: "calcom", description: "Cal.com accounts (org-level ones agents are assigned, agents' private keys) and their event types." },
   { name: "appointments", description: "Availability, booking, rescheduling and cancelling on an agent's Cal.com account." },
+  { name: "webhooks", description: "Events out: endpoints of the organisation that hear of every change of its appointments, signed, with their deliveries." },
 ];
 
 type Schema = Record<string, unknown>;

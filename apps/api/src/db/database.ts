@@ -11,6 +11,8 @@ import { PrismaClient } from "./prisma";
 export interface Database {
   prisma: PrismaClient;
   kind: "pglite" | "postgres";
+  /** The embedded database itself (PGlite only), which the job engine shares in-process. */
+  pglite?: PGlite;
   /** Resolves when the database answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -56,6 +58,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return {
     prisma,
     kind: "pglite",
+    pglite,
     ping: async () => void (await pglite.query("SELECT 1")),
     close: async () => {
       await prisma.$disconnect();

@@ -7,6 +7,7 @@ import { SignJWT } from "jose";
 import { expect } from "vitest";
 
 const API_MAIN = path.resolve(import.meta.dirname, "../../dist/main.js");
+const WORKER_MAIN = path.resolve(import.meta.dirname, "../../dist/worker.js");
 
 export interface ApiProcess {
   url: string;
@@ -26,7 +27,16 @@ export function deploymentSecrets() {
  * Accounts may point anywhere (the sandbox listens on a random port); pass `AGNI_CALCOM_ALLOWED_ORIGINS: undefined` for
  * the production default (Cal.com's own API only).
  */
-export async function startApiProcess(env: Record<string, string | undefined>): Promise<ApiProcess> {
+export function startApiProcess(env: Record<string, string | undefined>): Promise<ApiProcess> {
+  return startBuilt(API_MAIN, env, /Agni API listening on (http:\/\/\S+)/);
+}
+
+/** Starts the built job worker (`npm run worker`) the same way; `url` is empty (it serves no HTTP). */
+export function startWorkerProcess(env: Record<string, string | undefined>): Promise<ApiProcess> {
+  return startBuilt(WORKER_MAIN, env, /Agni worker running()/);
+}
+
+async function startBuilt(main: string, env: Record<string, string | undefined>, ready: RegExp): Promise<ApiProcess> {
   const merged = Object.fromEntries(
     Object.entries({
       ...process.env,
@@ -43,18 +53,18 @@ export async function startApiProcess(env: Record<string, string | undefined>): 
       ([, v]) => v !== undefined,
     ),
   ) as NodeJS.ProcessEnv;
-  const child = spawn(process.execPath, [API_MAIN], { env: merged, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [main], { env: merged, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
   const exited = once(child, "exit").then(([code, signal]) => (code ?? signal) as number | string | null);
   const url = await new Promise<string>((resolve, reject) => {
     const check = () => {
-      const match = /Agni API listening on (http:\/\/\S+)/.exec(output);
+      const match = ready.exec(output);
       if (match) resolve(match[1]!);
     };
     child.stdout!.on("data", check);
-    void exited.then((code) => reject(new Error(`API exited (${code}) before listening:\n${output}`)));
+    void exited.then((code) => reject(new Error(`${main === API_MAIN ? "API" : "Worker"} exited (${code}) before listening:\n${output}`)));
   });
   return { url, child, output: () => output, exited };
 }

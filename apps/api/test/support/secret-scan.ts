@@ -28,12 +28,18 @@ export function recordResponses(listener: RequestListener): { listener: RequestL
   return { listener: wrapped, responses };
 }
 
-/** The one response that may show an organisation API key: its creation (`POST /api/v1/api-keys`, shown once). */
-export const isKeyMint = (r: RecordedResponse) => r.method === "POST" && r.path.split("?")[0] === "/api/v1/api-keys" && r.status === 201;
+/**
+ * The only responses that may show a secret the API made: an organisation API key's creation (`POST /api/v1/api-keys`)
+ * and a webhook subscription's (`POST /api/v1/webhooks`, its signing secret), each shown once.
+ */
+export const isKeyMint = (r: RecordedResponse) => r.method === "POST" && ["/api/v1/api-keys", "/api/v1/webhooks"].includes(r.path.split("?")[0] ?? "") && r.status === 201;
 
-/** Organisation API keys handed out during the run, read from their creation responses. */
+/** Organisation API keys and webhook signing secrets handed out during the run, read from their creation responses. */
 export function mintedKeys(responses: RecordedResponse[]): string[] {
-  return responses.filter(isKeyMint).map((r) => (JSON.parse(r.body) as { data: { key: string } }).data.key);
+  return responses.filter(isKeyMint).map((r) => {
+    const { data } = JSON.parse(r.body) as { data: { key?: string; secret?: string } };
+    return data.key ?? data.secret ?? "";
+  });
 }
 
 /**

@@ -4,6 +4,8 @@ import { Writable } from "node:stream";
 import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
 import { SignJWT } from "jose";
 import { type AppDeps, createApp } from "../../src/app";
+import { type Background, type BackgroundConfig, startBackground } from "../../src/background";
+import { DEFAULT_JOB_SETTINGS } from "../../src/jobs/engine";
 import { createLogger } from "../../src/logger";
 import { createHttpServer, type ServerLimits } from "../../src/http/server";
 import { SecretBox } from "../../src/lib/crypto";
@@ -21,6 +23,8 @@ export interface TestApi {
   sandboxUrl: string;
   /** The Cal.com sandbox itself: users, event types, bookings, fault injection. */
   sandbox: Sandbox;
+  /** The job engine and its workers (webhook deliveries, housekeeping), in this process on the test database. */
+  background: Background;
   /** Direct database access, for assertions about what is stored. */
   prisma: import("../../src/db/prisma").PrismaClient;
   /** A fresh Cal.com user in the sandbox and its API key. */
@@ -42,6 +46,8 @@ export async function startTestApi(
     stores?: AppDeps["stores"];
     /** Timeouts and connection cap of the HTTP server (production defaults otherwise). */
     server?: Partial<ServerLimits>;
+    /** Job and webhook delivery settings (short lock, stall and retry times by default, for tests). */
+    background?: { jobs?: Partial<BackgroundConfig["jobs"]>; webhooks?: Partial<BackgroundConfig["webhooks"]> };
   } = {},
 ): Promise<TestApi> {
   const db = await createTestDatabase();
@@ -56,6 +62,19 @@ export async function startTestApi(
       cb();
     },
   });
+  const logger = createLogger("info", sink);
+  const background = await startBackground({
+    db,
+    databaseUrl: db.url,
+    logger,
+    config: {
+      workers: true,
+      encryptionKey,
+      jobs: { ...DEFAULT_JOB_SETTINGS, lockDurationMs: 2_000, stalledIntervalMs: 1_000, ...options.background?.jobs },
+      housekeepingIntervalMs: 10 * 60_000,
+      webhooks: { timeoutMs: 3_000, retryBaseMs: 100, retryMaxDelayMs: 400, retryWindowMs: 60_000, concurrency: 4, allowPrivate: true, ...options.background?.webhooks },
+    },
+  });
   const app = createApp({
     prisma: db.prisma,
     ping: () => db.ping(),
@@ -64,10 +83,12 @@ export async function startTestApi(
       encryptionKey,
       bodyLimit: "1mb",
       calcomTimeoutMs: 3000,
+      webhooks: { allowPrivate: true },
       ...(typeof options.config === "function" ? options.config(sandboxServer.url) : options.config),
     },
-    logger: createLogger("info", sink),
+    logger,
     stores: options.stores,
+    deliveries: background.deliveries,
   });
   const recorder = recordResponses(app);
   const server = createHttpServer(recorder.listener, options.server).listen(0, "127.0.0.1");
@@ -106,6 +127,7 @@ export async function startTestApi(
     logs,
     responses: recorder.responses,
     prisma: db.prisma,
+    background,
     sandboxUrl: sandboxServer.url,
     sandbox,
     calcomUser(timeZone = "Europe/Berlin") {
@@ -127,11 +149,18 @@ export async function startTestApi(
         server.closeAllConnections();
       });
       await sandboxServer.close();
-      // Secrets scan: no Cal.com key (handed to the API, or still stored) and no organisation API key may appear in
-      // any response body or log line of this run.
+      await background.close();
+      // Secrets scan: no Cal.com key (handed to the API, or still stored), no organisation API key and no webhook
+      // signing secret may appear in any response body or log line of this run, other than the one that created it.
       const box = new SecretBox(encryptionKey);
       const stored = await db.prisma.calcomAccount.findMany({ where: { apiKeyEncrypted: { not: null } } });
-      const secrets = [...calcomKeys, ...stored.map((a) => box.decrypt(a.apiKeyEncrypted!, a.organizationId)), ...mintedKeys(recorder.responses)];
+      const subscriptions = await db.prisma.webhookSubscription.findMany();
+      const secrets = [
+        ...calcomKeys,
+        ...stored.map((a) => box.decrypt(a.apiKeyEncrypted!, a.organizationId)),
+        ...subscriptions.map((w) => box.decrypt(w.secretEncrypted, w.organizationId)),
+        ...mintedKeys(recorder.responses),
+      ];
       await db.close();
       const leaks = findLeaks(secrets, recorder.responses, logs);
       if (leaks.length > 0) throw new Error(`Secrets leaked during this test file:\n${leaks.join("\n")}`);

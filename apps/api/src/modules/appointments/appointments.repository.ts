@@ -1,6 +1,8 @@
 import type { OrgCache } from "../../lib/org-cache";
 import { Prisma, type PrismaClient } from "../../db/prisma";
 import { AGENT_ACCOUNT_INCLUDE } from "../calcom/effective-account";
+import { type AppointmentChange, recordAppointmentChange } from "../events/outbox";
+import type { DeliveryQueue } from "../webhooks/delivery-queue";
 
 export type AppointmentRow = Prisma.AppointmentGetPayload<object>;
 export type NewAppointment = Omit<Prisma.AppointmentUncheckedCreateInput, "id" | "createdAt" | "updatedAt" | "calcomBookingUids"> & {
@@ -12,7 +14,21 @@ export class AppointmentsRepository {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly cache?: OrgCache,
+    private readonly deliveries?: DeliveryQueue,
   ) {}
+
+  /**
+   * Every write that changes an appointment's state goes through here: the write and its event (events out) commit
+   * together, and the event's deliveries are queued after the commit. `write` returns no change when nothing changed.
+   */
+  private async changing(write: (tx: Prisma.TransactionClient) => Promise<{ row: AppointmentRow; change?: AppointmentChange }>): Promise<AppointmentRow> {
+    const { row, deliveries } = await this.prisma.$transaction(async (tx) => {
+      const done = await write(tx);
+      return { row: done.row, deliveries: done.change ? await recordAppointmentChange(tx, done.change) : [] };
+    });
+    await this.deliveries?.enqueue(deliveries);
+    return row;
+  }
 
   /** The agent with its Cal.com accounts and its calendar (`calcom`) tools, active ones first. */
   agent(organizationId: string, agentId: string) {
@@ -28,7 +44,10 @@ export class AppointmentsRepository {
   }
 
   create(data: NewAppointment): Promise<AppointmentRow> {
-    return this.prisma.appointment.create({ data: { ...data, calcomBookingUids: [data.calcomBookingUid] } });
+    return this.changing(async (tx) => {
+      const row = await tx.appointment.create({ data: { ...data, calcomBookingUids: [data.calcomBookingUid] } });
+      return { row, change: { type: row.status === "pending" ? "appointment.requested" : "appointment.booked", appointment: row } };
+    });
   }
 
   /** Records a booking once: when a concurrent request recorded the same booking first, that row is the answer. */
@@ -57,16 +76,22 @@ export class AppointmentsRepository {
 
   /** Records a reschedule: the new Cal.com booking becomes current and joins the chain. */
   rescheduled(id: string, booking: { uid: string; start: Date; end: Date; durationMinutes: number }): Promise<AppointmentRow> {
-    return this.prisma.appointment.update({
-      where: { id },
-      data: {
-        calcomBookingUid: booking.uid,
-        calcomBookingUids: { push: booking.uid },
-        startTime: booking.start,
-        endTime: booking.end,
-        durationMinutes: booking.durationMinutes,
-        status: "accepted",
-      },
+    return this.changing(async (tx) => {
+      const before = await tx.appointment.findUniqueOrThrow({ where: { id } });
+      if (before.calcomBookingUid === booking.uid) return { row: before }; // recorded already
+      const row = await tx.appointment.update({
+        where: { id },
+        data: {
+          calcomBookingUid: booking.uid,
+          calcomBookingUids: { push: booking.uid },
+          startTime: booking.start,
+          endTime: booking.end,
+          durationMinutes: booking.durationMinutes,
+          status: "accepted",
+        },
+      });
+      const previous = { startTime: before.startTime, endTime: before.endTime, calcomBookingUid: before.calcomBookingUid };
+      return { row, change: { type: "appointment.rescheduled", appointment: row, previous } };
     });
   }
 
@@ -96,8 +121,13 @@ export class AppointmentsRepository {
     await this.prisma.appointment.updateMany({ where: { id, changeLockedBy: owner }, data: { changeLockedBy: null, changeLockedUntil: null } });
   }
 
+  /** Marks the appointment cancelled; one cancelled already keeps its first reason (and records no second event). */
   cancelled(id: string, reason: string | null): Promise<AppointmentRow> {
-    return this.prisma.appointment.update({ where: { id }, data: { status: "cancelled", cancellationReason: reason } });
+    return this.changing(async (tx) => {
+      const { count } = await tx.appointment.updateMany({ where: { id, status: { not: "cancelled" } }, data: { status: "cancelled", cancellationReason: reason } });
+      const row = await tx.appointment.findUniqueOrThrow({ where: { id } });
+      return count === 1 ? { row, change: { type: "appointment.cancelled", appointment: row } } : { row };
+    });
   }
 
   list(organizationId: string, agentId: string, filter: { status?: "upcoming" | "past" | "cancelled" | "all"; limit: number; now: Date }) {

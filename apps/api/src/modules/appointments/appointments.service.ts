@@ -16,6 +16,7 @@ import { effectiveAccountOf } from "../calcom/effective-account";
 import { inactiveToolError } from "../tools/tools.service";
 import type { AppointmentLocks } from "./appointment-lock";
 import type { AppointmentRow, AppointmentsRepository } from "./appointments.repository";
+import { toAppointment } from "./appointment-view";
 import { acceptsPhoneOnly, bookingLength, bookingResponses, requiredQuestions } from "./booking-fields";
 import { speakableCalcomError } from "./calcom-errors";
 import { type Attempt, type IdempotencyStore, requestHash } from "./idempotency";
@@ -531,26 +532,6 @@ const cancelledConflict = () => new AppError("CONFLICT", "That appointment was c
 
 /** Cal.com refused a change of a booking it has (it says the booking was already moved or cancelled), or no longer has it. */
 const refusedChange = (err: unknown) => err instanceof CalcomValidationError || err instanceof CalcomNotFoundError;
-
-export function toAppointment(row: AppointmentRow): Appointment {
-  return {
-    id: row.id,
-    calcom_booking_uid: row.calcomBookingUid,
-    calcom_booking_uids: row.calcomBookingUids,
-    organization_id: row.organizationId,
-    agent_id: row.agentId,
-    attendee_name: row.attendeeName,
-    attendee_email: row.attendeeEmail,
-    attendee_phone: row.attendeePhone,
-    attendee_timezone: row.attendeeTimezone,
-    start_time: row.startTime.toISOString(),
-    end_time: row.endTime.toISOString(),
-    duration_minutes: row.durationMinutes,
-    status: row.status,
-    call_session_id: row.callSessionId,
-    source: "agni",
-  };
-}
 
 function fromCalcom(b: CalcomBooking, organizationId: string, agentId: string): Appointment {
   const attendee = b.attendees[0];

@@ -1,0 +1,45 @@
+import type { Logger } from "pino";
+import type { AppConfig } from "./config";
+import type { Database } from "./db/database";
+import { scheduleHousekeeping } from "./housekeeping";
+import { type JobBackend, JobEngine } from "./jobs/engine";
+import { SecretBox } from "./lib/crypto";
+import { DeliveryQueue } from "./modules/webhooks/delivery-queue";
+import { WebhookDispatcher } from "./modules/webhooks/dispatcher";
+import { WebhooksRepository } from "./modules/webhooks/webhooks.repository";
+
+export type BackgroundConfig = Pick<AppConfig, "redisUrl" | "workers" | "jobs" | "housekeepingIntervalMs" | "webhooks" | "encryptionKey" | "previousEncryptionKeys">;
+
+/** Where this process's jobs live: Redis when configured, else the API's PostgreSQL, else its embedded PGlite. */
+export function jobBackendFor(redisUrl: string | undefined, db: Pick<Database, "kind" | "pglite">, databaseUrl: string | undefined): JobBackend {
+  if (redisUrl) return { kind: "redis", url: redisUrl };
+  if (db.kind === "postgres" && databaseUrl) return { kind: "postgres", url: databaseUrl };
+  if (db.pglite) return { kind: "pglite", pglite: db.pglite };
+  throw new Error("no job backend: PostgreSQL without a connection string");
+}
+
+export interface Background {
+  engine: JobEngine;
+  /** The producer side: the API queues deliveries through it. */
+  deliveries: DeliveryQueue;
+  /** Stops taking jobs; the active ones finish (SIGTERM: while requests in flight drain). */
+  stopWorkers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the job engine and, when this process runs workers, the workers and schedulers: webhook deliveries (and their
+ * sweep) and housekeeping. Used by the API (main.ts), `npm run worker` (worker.ts) and the tests.
+ */
+export async function startBackground(options: { db: Pick<Database, "prisma" | "kind" | "pglite">; databaseUrl?: string; config: BackgroundConfig; logger: Logger }): Promise<Background> {
+  const { db, config, logger } = options;
+  const engine = await JobEngine.open(jobBackendFor(config.redisUrl, db, options.databaseUrl), logger, config.jobs);
+  const deliveries = new DeliveryQueue(engine, logger);
+  if (config.workers) {
+    const repo = new WebhooksRepository(db.prisma);
+    const box = new SecretBox(config.encryptionKey, config.previousEncryptionKeys);
+    await deliveries.work(repo, new WebhookDispatcher(repo, box, config.webhooks, logger), config.webhooks.concurrency);
+    await scheduleHousekeeping(engine, db.prisma, logger, config.housekeepingIntervalMs);
+  }
+  return { engine, deliveries, stopWorkers: () => engine.stopWorkers(), close: () => engine.close() };
+}

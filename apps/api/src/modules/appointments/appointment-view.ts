@@ -1,0 +1,23 @@
+import type { Appointment } from "@agni/contracts";
+import type { AppointmentRow } from "./appointments.repository";
+
+/** An appointment row as the API shows it (answers, and the payload of events out). */
+export function toAppointment(row: AppointmentRow): Appointment {
+  return {
+    id: row.id,
+    calcom_booking_uid: row.calcomBookingUid,
+    calcom_booking_uids: row.calcomBookingUids,
+    organization_id: row.organizationId,
+    agent_id: row.agentId,
+    attendee_name: row.attendeeName,
+    attendee_email: row.attendeeEmail,
+    attendee_phone: row.attendeePhone,
+    attendee_timezone: row.attendeeTimezone,
+    start_time: row.startTime.toISOString(),
+    end_time: row.endTime.toISOString(),
+    duration_minutes: row.durationMinutes,
+    status: row.status,
+    call_session_id: row.callSessionId,
+    source: "agni",
+  };
+}

@@ -1,0 +1,50 @@
+import type { AgniEventType } from "@agni/contracts";
+import type { Prisma } from "../../db/prisma";
+import { toAppointment } from "../appointments/appointment-view";
+import type { AppointmentRow } from "../appointments/appointments.repository";
+
+/** One change of an appointment's state, as events out name it, with the row as it is after the change. */
+export interface AppointmentChange {
+  type: AgniEventType;
+  appointment: AppointmentRow;
+  /** For a reschedule: what the appointment was before. */
+  previous?: { startTime: Date; endTime: Date; calcomBookingUid: string };
+}
+
+/**
+ * The one seam between whatever changes an appointment (our own book/reschedule/cancel; the Cal.com mirror) and
+ * events out. Call it INSIDE the transaction that changes the row, and only when the row really changed state: it
+ * bumps the account's calendar version, writes the event (the outbox) and one pending delivery per active
+ * subscription of the organisation that wants this type, so that all of it commits or none does. Returns the new
+ * deliveries' ids: after the commit, hand them to `DeliveryQueue.enqueue` (a sweep finds any that were not).
+ */
+export async function recordAppointmentChange(tx: Prisma.TransactionClient, change: AppointmentChange): Promise<string[]> {
+  const row = change.appointment;
+  if (row.calcomAccountId) {
+    await tx.calcomAccount.update({ where: { id: row.calcomAccountId }, data: { calendarVersion: { increment: 1 } } });
+  }
+  const previous = change.previous && {
+    start_time: change.previous.startTime.toISOString(),
+    end_time: change.previous.endTime.toISOString(),
+    calcom_booking_uid: change.previous.calcomBookingUid,
+  };
+  const event = await tx.appointmentEvent.create({
+    data: {
+      organizationId: row.organizationId,
+      type: change.type,
+      appointmentId: row.id,
+      payload: { appointment: toAppointment(row), ...(previous ? { previous } : {}) },
+    },
+    select: { id: true },
+  });
+  const subscriptions = await tx.webhookSubscription.findMany({
+    where: { organizationId: row.organizationId, disabledAt: null, events: { has: change.type } },
+    select: { id: true },
+  });
+  if (subscriptions.length === 0) return [];
+  const deliveries = await tx.webhookDelivery.createManyAndReturn({
+    data: subscriptions.map((s) => ({ subscriptionId: s.id, eventId: event.id })),
+    select: { id: true },
+  });
+  return deliveries.map((d) => d.id);
+}
