@@ -16,7 +16,8 @@ import { createActiveTool } from "./support/tools";
 
 const CLI_MAIN = path.resolve(import.meta.dirname, "../../cli/dist/main.js");
 // The Inspector's CLI mode (@modelcontextprotocol/inspector-cli: what `mcp-inspector --cli` runs). It reads its own
-// package.json as ../package.json of the working directory, so it runs from its own build directory.
+// package.json as ../package.json of the working directory, so it runs from its own build directory (elsewhere it
+// fails with ERR_MODULE_NOT_FOUND: modelcontextprotocol/inspector#1334, closed as "v1 deprecated", unfixed in 1.0.3).
 const INSPECTOR = createRequire(import.meta.url).resolve("@modelcontextprotocol/inspector-cli");
 // Process starts on a loaded 2-core machine: the Inspector spawns node twice, and `agni mcp` once more.
 const PROCESS_HEAVY = 120_000;
