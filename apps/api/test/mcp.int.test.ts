@@ -166,6 +166,9 @@ describe("MCP protocol answers (Streamable HTTP without a stream)", () => {
       const unknown = await refusal(client.callTool({ name: "delete_everything", arguments: {} }));
       expect(unknown.code).toBe(ErrorCode.InvalidParams);
       expect(unknown.message).toMatch(/Unknown tool: delete_everything$/);
+      // A calendar function the agent's tool does not enable is not offered, so it is unknown too.
+      const disabled = await refusal(client.callTool({ name: "cancel_appointment", arguments: { appointment_id: "a1", timezone: "UTC" } }));
+      expect(disabled).toMatchObject({ code: ErrorCode.InvalidParams, message: expect.stringMatching(/Unknown tool: cancel_appointment$/) });
 
       const extra = await refusal(client.callTool({ name: "check_availability", arguments: { timezone: "UTC", room: "A" } }));
       expect(extra.code).toBe(ErrorCode.InvalidParams);

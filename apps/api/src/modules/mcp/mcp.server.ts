@@ -62,14 +62,18 @@ const describeIssue = (e: ErrorObject) =>
   e.keyword === "additionalProperties" ? `unknown argument ${String(e.params.additionalProperty)}` : `${e.instancePath.slice(1) || "arguments"} ${e.message ?? "is invalid"}`;
 
 /**
- * Refuses (JSON-RPC -32602) a call of a function this server does not offer, or whose arguments do not fit its
- * input schema: an argument it does not declare, or a value of the wrong JSON type. Missing or out-of-range values
- * go on to the manage endpoint, whose answer is a sentence the agent can act on ("I still need your company size").
+ * Refuses (JSON-RPC -32602) a call of a function none of the agent's calendar tools enables, or whose arguments do
+ * not fit its input schema: an argument it does not declare, or a value of the wrong JSON type. (A function of an
+ * inactive tool goes on, to be refused with a sentence the agent can say.) Missing or out-of-range values go on to
+ * the manage endpoint, whose answer is a sentence the agent can act on ("I still need your company size").
  * Only `book_appointment` depends on the event type (its booking questions), read only when an argument needs it.
  */
 async function checkArguments(deps: McpServerDeps, caller: McpCaller, name: string, args: Record<string, unknown>): Promise<void> {
   const action = CALCOM_FUNCTION_ACTIONS[name];
-  if (!action) throw rpcError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+  const { items } = await deps.tools.list(caller.orgId, caller.agentId, 200, 0);
+  if (!action || !items.some((t) => t.type === "calcom" && t.enabledFunctions.values.includes(action))) {
+    throw rpcError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+  }
   const schemaOf = (eventType: Parameters<typeof calcomFunctions>[1]) => {
     const [spec] = calcomFunctions({ name, description: "", type: "calcom", definition: null, enabledFunctions: [action] }, eventType);
     return { ...spec?.parameters, required: [], additionalProperties: false };
@@ -88,7 +92,7 @@ async function checkArguments(deps: McpServerDeps, caller: McpCaller, name: stri
 const failure = (err: AppError): CallToolResult => ({
   isError: true,
   content: [{ type: "text", text: err.message }],
-  structuredContent: { code: err.code, ...(err.details && typeof err.details === "object" ? { details: err.details as Record<string, unknown> } : {}) },
+  structuredContent: { code: err.code, ...(err.details && typeof err.details === "object" && !Array.isArray(err.details) ? { details: err.details as Record<string, unknown> } : {}) },
 });
 
 /** Runs a calendar function through the manage endpoint's own code path (validation, idempotency, messages). */
