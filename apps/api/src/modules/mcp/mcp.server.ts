@@ -5,8 +5,7 @@ import { Ajv, type ErrorObject } from "ajv";
 import { zodToJsonSchema } from "zod-to-json-schema";
 import { AppError, invalidRequest } from "../../http/app-error";
 import type { AppointmentsService } from "../appointments/appointments.service";
-import { calcomFunctions } from "../tools/tool-export";
-import type { ToolExporter } from "../tools/tool-export";
+import { calcomFunctions, type ToolExporter } from "../tools/tool-export";
 import { inactiveToolMessage, type ToolsService } from "../tools/tools.service";
 
 export interface McpServerDeps {
@@ -30,15 +29,14 @@ const rpcError = (code: number, message: string, data?: Record<string, unknown>)
  * What every calendar function returns in `structuredContent`: the manage endpoint's result, or on a failure
  * (`isError`) the API's error code and details. Declared as each tool's `outputSchema`; MCP clients validate it.
  */
-const RESULT_SCHEMA = zodToJsonSchema(ManageResultSchema, { target: "jsonSchema7", $refStrategy: "none", removeAdditionalStrategy: "strict" }) as Record<string, unknown>;
+const { $schema: _draft, ...RESULT_SCHEMA } = zodToJsonSchema(ManageResultSchema, { target: "jsonSchema7", $refStrategy: "none", removeAdditionalStrategy: "strict" });
 const FAILURE_SCHEMA = {
   type: "object",
   properties: { code: { type: "string", description: "The API's error code, e.g. SLOT_UNAVAILABLE." }, details: { type: "object", description: "The API error's details." } },
   required: ["code"],
   additionalProperties: false,
 };
-delete RESULT_SCHEMA.$schema;
-export const OUTPUT_SCHEMA: Tool["outputSchema"] = { type: "object", anyOf: [RESULT_SCHEMA, FAILURE_SCHEMA] };
+const OUTPUT_SCHEMA: Tool["outputSchema"] = { type: "object", anyOf: [RESULT_SCHEMA, FAILURE_SCHEMA] };
 
 /**
  * The agent's active calendar functions as MCP tools: the same compilation as `GET /tools/{id}/export?format=mcp`,
