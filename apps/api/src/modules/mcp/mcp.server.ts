@@ -22,8 +22,17 @@ export interface McpCaller {
   logError(err: unknown): void;
 }
 
-/** A JSON-RPC error the SDK sends as is: its numeric code, its message, and data (never "MCP error …" prefixes). */
-const rpcError = (code: number, message: string, data?: Record<string, unknown>) => Object.assign(new Error(message), { code, ...(data ? { data } : {}) });
+/** A JSON-RPC error the SDK sends as is: its code, its message and its data (McpError would prefix "MCP error …"). */
+class RpcError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+const rpcError = (code: number, message: string, data?: Record<string, unknown>) => new RpcError(code, message, data);
 
 /**
  * What every calendar function returns in `structuredContent`: the manage endpoint's result, or on a failure
@@ -112,7 +121,7 @@ function guarded<T>(caller: McpCaller, run: () => Promise<T>, onAppError?: (err:
       if (onAppError) return onAppError(err);
       throw rpcError(err.status >= 500 ? ErrorCode.InternalError : ErrorCode.InvalidRequest, err.message, { code: err.code, request_id: caller.requestId });
     }
-    if (err instanceof Error && typeof (err as { code?: unknown }).code === "number") throw err; // our own JSON-RPC errors
+    if (err instanceof RpcError) throw err;
     caller.logError(err);
     throw rpcError(ErrorCode.InternalError, "Internal server error", { code: "INTERNAL_ERROR", request_id: caller.requestId });
   });
