@@ -33,7 +33,7 @@ import { healthRouter } from "./modules/health/health.router";
 import { OrganizationsRepository } from "./modules/organizations/organizations.repository";
 import { ToolExporter } from "./modules/tools/tool-export";
 import { ToolInvoker } from "./modules/tools/tool-invoke";
-import { mcpRouter } from "./modules/mcp/mcp.router";
+import { mcpParseError, mcpRouter } from "./modules/mcp/mcp.router";
 import { toolsRouter } from "./modules/tools/tools.router";
 import { ToolsRepository } from "./modules/tools/tools.repository";
 import { ToolsService } from "./modules/tools/tools.service";
@@ -101,7 +101,7 @@ export function createApp(deps: AppDeps): Express {
   const appointmentCall = (req: Request) => /^\/v1\/(calcom\/appointments\/|tools\/[^/]+\/invoke\/?$)/.test(req.path);
   const invalidate = invalidateOnWrite(cache, (res) => authOf(res).orgId, logger, appointmentCall);
   app.use("/api", authenticate, ...limits, invalidate, ...body);
-  app.use("/mcp", authenticate, ...limits, ...body);
+  app.use("/mcp", authenticate, ...limits, ...body, mcpParseError);
 
   const tools = new ToolsService(new ToolsRepository(prisma, cache));
   const appointmentsRepository = new AppointmentsRepository(prisma, cache, deps.deliveries);

@@ -256,7 +256,11 @@ describe("one request, many calls (fan-out)", () => {
     expect(vapi.body).toEqual({ results: Array.from({ length: 11 }, (_, i) => ({ toolCallId: `tc_${i}`, result: "That's more calendar requests than I can take at once: I can handle up to 10 at a time." })) });
     const batch = await mcpPost(api, key, agent!.id, mcpCalls(11));
     expect(batch.status).toBe(400);
-    expect(batch.body).toEqual({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "Invalid Request: a batch may carry at most 10 requests; send the rest in another POST" } });
+    expect(batch.body).toEqual({
+      jsonrpc: "2.0",
+      id: null,
+      error: { code: -32600, message: "Invalid Request: a batch may carry at most 10 requests; send the rest in another POST", data: { request_id: batch.headers.get("x-request-id") } },
+    });
     expect(api.sandbox.requests.length).toBe(before);
 
     // Up to the cap, every call is answered.

@@ -371,19 +371,23 @@ describe("agni (built binary) against the built API", () => {
     expect(JSON.parse(answered.stdout)).toMatchObject({ id: 1, result: { tools: [{ name: "suggest_appointment_times" }] } });
   });
 
-  it("mcp with an unknown agent answers NOT_FOUND, as POST /mcp does", async () => {
+  it("mcp with an unknown agent answers NOT_FOUND, as POST /mcp does: the API's sentence, its code and request id in data", async () => {
     const { env } = await freshOrg();
     const unknown = randomUUID();
     const transportEnv = { PATH: process.env.PATH ?? "", AGNI_API_URL: api.url, ...env };
     const client = new Client({ name: "agni-cli-test", version: "1.0.0" });
     await expect(client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI_MAIN, "mcp", "--agent", unknown], env: transportEnv, stderr: "pipe" }))).rejects.toThrow(
-      /NOT_FOUND: Agent not found/,
+      /^MCP error -32600: Agent not found$/,
     );
     await client.close();
 
     const listed = await mcpSession(unknown, env, [{ jsonrpc: "2.0", id: 7, method: "tools/list" }]);
     expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.stdout)).toMatchObject({ jsonrpc: "2.0", id: 7, error: { message: expect.stringMatching(/^NOT_FOUND: Agent not found \(request [\w-]+\)$/) } });
+    expect(JSON.parse(listed.stdout)).toEqual({
+      jsonrpc: "2.0",
+      id: 7,
+      error: { code: -32600, message: "Agent not found", data: { code: "NOT_FOUND", status: 404, request_id: expect.stringMatching(/^[\w-]+$/) } },
+    });
     const http = await fetch(`${api.url}/mcp?agent_id=${unknown}`, { method: "POST", headers: { authorization: `Bearer ${env.AGNI_TOKEN}`, "content-type": "application/json" }, body: "{}" });
     expect(http.status).toBe(404);
     expect(await http.json()).toMatchObject({ code: "NOT_FOUND", message: "Agent not found" });

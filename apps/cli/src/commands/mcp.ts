@@ -6,9 +6,20 @@ import { action, type Run } from "../action";
 import { describeError, type CliContext } from "../context";
 
 /**
+ * The JSON-RPC error for a refusal that is not MCP's own (401, 404 agent, 429, 5xx) or an unreachable API, shaped as
+ * `POST /mcp` shapes its errors: the API's sentence as the message, its code, status, details and request id in
+ * `data` — never in the message, which an agent may read aloud.
+ */
+function rpcErrorOf(failure: AgniApiError | AgniConnectionError) {
+  if (!(failure instanceof AgniApiError)) return { code: ErrorCode.InternalError, message: failure.message, data: { code: "UNREACHABLE" } };
+  const data = { code: failure.code, status: failure.status, request_id: failure.requestId, ...(failure.details === undefined ? {} : { details: failure.details }) };
+  return { code: failure.status < 500 ? ErrorCode.InvalidRequest : ErrorCode.InternalError, message: failure.message, data };
+}
+
+/**
  * Sends one MCP message to the API's `POST /mcp?agent_id=…` (Streamable HTTP, stateless, JSON answers) and returns
  * what to write back: the API's answer, nothing for an accepted notification, or — when the API refuses or cannot be
- * reached — a JSON-RPC error carrying the API's own error (`NOT_FOUND: Agent not found (request …)`).
+ * reached — a JSON-RPC error carrying the API's own error (`rpcErrorOf`).
  */
 function mcpRelay(run: Run, agentId: string) {
   const url = new URL(`${run.config.apiUrl.replace(/\/+$/, "")}/mcp`);
@@ -44,9 +55,7 @@ function mcpRelay(run: Run, agentId: string) {
       run.ctx.stderr(`error: ${describeError(failure)}\n`); // a notification has no answer to carry the error
       return null;
     }
-    const clientError = failure instanceof AgniApiError && failure.status < 500;
-    const data = failure instanceof AgniApiError ? { code: failure.code, status: failure.status } : undefined;
-    return { jsonrpc: "2.0", id: message.id, error: { code: clientError ? ErrorCode.InvalidRequest : ErrorCode.InternalError, message: describeError(failure), data } };
+    return { jsonrpc: "2.0", id: message.id, error: rpcErrorOf(failure) };
   };
 }
 

@@ -1,58 +1,33 @@
-import { manageBodyFromToolCall, ManageAppointmentBodySchema } from "@agni/contracts";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import express, { type Router } from "express";
-import { AppError, invalidRequest } from "../../http/app-error";
+import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
+import express, { type ErrorRequestHandler, type Response, type Router } from "express";
+import { invalidRequest } from "../../http/app-error";
 import { authOf } from "../../http/auth";
 import { spendCalls } from "../../http/rate-limit";
-import type { AppointmentsService } from "../appointments/appointments.service";
-import type { ToolExporter } from "../tools/tool-export";
-import { inactiveToolMessage, type ToolsService } from "../tools/tools.service";
+import { requestContext } from "../../http/request-context";
+import { createMcpServer, type McpServerDeps } from "./mcp.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface McpDeps {
-  tools: ToolsService;
-  exporter: ToolExporter;
-  appointments: AppointmentsService;
+export interface McpDeps extends McpServerDeps {
   /** JSON-RPC requests one POST may carry (a batch); each counts against the caller's rate limit. */
   maxCallsPerRequest: number;
 }
 
-/**
- * The agent's active calendar functions as MCP tools (the same compilation as `GET /tools/{id}/export?format=mcp`).
- * An agent whose calendar tools are all inactive gets an error saying how to activate one, not a silent empty list.
- */
-async function listAgentTools(deps: McpDeps, orgId: string, agentId: string) {
-  const { items } = await deps.tools.list(orgId, agentId, 200, 0);
-  const calendars = items.filter((t) => t.type === "calcom");
-  const active = calendars.filter((t) => t.isActive);
-  if (active.length === 0 && calendars.length > 0) throw new McpError(ErrorCode.InvalidRequest, inactiveToolMessage(calendars[0]!.id));
-  const exported = await Promise.all(active.map((t) => deps.exporter.export(orgId, t.id, "mcp")));
-  return exported.flatMap((e) => e.tools) as { name: string; description?: string; inputSchema: { type: "object" } }[];
+/** A JSON-RPC error that answers no particular request (id null), as Streamable HTTP servers send for a bad POST. */
+function rpcRefusal(res: Response, status: number, code: number, message: string) {
+  res.status(status).json({ jsonrpc: "2.0", id: null, error: { code, message, data: { request_id: requestContext(res).requestId } } });
 }
 
-/** Runs a calendar function through the manage endpoint's own code path (validation, idempotency, messages). */
-async function callAgentTool(deps: McpDeps, orgId: string, agentId: string, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
-  const body = manageBodyFromToolCall(name, args, agentId);
-  if (!body) return { isError: true, content: [{ type: "text", text: `Unknown tool ${name}` }] };
-  try {
-    const parsed = ManageAppointmentBodySchema.safeParse(body);
-    if (!parsed.success) throw invalidRequest(parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; "));
-    const result = await deps.appointments.manage(orgId, parsed.data);
-    return { content: [{ type: "text", text: result.body.message }], structuredContent: result.body.data as unknown as Record<string, unknown> };
-  } catch (err) {
-    if (err instanceof AppError) {
-      return { isError: true, content: [{ type: "text", text: err.message }], structuredContent: { code: err.code, ...(err.details ? { details: err.details } : {}) } };
-    }
-    throw err;
-  }
-}
+/** A body that is not JSON is a JSON-RPC parse error (-32700), not the REST envelope; other failures pass on. */
+export const mcpParseError: ErrorRequestHandler = (err, _req, res, next) => {
+  if ((err as { type?: unknown })?.type !== "entity.parse.failed") return next(err);
+  rpcRefusal(res, 400, ErrorCode.ParseError, "Parse error: the body is not valid JSON");
+};
 
 /**
- * `POST /mcp?agent_id=<uuid>`: an MCP server over Streamable HTTP (stateless: one server per request), authenticated
- * like the API, exposing one agent's calendar functions.
+ * `POST /mcp?agent_id=<uuid>`: an MCP server over Streamable HTTP (stateless: one server per request, JSON answers,
+ * no SSE stream, so GET and DELETE are 405), authenticated like the API, exposing one agent's calendar functions.
  */
 export function mcpRouter(deps: McpDeps): Router {
   const router = express.Router();
@@ -64,17 +39,14 @@ export function mcpRouter(deps: McpDeps): Router {
       const messages: unknown[] = Array.isArray(req.body) ? req.body : [req.body];
       const calls = messages.filter((m) => m !== null && typeof m === "object" && "method" in m && "id" in m).length;
       if (calls > deps.maxCallsPerRequest) {
-        const message = `Invalid Request: a batch may carry at most ${deps.maxCallsPerRequest} requests; send the rest in another POST`;
-        res.status(400).json({ jsonrpc: "2.0", id: null, error: { code: ErrorCode.InvalidRequest, message } });
-        return;
+        return rpcRefusal(res, 400, ErrorCode.InvalidRequest, `Invalid Request: a batch may carry at most ${deps.maxCallsPerRequest} requests; send the rest in another POST`);
       }
       await spendCalls(res, calls);
       const orgId = authOf(res).orgId;
       await deps.appointments.assertAgent(orgId, agentId); // 404 for another organisation's agent, before any MCP exchange
 
-      const server = new Server({ name: "agni", version: "1.0.0" }, { capabilities: { tools: {} } });
-      server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await listAgentTools(deps, orgId, agentId) }));
-      server.setRequestHandler(CallToolRequestSchema, (request) => callAgentTool(deps, orgId, agentId, request.params.name, request.params.arguments ?? {}));
+      const { requestId, logger } = requestContext(res);
+      const server = createMcpServer(deps, { orgId, agentId, requestId, logError: (err) => logger.error({ err }, "unhandled MCP error") });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       res.on("close", () => {
         void transport.close();
@@ -86,6 +58,10 @@ export function mcpRouter(deps: McpDeps): Router {
       next(err);
     }
   });
-  router.all("/", (_req, _res, next) => next(new AppError("INVALID_REQUEST", "This MCP endpoint is stateless: send JSON-RPC messages with POST")));
+  router.all("/", (_req, res) => {
+    res.setHeader("Allow", "POST");
+    // -32000 (a server error), as the SDK's own server answers a GET when it offers no stream.
+    rpcRefusal(res, 405, -32000, "Method not allowed: this MCP endpoint is stateless and has no SSE stream; send JSON-RPC messages with POST");
+  });
   return router;
 }
