@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { createSandbox } from "@agni/calcom-sandbox";
 import autocannon from "autocannon";
@@ -50,13 +50,14 @@ async function main() {
   await new Promise((resolve) => server.once("listening", resolve));
   cleanups.push(() => void server.close());
   const sandboxUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // A host open around the clock, so that slots and bookings never run short.
-  const { user, apiKey } = sandbox.addUser({
-    username: "bench",
+  // suggest runs on an office calendar (Mon–Fri 09:00–17:00 UTC, 30 minutes: about 80 open times a week); the
+  // bookings that feed the deliveries on a host open around the clock (15 minutes), so that they never run short.
+  const office = sandbox.addUser({ username: "office", timeZone: "UTC" });
+  const allDay = sandbox.addUser({
+    username: "all-day",
     timeZone: "UTC",
     schedule: { availability: [{ days: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], startTime: "00:00", endTime: "23:59" }] },
   });
-  const eventTypeOf = () => (sandbox.addEventType(user.id, { title: "Bench", slug: `bench-${randomBytes(4).toString("hex")}`, lengthInMinutes: 15 }) as { id: number }).id;
 
   const secret = randomBytes(32).toString("base64url");
   const encryptionKey = randomBytes(32).toString("base64");
@@ -68,11 +69,11 @@ async function main() {
     if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${json.message}`);
     return json.data;
   };
-  /** An agent with the org's key on a fresh event type and an active calendar tool. */
-  const agentOn = async (base: string) => {
-    const eventTypeId = eventTypeOf();
+  /** An agent with the host's key on a fresh event type and an active calendar tool. */
+  const agentOn = async (base: string, host: { user: { id: number }; apiKey: string }, lengthInMinutes: number) => {
+    const eventTypeId = (sandbox.addEventType(host.user.id, { title: "Bench", slug: `bench-${randomBytes(4).toString("hex")}`, lengthInMinutes }) as { id: number }).id;
     const agent = await call(base, "POST", "/api/v1/agents/", { agentName: "Bench", calcomEventTypeId: eventTypeId });
-    await call(base, "POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: apiKey, api_base_url: sandboxUrl });
+    await call(base, "POST", `/api/v1/calcom/agents/${agent.id}/connect`, { api_key: host.apiKey, api_base_url: sandboxUrl });
     const tool = await call(base, "POST", "/api/v1/tools/", { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "availability", "book"] } });
     await call(base, "PATCH", `/api/v1/tools/${tool.id}/`, { isActive: true });
     return { agentId: agent.id, eventTypeId };
@@ -88,38 +89,43 @@ async function main() {
   });
   const pgUrl = new URL(PG_ADMIN_URL);
   pgUrl.pathname = `/${pgName}`;
-  const replica = (extra: Record<string, string> = {}) => {
+  const replica = (extra: Record<string, string | undefined> = {}) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "agni-bench-mirror-"));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const env = { ...apiEnv({ secret, sandboxUrl, dataDir, databaseUrl: pgUrl.toString() }), AGNI_ENCRYPTION_KEY: encryptionKey, AGNI_WEBHOOK_ALLOW_PRIVATE: "true", ...extra };
     return start("API", ["apps/api/dist/main.js"], env, API_LISTENING);
   };
 
-  // 1. suggest: the direct Cal.com lookup the API makes on a miss, then the API with its slot cache warm.
-  const api = await replica();
-  const { agentId, eventTypeId } = await agentOn(api.url);
+  // 1. suggest: the direct Cal.com lookup the API makes on a miss, then the API with its slot cache warm, on each database.
   const direct: number[] = [];
   const range = { start: new Date().toISOString(), end: new Date(Date.now() + 7 * 86_400_000).toISOString() };
-  for (let i = 0; i < 20; i++) {
-    const t = performance.now();
-    const res = await fetch(`${sandboxUrl}/v2/slots?eventTypeId=${eventTypeId}&start=${range.start}&end=${range.end}&timeZone=UTC`, { headers: { "cal-api-version": "2024-09-04" } });
-    await res.arrayBuffer();
-    direct.push(performance.now() - t);
+  const suggestRuns: { database: string; coldMs: number; suggests: number; calcomCalls: number; loads: { connections: number; requests: number; p50: number; p99: number; rps: number; errors: number }[] }[] = [];
+  for (const database of ["PGlite", "PostgreSQL"] as const) {
+    const api = await replica(database === "PGlite" ? { DATABASE_URL: undefined } : {});
+    const { agentId, eventTypeId } = await agentOn(api.url, office, 30);
+    if (direct.length === 0) {
+      for (let i = 0; i < 20; i++) {
+        const t = performance.now();
+        const res = await fetch(`${sandboxUrl}/v2/slots?eventTypeId=${eventTypeId}&start=${range.start}&end=${range.end}&timeZone=UTC`, { headers: { "cal-api-version": "2024-09-04" } });
+        await res.arrayBuffer();
+        direct.push(performance.now() - t);
+      }
+      direct.sort((x, y) => x - y);
+    }
+    const lookupsBefore = lookups.get(String(eventTypeId)) ?? 0;
+    const suggest = { action: "suggest", agent_id: agentId, timezone: "UTC" };
+    const cold = performance.now();
+    await call(api.url, "POST", "/api/v1/calcom/appointments/manage", suggest);
+    const coldMs = performance.now() - cold;
+    const loads = [];
+    for (const connections of [1, 10]) {
+      const result = await autocannon({ url: `${api.url}/api/v1/calcom/appointments/manage`, method: "POST", headers, body: JSON.stringify(suggest), connections, duration: DURATION });
+      loads.push({ connections, requests: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.errors + result.non2xx });
+    }
+    const suggests = 1 + loads.reduce((n, l) => n + l.requests, 0);
+    suggestRuns.push({ database, coldMs, suggests, calcomCalls: (lookups.get(String(eventTypeId)) ?? 0) - lookupsBefore, loads });
+    await stop(api.child);
   }
-  direct.sort((a, b) => a - b);
-  const lookupsBefore = lookups.get(String(eventTypeId)) ?? 0;
-  const suggest = JSON.stringify({ action: "suggest", agent_id: agentId, timezone: "UTC" });
-  const manageUrl = `${api.url}/api/v1/calcom/appointments/manage`;
-  const cold = performance.now();
-  await call(api.url, "POST", "/api/v1/calcom/appointments/manage", JSON.parse(suggest));
-  const coldMs = performance.now() - cold;
-  const loads: { connections: number; requests: number; p50: number; p99: number; rps: number; errors: number }[] = [];
-  for (const connections of [1, 10]) {
-    const result = await autocannon({ url: manageUrl, method: "POST", headers, body: suggest, connections, duration: DURATION });
-    loads.push({ connections, requests: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.errors + result.non2xx });
-  }
-  const suggests = 1 + loads.reduce((n, l) => n + l.requests, 0);
-  const calcomCalls = (lookups.get(String(eventTypeId)) ?? 0) - lookupsBefore;
 
   // 2. Outbound deliveries per second, two replicas on PostgreSQL: appointments booked (each one event per
   // subscription) while no process runs workers, then two replicas with workers drain the queue.
@@ -133,10 +139,9 @@ async function main() {
   await new Promise((resolve) => receiver.once("listening", resolve));
   cleanups.push(() => void receiver.close());
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/agni`;
-  await stop(api.child);
   const writer = await replica({ AGNI_WORKERS: "off" });
   for (let i = 0; i < SUBSCRIPTIONS; i++) await call(writer.url, "POST", "/api/v1/webhooks", { url: `${receiverUrl}/${i}`, events: ["appointment.booked"] });
-  const booking = await agentOn(writer.url);
+  const booking = await agentOn(writer.url, allDay, 15);
   const open = (await call(writer.url, "POST", "/api/v1/calcom/appointments/manage", { action: "availability", agent_id: booking.agentId, timezone: "UTC", days_ahead: 14 })).slot_times as string[];
   if (open.length < BOOKINGS) throw new Error(`only ${open.length} free slots for ${BOOKINGS} bookings`);
   for (let i = 0; i < BOOKINGS; i += 5) {
@@ -158,13 +163,18 @@ async function main() {
   await Promise.all([stop(a.child), stop(b.child)]);
 
   console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  console.log(`Sandbox slot latency ${LATENCY_MS} ms; slot cache TTL 60 s (AGNI_SLOT_CACHE_TTL_MS default); API on PostgreSQL\n`);
-  console.log("| suggest | calls | p50 ms | p99 ms | req/s | errors |");
-  console.log("|---|---:|---:|---:|---:|---:|");
-  console.log(`| Cal.com GET /v2/slots directly (7 days), sequential | ${direct.length} | ${fmt(quantile(direct, 0.5))} | ${fmt(quantile(direct, 0.99))} | — | 0 |`);
-  console.log(`| through the API, cold (first call) | 1 | ${fmt(coldMs)} | — | — | 0 |`);
-  for (const l of loads) console.log(`| through the API, warm, ${l.connections} conn, ${DURATION} s | ${l.requests} | ${fmt(l.p50)} | ${fmt(l.p99)} | ${fmt(l.rps, 0)} | ${l.errors} |`);
-  console.log(`\nCal.com slot calls: ${calcomCalls} for ${suggests} suggest calls on one event type = ${fmt((calcomCalls / suggests) * 100, 3)} per 100 (target ≤ 5)`);
+  console.log(`Sandbox slot latency ${LATENCY_MS} ms; slot cache TTL 60 s (AGNI_SLOT_CACHE_TTL_MS default); load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}\n`);
+  console.log("| suggest | database | calls | p50 ms | p99 ms | req/s | errors |");
+  console.log("|---|---|---:|---:|---:|---:|---:|");
+  console.log(`| Cal.com GET /v2/slots directly (7 days), sequential | — | ${direct.length} | ${fmt(quantile(direct, 0.5))} | ${fmt(quantile(direct, 0.99))} | — | 0 |`);
+  for (const r of suggestRuns) {
+    console.log(`| through the API, cold (first call) | ${r.database} | 1 | ${fmt(r.coldMs)} | — | — | 0 |`);
+    for (const l of r.loads) console.log(`| through the API, warm, ${l.connections} conn, ${DURATION} s | ${r.database} | ${l.requests} | ${fmt(l.p50)} | ${fmt(l.p99)} | ${fmt(l.rps, 0)} | ${l.errors} |`);
+  }
+  console.log("");
+  for (const r of suggestRuns) {
+    console.log(`Cal.com slot calls (${r.database}): ${r.calcomCalls} for ${r.suggests} suggest calls on one event type = ${fmt((r.calcomCalls / r.suggests) * 100, 3)} per 100 (target ≤ 5)`);
+  }
   console.log(
     `Outbound deliveries, 2 replicas on PostgreSQL: ${received.length - alreadyDelivered} of ${expected} (${BOOKINGS} bookings × ${SUBSCRIPTIONS} subscriptions) in ${fmt(drainMs / 1000, 2)} s = ${fmt(deliveriesPerSecond, 0)} deliveries/s` +
       (alreadyDelivered ? ` (${alreadyDelivered} delivered before both replicas listened, not counted)` : ""),
