@@ -106,6 +106,16 @@ describe("the slot cache", () => {
     expect(lookups()).toBe(2);
   });
 
+  it("keeps answering from memory while Cal.com is down, within the TTL; what it does not hold is a 502", async () => {
+    const { manage, suggest } = await calendar();
+    const first = await suggest();
+    api.sandbox.faults.inject({ path: "/v2/slots", status: 503, times: 100 });
+    expect(await suggest()).toEqual(first);
+    const further = await manage({ action: "availability", days_ahead: 20 }); // beyond the cached days: Cal.com is asked
+    expect(further.status).toBe(502);
+    expect(further.body.code).toBe("BAD_GATEWAY");
+  });
+
   it("makes one Cal.com call for many truly parallel misses", async () => {
     const { manage, lookups } = await calendar();
     // Cal.com takes its time, so every request arrives while the first lookup is in flight.
