@@ -1,6 +1,11 @@
 import { LRUCache } from "lru-cache";
 
-/** Whose free slots: one event type on one Cal.com account (at one length). */
+/**
+ * Whose free slots: one event type on one Cal.com account (at one length). The caller's time zone is not part of it:
+ * Cal.com reads `start` and `end` as UTC instants (calcom/cal.com apps/api/v2/src/modules/slots/slots-2024-09-04/
+ * services/slots-input.service.ts @ 5b6d63e6300b8d930530b1b876d556a12fcfbd96) and `timeZone` re-renders the same
+ * instants (slots-output.service.ts @ 741e51d2e35607058bbcab7e46e67c7a842cdb00), which the API flattens to instants.
+ */
 export interface SlotKey {
   accountId: string;
   eventTypeId: number;
@@ -38,8 +43,8 @@ interface Entry {
 const DAY = 86_400_000;
 /**
  * Every entry covers whole UTC days from today: WINDOW_DAYS of them, or a multiple when a request reaches further.
- * 16 days hold "the next 7 days" in any zone (±14 h) and the week of alternatives after a wanted time in that week,
- * so suggest, availability and a failed booking's alternatives in one conversation share one entry.
+ * 16 days hold "the next 7 days" (or up to 15) in any zone (±14 h), so a conversation's suggest and availability
+ * calls, in whatever zone and range, share one entry.
  */
 export const WINDOW_DAYS = 16;
 /** Share of the TTL after which a hit also refreshes the entry in the background. */
