@@ -29,6 +29,8 @@ import { CalcomAccountsRepository } from "./modules/calcom/calcom-accounts.repos
 import { createCalcomGateway, type CalcomGateway } from "./modules/calcom/calcom-gateway";
 import { calcomRouter } from "./modules/calcom/calcom.router";
 import { CalcomService } from "./modules/calcom/calcom.service";
+import { SlotCache } from "./modules/slots/slot-cache";
+import { SlotsRepository } from "./modules/slots/slots.repository";
 import { healthRouter } from "./modules/health/health.router";
 import { OrganizationsRepository } from "./modules/organizations/organizations.repository";
 import { ToolExporter } from "./modules/tools/tool-export";
@@ -48,7 +50,7 @@ export interface AppDeps {
   /** Resolves when the database answers; used by `/ready`. */
   ping: () => Promise<void>;
   config: Pick<AppConfig, "auth" | "encryptionKey" | "previousEncryptionKeys" | "bodyLimit" | "calcomTimeoutMs" | "calcomDeadlineMs" | "calcomRateLimit" | "calcomAllowedOrigins" | "publicUrl"> &
-    Partial<Pick<AppConfig, "calcomAgentShare" | "maxCallsPerRequest" | "rateLimit" | "authFailureLimit" | "jsonMaxDepth" | "trustProxy">> & {
+    Partial<Pick<AppConfig, "calcomAgentShare" | "maxCallsPerRequest" | "rateLimit" | "authFailureLimit" | "jsonMaxDepth" | "trustProxy" | "slotCacheTtlMs">> & {
       /** Whether webhook subscriptions may point at http and private addresses (default: no). */
       webhooks?: { allowPrivate: boolean };
     };
@@ -61,6 +63,8 @@ export interface AppDeps {
   calcomGateway?: CalcomGateway;
   /** Queues webhook deliveries (background.ts); without it they wait in the database for a process that has one. */
   deliveries?: DeliveryQueue;
+  /** The clock the slot cache ages entries by (milliseconds since the epoch); tests pass their own. */
+  clock?: () => number;
 }
 
 /** Builds the Express application. Reads no environment and does not listen: main.ts and tests do that. */
@@ -105,7 +109,14 @@ export function createApp(deps: AppDeps): Express {
 
   const tools = new ToolsService(new ToolsRepository(prisma, cache));
   const appointmentsRepository = new AppointmentsRepository(prisma, cache, deps.deliveries);
-  const appointments = new AppointmentsService(appointmentsRepository, gateway, box, new IdempotencyStore(prisma), new AppointmentLocks(appointmentsRepository));
+  const slotVersions = new SlotsRepository(prisma);
+  const slots = new SlotCache({
+    ttlMs: config.slotCacheTtlMs,
+    version: (accountId) => slotVersions.calendarVersion(accountId),
+    now: deps.clock,
+    onRefreshError: (err) => logger.warn({ err }, "background refresh of free slots failed; the cached ones are served until they expire"),
+  });
+  const appointments = new AppointmentsService(appointmentsRepository, gateway, box, new IdempotencyStore(prisma), new AppointmentLocks(appointmentsRepository), slots);
   const exporter = new ToolExporter(tools, appointments);
   const maxCallsPerRequest = config.maxCallsPerRequest ?? 10;
   app.use("/mcp", mcpRouter({ tools, exporter, appointments, maxCallsPerRequest }));

@@ -78,6 +78,12 @@ describe("loadConfig", () => {
     expect(bad).toThrow(/AGNI_CALCOM_AGENT_SHARE/);
   });
 
+  it("reads the slot cache's TTL: 60 s by default, 0 turns it off, negative or past an hour refused", () => {
+    expect(loadConfig(production, tmp())).toMatchObject({ slotCacheTtlMs: 60_000 });
+    expect(loadConfig({ ...production, AGNI_SLOT_CACHE_TTL_MS: "0" }, tmp())).toMatchObject({ slotCacheTtlMs: 0 });
+    for (const value of ["-1", "3600001", "soon"]) expect(() => loadConfig({ ...production, AGNI_SLOT_CACHE_TTL_MS: value }, tmp())).toThrow(/AGNI_SLOT_CACHE_TTL_MS/);
+  });
+
   it("reads the allowed Cal.com origins as origins (Cal.com's alone by default in production, * for any) and names a malformed entry", () => {
     const env = production;
     expect(loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: " https://api.cal.com/v2 ,http://127.0.0.1:5555" }, tmp()).calcomAllowedOrigins).toEqual([

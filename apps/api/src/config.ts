@@ -42,6 +42,7 @@ const EnvSchema = z.object({
   AGNI_CALCOM_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   AGNI_CALCOM_AGENT_SHARE: z.coerce.number().int().min(1).max(100).default(50),
   AGNI_MAX_CALLS_PER_REQUEST: z.coerce.number().int().min(1).max(100).default(10),
+  AGNI_SLOT_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /**
    * Origins (scheme://host[:port]) that accounts' api_base_url may point at, comma-separated; `*` for any. Unset: any
    * in development, only Cal.com's own API in production.
@@ -140,6 +141,8 @@ export interface AppConfig {
   calcomAgentShare?: number;
   /** Function calls one request may carry (a Vapi toolCallList, an MCP batch); each counts against the rate limit. */
   maxCallsPerRequest?: number;
+  /** How long free slots read from Cal.com are served from memory (unless the account's calendar changes); 0: off. */
+  slotCacheTtlMs?: number;
   /** Origins that accounts' api_base_url may point at; any when absent. */
   calcomAllowedOrigins?: string[];
   /** Failed authentications per minute from one client address before it is refused for the rest of the minute; 0: off. */
@@ -253,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     calcomRateLimit: e.AGNI_CALCOM_RATE_LIMIT,
     calcomAgentShare: e.AGNI_CALCOM_AGENT_SHARE,
     maxCallsPerRequest: e.AGNI_MAX_CALLS_PER_REQUEST,
+    slotCacheTtlMs: e.AGNI_SLOT_CACHE_TTL_MS,
     calcomAllowedOrigins:
       origins?.[0] === "*" ? undefined : (origins?.map((o) => new URL(o).origin) ?? (e.NODE_ENV === "production" ? [DEFAULT_CALCOM_API_BASE_URL] : undefined)),
     authFailureLimit: e.AGNI_AUTH_FAILURE_LIMIT,

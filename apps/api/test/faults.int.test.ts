@@ -12,7 +12,8 @@ const BOUND_MS = CALCOM_DEADLINE_MS + 1_500;
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi({ config: { calcomTimeoutMs: CALCOM_TIMEOUT_MS, calcomDeadlineMs: CALCOM_DEADLINE_MS } });
+  // The slot cache off: every suggest here must reach Cal.com to meet its fault (test/slot-cache.int.test.ts has the cache).
+  api = await startTestApi({ config: { calcomTimeoutMs: CALCOM_TIMEOUT_MS, calcomDeadlineMs: CALCOM_DEADLINE_MS, slotCacheTtlMs: 0 } });
 });
 afterAll(() => api?.close());
 

@@ -99,4 +99,22 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("what callers hear, across tw
     expect(sandbox.requests.filter((r) => r.method === "POST" && r.path === `/v2/bookings/${uid}/cancel`)).toHaveLength(1);
     expect(live(user.id)).toHaveLength(0);
   });
+
+  it("the slot cache never offers a time another replica has booked: the next suggest asks Cal.com again", async () => {
+    const own = await bearer(secrets.AGNI_JWT_SECRET, `org-slots-${Date.now()}`); // an organisation of its own: its own account
+    const { agents, eventType } = await setUpSharedCalendar(a.url, own, { it: sandbox, url: sandboxServer.url }, ["Sales", "Support"]);
+    const call = (p: ApiProcess, body: Record<string, unknown>) => callApi(p.url, own, "POST", MANAGE, { timezone: "UTC", ...body });
+    const lookups = () => sandbox.requests.filter((r) => r.path === "/v2/slots" && r.query.eventTypeId === String(eventType.id)).length;
+    const suggest = async (p: ApiProcess, i: number) => (await call(p, { action: "suggest", agent_id: agents[i]!.agent.id })).body.data as { slot_times: string[]; slots_as_of: string };
+    const first = await suggest(a, 0);
+    const other = await suggest(a, 1); // the other agent on the account: the same entry
+    expect([other.slot_times, other.slots_as_of]).toEqual([first.slot_times, first.slots_as_of]);
+    expect(lookups()).toBe(1);
+    const taken = first.slot_times[0]!;
+    // Replica b (its own slot cache) books the first time offered; replica a's cached entry is now stale.
+    const booked = await call(b, { action: "book", agent_id: agents[1]!.agent.id, name: "Ada", email: "ada@example.com", appointment_datetime: taken });
+    expect(booked.status).toBe(200);
+    for (const i of [0, 1]) expect((await suggest(a, i)).slot_times).not.toContain(taken);
+    expect(lookups()).toBe(2);
+  });
 });

@@ -68,7 +68,8 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("API processes on one Postgre
     ["PostgreSQL (no Redis configured)", {}],
   ] as const) {
     it(`share one Cal.com request budget per key through ${backend}`, async () => {
-      const budget = { ...env, AGNI_CALCOM_RATE_LIMIT: "4", AGNI_CALCOM_AGENT_SHARE: "100" }; // one agent: the key's whole budget
+      // One agent: the key's whole budget; the slot cache off, so that every suggest spends from it.
+      const budget = { ...env, AGNI_CALCOM_RATE_LIMIT: "4", AGNI_CALCOM_AGENT_SHARE: "100", AGNI_SLOT_CACHE_TTL_MS: "0" };
       const [a, b] = [await replica(budget), await replica(budget)];
       const { agent, eventType } = await calendarAgent(a); // spends 1 of the key's 4 (its first suggest)
       const sent = () => sandbox.requests.filter((r) => r.path === "/v2/slots" && r.query.eventTypeId === String(eventType.id)).length;
@@ -82,7 +83,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("API processes on one Postgre
   }
 
   it("on SIGTERM stops accepting, finishes every request in flight, and exits cleanly", async () => {
-    const c = await replica();
+    const c = await replica({ AGNI_SLOT_CACHE_TTL_MS: "0" }); // every suggest reaches Cal.com
     const { agent, eventType } = await calendarAgent(c);
     const reached = () => sandbox.requests.filter((r) => r.path === "/v2/slots" && r.query.eventTypeId === String(eventType.id)).length;
     const before = reached();

@@ -10,7 +10,9 @@ const seed = JSON.parse(readFileSync(seedFile, "utf8")) as Seed;
 
 // SANDBOX_RATE_LIMIT: requests per minute per key (Cal.com's 120 by default; raise it for benchmarks).
 const rateLimitPerMinute = process.env.SANDBOX_RATE_LIMIT ? Number(process.env.SANDBOX_RATE_LIMIT) : undefined;
-const sandbox = createSandbox({ seed, rateLimitPerMinute });
+// SANDBOX_SLOT_LATENCY_MS: how long every GET /v2/slots takes (0 by default; benchmarks use Cal.com's few hundred ms).
+const slotLatencyMs = process.env.SANDBOX_SLOT_LATENCY_MS ? Number(process.env.SANDBOX_SLOT_LATENCY_MS) : undefined;
+const sandbox = createSandbox({ seed, rateLimitPerMinute, slotLatencyMs });
 const server = await sandbox.listen(port, host);
 const lines = [`Cal.com sandbox listening on ${server.url}`];
 for (const seeded of seed.users) {

@@ -83,6 +83,23 @@ describe("fault injection", () => {
   });
 });
 
+describe("slot latency", () => {
+  it("slotLatencyMs makes every slot lookup take at least that long", async () => {
+    const { sandbox, url } = await start({ slotLatencyMs: 250 });
+    const { user, apiKey } = sandbox.addUser({ username: "ada" });
+    const eventType = sandbox.addEventType(user.id, { title: "Intro", slug: "intro", lengthInMinutes: 30 }) as { id: number };
+    const client = createCalcomClient({ apiKey, baseUrl: url });
+    const timed = async (run: () => Promise<unknown>) => {
+      const t = performance.now();
+      await run();
+      return performance.now() - t;
+    };
+    const from = new Date().toISOString();
+    const to = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    for (let i = 0; i < 2; i++) expect(await timed(() => client.slots.list({ eventTypeId: eventType.id, start: from, end: to }))).toBeGreaterThanOrEqual(245);
+  });
+});
+
 describe("fault scoping", () => {
   it("reaches only the scoped key's requests, and clear(apiKey) leaves other keys' faults", async () => {
     const { sandbox, url } = await start();

@@ -45,6 +45,8 @@ export interface SandboxOptions {
   withoutLicence?: boolean;
   /** How webhooks are delivered and retried (Cal.com's default: at once, once). */
   webhooks?: WebhookDeliveryOptions;
+  /** Milliseconds every `GET /v2/slots` waits before answering, as Cal.com's slot computation takes (benchmarks); default 0. */
+  slotLatencyMs?: number;
 }
 
 export interface Sandbox {
@@ -85,9 +87,14 @@ export interface Sandbox {
   listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
 }
 
-const ROUTES: Route[] = [
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The slot routes, each slot lookup (GET) answering `latencyMs` later. */
+const slowSlots = (latencyMs: number): Route[] =>
+  slotRoutes.map((r) => (latencyMs > 0 && r.method === "GET" ? { ...r, handle: async (ctx) => (await sleep(latencyMs), r.handle(ctx)) } : r));
+
+const routes = (slotLatencyMs: number): Route[] => [
   { method: "GET", pattern: /^\/v2\/me\/?$/, auth: "required", handle: ({ res, user }) => sendSuccess(res, meOutput(user!)) },
-  ...slotRoutes,
+  ...slowSlots(slotLatencyMs),
   ...bookingRoutes,
   ...legacyBookingRoutes,
   ...eventTypeRoutes,
@@ -118,7 +125,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   });
 
   const handler = createHandler({
-    routes: ROUTES,
+    routes: routes(options.slotLatencyMs ?? 0),
     store: () => store,
     faults,
     guards,

@@ -265,6 +265,7 @@ describe("agni (built binary) against the built API", () => {
     expect(suggested.slot_times.length).toBeGreaterThan(0);
     const spoken = await agni(["appointments", "suggest", "--agent", agentId, "--timezone", "America/New_York"], env);
     expect(spoken.stdout).toMatch(/^I can offer .+\.$/m);
+    expect(spoken.stdout).toMatch(/^slots as of: +\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/m); // when they were read from Cal.com
 
     const booked = await agni(["appointments", "book", suggested.slot_times[0], "--agent", agentId, "--timezone", "America/New_York", "--name", "Ada", "--email", "ada@example.com"], env);
     expect(booked).toMatchObject({ code: 0, stderr: "" });

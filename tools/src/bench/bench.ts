@@ -3,7 +3,7 @@
 // Every server runs in its own process (built with `npm run build` first); the Cal.com sandbox runs in another.
 // Options: --duration <s> (default 10), --connections <n> (default 10), --database-url <postgres admin url>,
 // --memory-runs <n> (default 3), --only PGlite|PostgreSQL.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -11,6 +11,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { SignJWT } from "jose";
 import pg from "pg";
+import { apiEnv, children, cleanups, ROOT, start, stop } from "./harness";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,36 +22,8 @@ const CONNECTIONS = Number(arg("connections", "10"));
 const MEMORY_RUNS = Number(arg("memory-runs", "3"));
 const DATABASES = (["PGlite", "PostgreSQL"] as const).filter((d) => arg("only", d) === d);
 const PG_ADMIN_URL = arg("database-url", process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
-const ROOT = path.resolve(import.meta.dirname, "../../..");
 const DEMO_KEY = "cal_test_sandboxdemo0000000000000000000000"; // apps/calcom-sandbox/seeds/default.json
 const EVENT_TYPE_ID = 1;
-
-const children: ChildProcess[] = [];
-const cleanups: (() => Promise<void> | void)[] = [];
-
-/** Starts a child process and resolves with the URL it prints once listening. */
-function start(label: string, args: string[], env: Record<string, string | undefined>, pattern: RegExp): Promise<{ url: string; child: ChildProcess }> {
-  const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined));
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: merged, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = pattern.exec(output);
-      if (match) resolve({ url: match[1], child });
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`${label} exited (${code}) before listening:\n${output}`)));
-  });
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  child.kill("SIGTERM");
-  await new Promise((resolve) => child.once("exit", resolve));
-}
 
 const rssMb = (child: ChildProcess) => {
   const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
@@ -110,21 +83,8 @@ async function main() {
   for (const database of DATABASES) {
     const dataDir = mkdtempSync(path.join(tmpdir(), "agni-bench-"));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const env: Record<string, string | undefined> = {
-      PORT: "0",
-      HOST: "127.0.0.1",
-      NODE_ENV: "production",
-      LOG_LEVEL: "warn",
-      AGNI_JWT_SECRET: secret,
-      AGNI_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-      AGNI_DATA_DIR: dataDir,
-      AGNI_RATE_LIMIT: "0",
-      AGNI_CALCOM_RATE_LIMIT: "100000",
-      AGNI_PUBLIC_URL: "https://agni.test",
-      AGNI_CALCOM_ALLOWED_ORIGINS: sandbox.url,
-      DATABASE_URL: database === "PostgreSQL" ? pgUrl.toString() : undefined,
-      REDIS_URL: undefined,
-    };
+    // The slot cache off: `suggest` here measures what the API adds to a Cal.com call (bench:mirror measures the cache).
+    const env = { ...apiEnv({ secret, sandboxUrl: sandbox.url, dataDir, databaseUrl: database === "PostgreSQL" ? pgUrl.toString() : undefined }), AGNI_SLOT_CACHE_TTL_MS: "0" };
     const api = await start(`API on ${database}`, ["apps/api/dist/main.js"], env, /Agni API listening on (http:\/\/\S+)/);
 
     const call = async (method: string, p: string, body?: unknown) => {

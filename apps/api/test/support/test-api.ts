@@ -48,6 +48,8 @@ export async function startTestApi(
     server?: Partial<ServerLimits>;
     /** Job and webhook delivery settings (short lock, stall and retry times by default, for tests). */
     background?: { jobs?: Partial<BackgroundConfig["jobs"]>; webhooks?: Partial<BackgroundConfig["webhooks"]> };
+    /** The clock the slot cache ages entries by (real time otherwise). */
+    clock?: () => number;
   } = {},
 ): Promise<TestApi> {
   const db = await createTestDatabase();
@@ -89,6 +91,7 @@ export async function startTestApi(
     logger,
     stores: options.stores,
     deliveries: background.deliveries,
+    clock: options.clock,
   });
   const recorder = recordResponses(app);
   const server = createHttpServer(recorder.listener, options.server).listen(0, "127.0.0.1");

@@ -27,6 +27,7 @@ function manageOutput(body: { message: string; data: ManageResult }): Output {
         data.appointment_id ? `appointment_id: ${data.appointment_id}` : "",
         data.local_date_time ? `time:           ${data.local_date_time} (${data.date_time})` : "",
         data.action_required ? `action needed:  ${data.action_required}` : "",
+        data.slots_as_of ? `slots as of:    ${data.slots_as_of}` : "",
       ].filter(Boolean);
       return [body.message, ...days, ...facts].join("\n");
     },

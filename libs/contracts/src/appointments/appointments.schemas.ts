@@ -69,6 +69,8 @@ export const ManageResultSchema = z.object({
   available_slots: z.array(AvailableDaySchema),
   /** Each offered slot as an instant, so an agent can book exactly what it read out. */
   slot_times: z.array(z.string()).optional(),
+  /** suggest and availability: when the offered slots were read from Cal.com (ISO 8601); they are at most the slot cache's TTL old. */
+  slots_as_of: z.string().optional(),
 });
 export type ManageResult = z.infer<typeof ManageResultSchema>;
 

@@ -12,6 +12,7 @@ import { DateTime } from "luxon";
 import { AppError, forbidden, notFound } from "../../http/app-error";
 import type { SecretBox } from "../../lib/crypto";
 import type { CalcomGateway } from "../calcom/calcom-gateway";
+import type { SlotCache } from "../slots/slot-cache";
 import { effectiveAccountOf } from "../calcom/effective-account";
 import { inactiveToolError } from "../tools/tools.service";
 import type { AppointmentLocks } from "./appointment-lock";
@@ -59,6 +60,7 @@ export class AppointmentsService {
     private readonly box: SecretBox,
     private readonly idempotency: IdempotencyStore,
     private readonly locks: AppointmentLocks,
+    private readonly slots: SlotCache,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -219,7 +221,9 @@ export class AppointmentsService {
     const eventType =
       configured !== undefined && (body.event_type_id ?? configured) === configured ? { id: configured } : await this.bookableEventType(calendar, body.event_type_id);
     const range = localDayRange(body.timezone, this.now(), body.days_ahead ?? 7);
-    const starts = await this.freeSlots(calendar, eventType, body.timezone, range, body.duration_minutes).catch((err: unknown) => {
+    // The slot cache (modules/slots) answers while the account's calendar is unchanged; book and its alternatives never use it.
+    const fetch = (window: { start: Date; end: Date }) => this.freeSlots(calendar, eventType, body.timezone, window, body.duration_minutes);
+    const { starts, asOf } = await this.slots.get({ accountId: calendar.accountId, eventTypeId: eventType.id, duration: body.duration_minutes }, range, fetch).catch((err: unknown) => {
       if (err instanceof CalcomNotFoundError) throw new AppError("INVALID_REQUEST", `Event type ${eventType.id} was not found on the agent's Cal.com account`);
       throw err;
     });
@@ -241,6 +245,7 @@ export class AppointmentsService {
       local_date_time: null,
       available_slots: groupSlots(offered, body.timezone, now),
       slot_times: offered.map((d) => d.toISOString()),
+      slots_as_of: asOf.toISOString(),
     };
   }
 
@@ -257,6 +262,7 @@ export class AppointmentsService {
     wanted: Date,
     options: { minutes: number; rescheduleUid?: string; heldForCaller?: boolean },
   ): Promise<never> {
+    this.slots.forget(calendar.accountId); // Cal.com knows of a booking our cached slots may not: ask it afresh next time
     const held = options.heldForCaller === true;
     const now = this.now();
     const range = localDayRange(body.timezone, now, ALTERNATIVE_DAYS, wanted);

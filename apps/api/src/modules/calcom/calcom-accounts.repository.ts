@@ -72,7 +72,8 @@ export class CalcomAccountsRepository {
   reconnect(id: string, data: Omit<NewAccount, "organizationId" | "kind" | "ownerAgentId">, tx: Tx) {
     return tx.calcomAccount.update({
       where: { id },
-      data: { ...data, status: "active", error: null, connectedAt: new Date(), disconnectedAt: null },
+      // A new key may be another Cal.com user or instance: the version bump tells slot caches the calendar changed.
+      data: { ...data, status: "active", error: null, connectedAt: new Date(), disconnectedAt: null, calendarVersion: { increment: 1 } },
     });
   }
 
