@@ -16,9 +16,13 @@ import { invalidateOnWrite, OrgCache } from "./lib/org-cache";
 import type { SharedStores } from "./lib/redis-stores";
 import { agentsRouter } from "./modules/agents/agents.router";
 import { AppointmentLocks } from "./modules/appointments/appointment-lock";
+import { AppointmentReads } from "./modules/appointments/appointment-reads";
 import { AppointmentsRepository } from "./modules/appointments/appointments.repository";
 import { appointmentsRouter } from "./modules/appointments/appointments.router";
 import { AppointmentsService } from "./modules/appointments/appointments.service";
+import { Calendars } from "./modules/appointments/calendar";
+import { EventTypesService } from "./modules/appointments/event-types";
+import { FunctionCalls } from "./modules/appointments/function-calls";
 import { IdempotencyStore } from "./modules/appointments/idempotency";
 import { AgentsRepository } from "./modules/agents/agents.repository";
 import { AgentsService } from "./modules/agents/agents.service";
@@ -105,18 +109,21 @@ export function createApp(deps: AppDeps): Express {
 
   const tools = new ToolsService(new ToolsRepository(prisma, cache));
   const appointmentsRepository = new AppointmentsRepository(prisma, cache, deps.deliveries);
-  const appointments = new AppointmentsService(appointmentsRepository, gateway, box, new IdempotencyStore(prisma), new AppointmentLocks(appointmentsRepository));
-  const exporter = new ToolExporter(tools, appointments);
+  const calendars = new Calendars(appointmentsRepository, gateway, box);
+  const appointments = new AppointmentsService(appointmentsRepository, calendars, new IdempotencyStore(prisma), new AppointmentLocks(appointmentsRepository));
+  const eventTypes = new EventTypesService(calendars);
+  const calls = new FunctionCalls(appointments);
+  const exporter = new ToolExporter(tools, eventTypes);
   const maxCallsPerRequest = config.maxCallsPerRequest ?? 10;
-  app.use("/mcp", mcpRouter({ tools, exporter, appointments, maxCallsPerRequest }));
+  app.use("/mcp", mcpRouter({ tools, exporter, calendars, calls, maxCallsPerRequest }));
   const s = initServer();
   const router = s.router(contract, {
     health: healthRouter(deps.ping),
     apiKeys: apiKeysRouter(apiKeys),
     agents: agentsRouter(new AgentsService(new AgentsRepository(prisma))),
-    tools: toolsRouter(tools, exporter, new ToolInvoker(tools, appointments, maxCallsPerRequest), config.publicUrl),
+    tools: toolsRouter(tools, exporter, new ToolInvoker(tools, calls, maxCallsPerRequest), config.publicUrl),
     calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma, cache), gateway, box)),
-    appointments: appointmentsRouter(appointments),
+    appointments: appointmentsRouter({ manage: appointments, reads: new AppointmentReads(appointmentsRepository, calendars), eventTypes }),
     webhooks: webhooksRouter(new WebhooksService(new WebhooksRepository(prisma), box, { allowPrivate: config.webhooks?.allowPrivate ?? false }, deps.deliveries)),
   });
   createExpressEndpoints(contract, router, app, {

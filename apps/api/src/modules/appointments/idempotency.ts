@@ -1,11 +1,16 @@
+import { ManageResultSchema, type ManageResult } from "@agni/contracts";
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import { Prisma, type PrismaClient } from "../../db/prisma";
 import { AppError } from "../../http/app-error";
 
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-}
+/**
+ * A manage answer as a record keeps it: the HTTP answer it was (status and envelope), so that a replay is the same
+ * answer byte for byte, including across versions of the API.
+ */
+const toStored = (answer: ManageResult) => ({ status: 200, body: { success: true, message: answer.message, data: answer } });
+const StoredBodySchema = z.object({ data: ManageResultSchema });
+const fromStored = (body: unknown): ManageResult => StoredBodySchema.parse(body).data;
 
 const TTL_MS = 24 * 3_600_000;
 const POLL_MS = 50;
@@ -39,7 +44,7 @@ export interface Attempt {
 }
 
 /**
- * Runs a mutating call at most once per (organisation, key). The first caller inserts an `in_progress` row and does
+ * Runs a mutating manage call at most once per (organisation, key). The first caller inserts an `in_progress` row and does
  * the work; duplicates — concurrent or later, in this process or another replica — wait for that row to complete and
  * get the same answer. A failed call deletes its row, so a failure is never replayed and a retry runs again.
  * The claim is a lease the owner keeps renewing; if the owner dies, the lease runs out and the next caller takes
@@ -63,9 +68,9 @@ export class IdempotencyStore {
     organizationId: string,
     key: string,
     hash: string,
-    work: (attempt: Attempt) => Promise<StoredResponse>,
-    replayable?: (answer: StoredResponse) => Promise<boolean>,
-  ): Promise<StoredResponse> {
+    work: (attempt: Attempt) => Promise<ManageResult>,
+    replayable?: (answer: ManageResult) => Promise<boolean>,
+  ): Promise<ManageResult> {
     const deadline = Date.now() + this.waitMs + this.leaseMs;
     for (;;) {
       const claimed = await this.claim(organizationId, key, hash);
@@ -76,7 +81,7 @@ export class IdempotencyStore {
         throw new AppError("CONFLICT", "This Idempotency-Key was already used for a different request; use a new key for a new request");
       }
       if (row.state === "completed") {
-        const answer = { status: row.responseStatus ?? 200, body: row.responseBody };
+        const answer = fromStored(row.responseBody);
         if (!replayable || (await replayable(answer))) return answer;
         // Forget this very answer (not one a concurrent caller may have stored since), then claim the key afresh.
         await this.prisma.idempotencyRecord.deleteMany({ where: { organizationId, key, state: "completed", createdAt: row.createdAt, expiresAt: row.expiresAt } });
@@ -108,7 +113,7 @@ export class IdempotencyStore {
     }
   }
 
-  private async execute(organizationId: string, key: string, work: () => Promise<StoredResponse>): Promise<StoredResponse> {
+  private async execute(organizationId: string, key: string, work: () => Promise<ManageResult>): Promise<ManageResult> {
     const id = `${organizationId}\u0000${key}`;
     const renew = setInterval(() => {
       this.prisma.idempotencyRecord
@@ -119,12 +124,13 @@ export class IdempotencyStore {
     this.inFlight.set(id, running);
     try {
       const result = await running;
+      const stored = toStored(result);
       await this.prisma.idempotencyRecord.update({
         where: { organizationId_key: { organizationId, key } },
         data: {
           state: "completed",
-          responseStatus: result.status,
-          responseBody: result.body as Prisma.InputJsonValue,
+          responseStatus: stored.status,
+          responseBody: stored.body,
           expiresAt: new Date(Date.now() + TTL_MS),
         },
       });

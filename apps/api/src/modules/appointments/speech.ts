@@ -50,7 +50,7 @@ export function groupSlots(starts: Date[], timeZone: string, now: Date): { date:
  * A few options worth offering: the earliest days first, at most `perDay` a day spread across that day's openings
  * (the first of each equal part), at most `max` in all. The same input always gives the same answer.
  */
-export function suggestSlots(starts: Date[], timeZone: string, _now: Date, options: { max?: number; perDay?: number } = {}): Date[] {
+export function suggestSlots(starts: Date[], timeZone: string, options: { max?: number; perDay?: number } = {}): Date[] {
   const max = options.max ?? 5;
   const perDay = options.perDay ?? 2;
   const days = new Map<string, Date[]>();

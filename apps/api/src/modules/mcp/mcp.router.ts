@@ -1,4 +1,3 @@
-import { manageBodyFromToolCall, ManageAppointmentBodySchema } from "@agni/contracts";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -6,7 +5,8 @@ import express, { type Router } from "express";
 import { AppError, invalidRequest } from "../../http/app-error";
 import { authOf } from "../../http/auth";
 import { spendCalls } from "../../http/rate-limit";
-import type { AppointmentsService } from "../appointments/appointments.service";
+import type { Calendars } from "../appointments/calendar";
+import type { FunctionCalls } from "../appointments/function-calls";
 import type { ToolExporter } from "../tools/tool-export";
 import { inactiveToolMessage, type ToolsService } from "../tools/tools.service";
 
@@ -15,7 +15,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface McpDeps {
   tools: ToolsService;
   exporter: ToolExporter;
-  appointments: AppointmentsService;
+  /** Checks that the agent is the caller's. */
+  calendars: Pick<Calendars, "assertAgent">;
+  calls: FunctionCalls;
   /** JSON-RPC requests one POST may carry (a batch); each counts against the caller's rate limit. */
   maxCallsPerRequest: number;
 }
@@ -33,20 +35,18 @@ async function listAgentTools(deps: McpDeps, orgId: string, agentId: string) {
   return exported.flatMap((e) => e.tools) as { name: string; description?: string; inputSchema: { type: "object" } }[];
 }
 
-/** Runs a calendar function through the manage endpoint's own code path (validation, idempotency, messages). */
+/** Runs a calendar function through the function-call runner (the manage endpoint's own code path). */
 async function callAgentTool(deps: McpDeps, orgId: string, agentId: string, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
-  const body = manageBodyFromToolCall(name, args, agentId);
-  if (!body) return { isError: true, content: [{ type: "text", text: `Unknown tool ${name}` }] };
-  try {
-    const parsed = ManageAppointmentBodySchema.safeParse(body);
-    if (!parsed.success) throw invalidRequest(parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; "));
-    const result = await deps.appointments.manage(orgId, parsed.data);
-    return { content: [{ type: "text", text: result.body.message }], structuredContent: result.body.data as unknown as Record<string, unknown> };
-  } catch (err) {
-    if (err instanceof AppError) {
+  const outcome = await deps.calls.run(orgId, agentId, name, args);
+  switch (outcome.kind) {
+    case "unknown":
+      return { isError: true, content: [{ type: "text", text: `Unknown tool ${name}` }] };
+    case "failed": {
+      const err = outcome.error;
       return { isError: true, content: [{ type: "text", text: err.message }], structuredContent: { code: err.code, ...(err.details ? { details: err.details } : {}) } };
     }
-    throw err;
+    case "done":
+      return { content: [{ type: "text", text: outcome.result.message }], structuredContent: { ...outcome.result } };
   }
 }
 
@@ -70,7 +70,7 @@ export function mcpRouter(deps: McpDeps): Router {
       }
       await spendCalls(res, calls);
       const orgId = authOf(res).orgId;
-      await deps.appointments.assertAgent(orgId, agentId); // 404 for another organisation's agent, before any MCP exchange
+      await deps.calendars.assertAgent(orgId, agentId); // 404 for another organisation's agent, before any MCP exchange
 
       const server = new Server({ name: "agni", version: "1.0.0" }, { capabilities: { tools: {} } });
       server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await listAgentTools(deps, orgId, agentId) }));

@@ -1,6 +1,6 @@
-import { manageBodyFromToolCall, ManageAppointmentBodySchema, type WebhookFormat } from "@agni/contracts";
+import type { WebhookFormat } from "@agni/contracts";
 import { AppError, invalidRequest } from "../../http/app-error";
-import type { AppointmentsService } from "../appointments/appointments.service";
+import type { FunctionCalls } from "../appointments/function-calls";
 import { inactiveToolError, type ToolsService } from "./tools.service";
 
 type Result = { ok: boolean; message: string; data?: unknown };
@@ -63,27 +63,24 @@ export function callsFrom(format: WebhookFormat, body: Record<string, unknown>, 
   }
 }
 
-/** Runs webhook calls from voice platforms on a `calcom` tool through the manage code path. */
+/** Runs webhook calls from voice platforms on a `calcom` tool through the function-call runner (the manage code path). */
 export class ToolInvoker {
   constructor(
     private readonly tools: ToolsService,
-    private readonly appointments: AppointmentsService,
+    private readonly calls: FunctionCalls,
     /** Calls one request may carry (a Vapi tool-call list); a request with more runs none of them. */
     private readonly maxCalls: number,
   ) {}
 
   private async run(organizationId: string, agentId: string, call: Call): Promise<Result> {
-    const body = manageBodyFromToolCall(call.name, call.args, agentId);
-    if (!body) return { ok: false, message: `Unknown function ${call.name}` };
-    if (call.callId && body.call_session_id === undefined) body.call_session_id = call.callId;
-    try {
-      const parsed = ManageAppointmentBodySchema.safeParse(body);
-      if (!parsed.success) throw invalidRequest(parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; "));
-      const result = await this.appointments.manage(organizationId, parsed.data);
-      return { ok: true, message: result.body.message, data: result.body.data };
-    } catch (err) {
-      if (err instanceof AppError) return failure(err);
-      throw err;
+    const outcome = await this.calls.run(organizationId, agentId, call.name, call.args, call.callId);
+    switch (outcome.kind) {
+      case "unknown":
+        return { ok: false, message: `Unknown function ${call.name}` };
+      case "failed":
+        return failure(outcome.error);
+      case "done":
+        return { ok: true, message: outcome.result.message, data: outcome.result };
     }
   }
 

@@ -1,0 +1,44 @@
+import { CalcomNotFoundError } from "@agni/calcom";
+import type { ManageResult } from "@agni/contracts";
+import { answerBase } from "../answer";
+import type { Calendar } from "../calendar";
+import type { SlotsCommand } from "../command";
+import { bookableEventType, notOnAccount } from "../event-types";
+import { freeSlots } from "../slots";
+import { groupSlots, speakSlots, spokenList, suggestSlots } from "../speech";
+import { localDayRange } from "../time";
+
+/** `availability` (every open time, by day) and `suggest` (a few well-spread ones to read out), for the next days. */
+export async function slots(calendar: Calendar, command: SlotsCommand, now: Date): Promise<ManageResult> {
+  const short = command.action === "suggest";
+  const tz = command.timezone;
+  // Slots need only the event type's id, and Cal.com serves anyone's slots: only the agent's configured event type
+  // skips the fetch (one Cal.com call, not two); any other id is read through the account first, which proves it
+  // belongs to the account (404 otherwise), as for book.
+  const configured = calendar.agent.calcomEventTypeId ?? undefined;
+  const eventTypeId =
+    configured !== undefined && (command.eventTypeId ?? configured) === configured ? configured : (await bookableEventType(calendar, command.eventTypeId)).id;
+  const range = localDayRange(tz, now, command.daysAhead);
+  const starts = await freeSlots(calendar, { eventTypeId, timeZone: tz, range, durationMinutes: command.durationMinutes }).catch((err: unknown) => {
+    if (err instanceof CalcomNotFoundError) throw notOnAccount(eventTypeId);
+    throw err;
+  });
+  const offered = short ? suggestSlots(starts, tz) : starts;
+  const message =
+    offered.length === 0
+      ? `I don't see any open times in the next ${command.daysAhead} days.`
+      : short
+        ? `I can offer ${speakSlots(offered, tz, now)}.`
+        : `I have openings on ${spokenList(groupSlots(offered, tz, now).map((d) => d.date_label))}.`;
+  return {
+    ...answerBase(calendar, command),
+    success: true,
+    message,
+    summary: offered.length === 0 ? "No availability" : short ? "Suggested times" : "Availability",
+    appointment_id: null,
+    date_time: null,
+    local_date_time: null,
+    available_slots: groupSlots(offered, tz, now),
+    slot_times: offered.map((d) => d.toISOString()),
+  };
+}
