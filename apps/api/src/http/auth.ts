@@ -2,9 +2,7 @@ import type { RequestHandler, Response } from "express";
 import { LRUCache } from "lru-cache";
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { AppConfig } from "../config";
-import type { ApiKeysService } from "../modules/api-keys/api-keys.service";
-import type { OrganizationsRepository } from "../modules/organizations/organizations.repository";
-import { AppError, forbidden, unauthorized } from "./app-error";
+import { AppError, forbidden, unauthorized } from "../errors/app-error";
 import type { AuthFailureLimit } from "./auth-failures";
 
 /** Who is calling, resolved once per request. */
@@ -21,10 +19,20 @@ export function authOf(res: Response): AuthContext {
   return res.locals.auth as AuthContext;
 }
 
+/** What authentication needs to know about API keys: whose a presented key is (null when unknown or revoked). */
+export interface ApiKeyLookup {
+  authenticate(key: string): Promise<{ id: string; organizationId: string } | null>;
+}
+
+/** Records an organisation on its first authenticated use. */
+export interface OrganizationRegistry {
+  ensure(orgId: string): Promise<unknown>;
+}
+
 interface AuthDeps {
   auth: AppConfig["auth"];
-  apiKeys: ApiKeysService;
-  organizations: OrganizationsRepository;
+  apiKeys: ApiKeyLookup;
+  organizations: OrganizationRegistry;
   /** Failed authentications per client address; unlimited when absent. */
   failures?: AuthFailureLimit;
 }

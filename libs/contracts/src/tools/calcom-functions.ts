@@ -1,4 +1,4 @@
-import type { AppointmentAction } from "../appointments/appointments.schemas.js";
+import { ManageAppointmentBodySchema, type AppointmentAction } from "../appointments/appointments.schemas.js";
 
 /** The functions an exported `calcom` tool offers (one per enabled function), and the action each one runs. */
 export const CALCOM_FUNCTION_ACTIONS: Record<string, AppointmentAction> = {
@@ -9,7 +9,10 @@ export const CALCOM_FUNCTION_ACTIONS: Record<string, AppointmentAction> = {
   cancel_appointment: "cancel",
 };
 
-const MANAGE_FIELDS = new Set(["name", "email", "phone", "timezone", "appointment_datetime", "appointment_id", "call_session_id", "notes", "days_ahead", "event_type_id", "duration_minutes"]);
+/** Manage fields a function call does not pass as arguments: the function and the caller bind them, or they hold the other arguments. */
+const BOUND_FIELDS = new Set(["action", "agent_id", "org_id", "responses"]);
+/** The manage body's fields a function call may pass as arguments, read from the manage schema itself. */
+const MANAGE_FIELDS = new Set(Object.keys(ManageAppointmentBodySchema.innerType().shape).filter((field) => !BOUND_FIELDS.has(field)));
 
 /**
  * The manage-endpoint body for a call of an exported calcom function (from an MCP client or an LLM's function call):

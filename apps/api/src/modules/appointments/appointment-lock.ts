@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AppError } from "../../http/app-error";
+import { AppError } from "../../errors/app-error";
 import type { AppointmentRow, AppointmentsRepository } from "./appointments.repository";
 import { DEFAULT_LEASE_MS } from "./idempotency";
 
@@ -34,7 +34,7 @@ export class AppointmentLocks {
     for (let waited = false; ; waited = true) {
       const claimed = await this.claim(row, owner);
       if (claimed) return this.run(row.id, owner, () => change({ ...claimed, waited }));
-      if (Date.now() > deadline) throw new AppError("CONFLICT", "Your appointment is still being changed; please try again in a moment.", { retry_after_seconds: 1 });
+      if (Date.now() > deadline) throw new AppError("CONFLICT", "Your appointment is still being changed; please try again in a moment.", undefined, { retryAfterSeconds: 1 });
       await sleep(POLL_MS);
     }
   }

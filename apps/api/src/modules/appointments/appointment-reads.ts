@@ -1,9 +1,9 @@
 import type { Appointment } from "@agni/contracts";
-import { notFound } from "../../http/app-error";
+import { notFound } from "../../errors/app-error";
 import { fromCalcom, toAppointment } from "./appointment-view";
 import type { AppointmentsRepository } from "./appointments.repository";
 import type { Calendars } from "./calendar";
-import { speakableCalcomError } from "./calcom-errors";
+import { speakableCalcomError } from "../../errors/calcom-errors";
 
 export type AppointmentStatusFilter = "upcoming" | "past" | "cancelled" | "all";
 

@@ -1,6 +1,6 @@
 import { CalcomAuthError } from "@agni/calcom";
 import type { ManageAppointmentBody, ManageResult } from "@agni/contracts";
-import { AppError, forbidden } from "../../http/app-error";
+import { AppError, forbidden } from "../../errors/app-error";
 import { book } from "./actions/book";
 import { cancel } from "./actions/cancel";
 import type { ActionDeps } from "./actions/deps";
@@ -10,7 +10,7 @@ import { localIso } from "./answer";
 import type { AppointmentLocks } from "./appointment-lock";
 import type { AppointmentsRepository } from "./appointments.repository";
 import type { Calendar, Calendars } from "./calendar";
-import { speakableCalcomError } from "./calcom-errors";
+import { speakableCalcomError } from "../../errors/calcom-errors";
 import { type ManageCommand, toCommand } from "./command";
 import { type Attempt, type IdempotencyStore, requestHash } from "./idempotency";
 import { speakDateTime } from "./speech";

@@ -1,5 +1,5 @@
 import type { CalcomBookingField, CalcomEventType } from "@agni/calcom";
-import { AppError } from "../../http/app-error";
+import { AppError } from "../../errors/app-error";
 
 // Cal.com's default fields (name, email, location, title, notes, guests, rescheduleReason) are filled from the
 // attendee and the call itself; only the event type's own questions need answers from the caller.

@@ -1,6 +1,6 @@
 import type { CalcomClient } from "@agni/calcom";
 import type { AppointmentAction } from "@agni/contracts";
-import { AppError, forbidden, notFound } from "../../http/app-error";
+import { forbidden, notConnected, notFound } from "../../errors/app-error";
 import type { SecretBox } from "../../lib/crypto";
 import type { CalcomGateway } from "../calcom/calcom-gateway";
 import { effectiveAccountOf } from "../calcom/effective-account";
@@ -15,9 +15,6 @@ export interface Calendar {
   accountId: string;
   cal: CalcomClient;
 }
-
-const notConnected = (reason: string) =>
-  new AppError("NOT_CONNECTED", "I'm not able to access the calendar right now, so I can't check or book times.", { reason });
 
 /** Opens agents' calendars: the agent (of this organisation), its tool's permission, its effective account's client. */
 export class Calendars {

@@ -1,5 +1,5 @@
 import type { ManageAppointmentBody } from "@agni/contracts";
-import { AppError } from "../../http/app-error";
+import { AppError } from "../../errors/app-error";
 import { resolveAppointmentTime, TimeInputError } from "./time";
 
 /** An `appointment_datetime` resolved to an instant (the earlier one when the clocks pass that time twice). */

@@ -1,9 +1,9 @@
 import { CalcomNotFoundError, type CalcomEventType } from "@agni/calcom";
 import type { EventTypeSummary } from "@agni/contracts";
-import { AppError } from "../../http/app-error";
+import { AppError } from "../../errors/app-error";
 import { requiredQuestions } from "./booking-fields";
 import type { Calendar, Calendars } from "./calendar";
-import { speakableCalcomError } from "./calcom-errors";
+import { speakableCalcomError } from "../../errors/calcom-errors";
 
 export const notOnAccount = (id: number) => new AppError("INVALID_REQUEST", `Event type ${id} was not found on the agent's Cal.com account`);
 

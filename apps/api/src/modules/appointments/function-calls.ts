@@ -1,5 +1,5 @@
 import { manageBodyFromToolCall, ManageAppointmentBodySchema, type ManageResult } from "@agni/contracts";
-import { AppError, invalidRequest } from "../../http/app-error";
+import { AppError, invalidRequest } from "../../errors/app-error";
 import type { AppointmentsService } from "./appointments.service";
 
 /** How a function call ended: not a calendar function, refused or failed (an error to say), or done. */

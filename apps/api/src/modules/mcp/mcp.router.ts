@@ -2,7 +2,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import express, { type Router } from "express";
-import { AppError, invalidRequest } from "../../http/app-error";
+import { AppError, invalidRequest } from "../../errors/app-error";
 import { authOf } from "../../http/auth";
 import { spendCalls } from "../../http/rate-limit";
 import type { Calendars } from "../appointments/calendar";

@@ -1,6 +1,6 @@
 import { CALCOM_FUNCTIONS, TOOL_DEFINITION_SCHEMAS, type ToolType } from "@agni/contracts";
 import { Ajv } from "ajv";
-import { invalidRequest } from "../../http/app-error";
+import { invalidRequest } from "../../errors/app-error";
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: true });
 

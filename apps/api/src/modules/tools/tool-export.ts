@@ -1,6 +1,6 @@
 import type { CalcomEventType } from "@agni/calcom";
 import { API_KEY_PLACEHOLDER, CALCOM_FUNCTION_ACTIONS, type ExportFormat, type Tool, type ToolExport } from "@agni/contracts";
-import { AppError } from "../../http/app-error";
+import { AppError } from "../../errors/app-error";
 import { acceptsPhoneOnly, requiredQuestions } from "../appointments/booking-fields";
 import { inactiveToolMessage } from "./tools.service";
 

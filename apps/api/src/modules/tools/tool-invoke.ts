@@ -1,5 +1,5 @@
 import type { WebhookFormat } from "@agni/contracts";
-import { AppError, invalidRequest } from "../../http/app-error";
+import { AppError, invalidRequest } from "../../errors/app-error";
 import type { FunctionCalls } from "../appointments/function-calls";
 import { inactiveToolError, type ToolsService } from "./tools.service";
 

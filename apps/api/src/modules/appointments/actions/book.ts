@@ -1,6 +1,6 @@
 import { CalcomSlotUnavailableError, type CalcomBooking } from "@agni/calcom";
 import type { ManageResult } from "@agni/contracts";
-import { AppError } from "../../../http/app-error";
+import { AppError } from "../../../errors/app-error";
 import { appointmentAnswer } from "../answer";
 import { timesOf } from "../appointment-view";
 import { acceptsPhoneOnly, bookingLength, bookingResponses } from "../booking-fields";

@@ -1,5 +1,5 @@
 import { CalcomNotFoundError, CalcomValidationError } from "@agni/calcom";
-import { AppError, notFound } from "../../../http/app-error";
+import { AppError, notFound } from "../../../errors/app-error";
 import { timesOf } from "../appointment-view";
 import type { AppointmentRow, AppointmentsRepository } from "../appointments.repository";
 import type { Calendar } from "../calendar";

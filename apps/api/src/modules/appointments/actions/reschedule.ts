@@ -1,6 +1,6 @@
 import { CalcomSlotUnavailableError, type CalcomBooking } from "@agni/calcom";
 import type { ManageResult } from "@agni/contracts";
-import { AppError } from "../../../http/app-error";
+import { AppError } from "../../../errors/app-error";
 import { appointmentAnswer } from "../answer";
 import { timesOf } from "../appointment-view";
 import type { AppointmentRow } from "../appointments.repository";
@@ -29,7 +29,8 @@ export async function reschedule(deps: ActionDeps, calendar: Calendar, command: 
     throw new AppError(
       "CONFLICT",
       "Your appointment is being changed right now, so I haven't moved it; please ask me again in a moment.",
-      { reason: "Another change of this appointment is in progress", appointment_id: found.id, retry_after_seconds: 1 },
+      { reason: "Another change of this appointment is in progress", appointment_id: found.id },
+      { retryAfterSeconds: 1 },
     );
   }
   return moved;

@@ -1,5 +1,5 @@
 import type { CalcomEventType } from "@agni/calcom";
-import { AppError } from "../../../http/app-error";
+import { AppError } from "../../../errors/app-error";
 import type { Calendar } from "../calendar";
 import type { BookCommand, RescheduleCommand } from "../command";
 import { scheduleCovers } from "../schedule";
