@@ -15,7 +15,7 @@ function issuesOf(location: string, error: ZodError | null): Issue[] {
 
 function describe(issue: Issue): string {
   // Our schemas phrase most messages with the field name already ("agent_id must be a UUID").
-  if (!issue.path || issue.message.startsWith(issue.path.split(".")[0]!)) return issue.message;
+  if (!issue.path || issue.message.startsWith(issue.path.split(".")[0] ?? "")) return issue.message;
   if (issue.message === "Required") return `${issue.path} is required`;
   return `${issue.path}: ${issue.message}`;
 }

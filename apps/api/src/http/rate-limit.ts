@@ -25,7 +25,7 @@ export function apiRateLimit(options: ApiRateLimitOptions): RequestHandler {
   // Credentials are resolved by the auth middleware; never key on the client address here.
   const keyOf = (res: Response) => {
     const auth = authOf(res);
-    return auth.method === "api_key" ? auth.subject! : `jwt:${auth.orgId}:${auth.subject ?? ""}`;
+    return auth.method === "api_key" ? auth.subject : `jwt:${auth.orgId}:${auth.subject ?? ""}`;
   };
   const refusal = (resetSeconds: number) =>
     new AppError("RATE_LIMITED", `Too many requests for this credential; try again in ${resetSeconds} seconds`, undefined, { retryAfterSeconds: resetSeconds });

@@ -1,13 +1,18 @@
 import { ManageAppointmentBodySchema, type AppointmentAction } from "../appointments/appointments.schemas.js";
 
-/** The functions an exported `calcom` tool offers (one per enabled function), and the action each one runs. */
-export const CALCOM_FUNCTION_ACTIONS: Record<string, AppointmentAction> = {
-  check_availability: "availability",
-  suggest_appointment_times: "suggest",
-  book_appointment: "book",
-  reschedule_appointment: "reschedule",
-  cancel_appointment: "cancel",
-};
+/** The function an exported `calcom` tool offers for each action (one per enabled function). */
+export const CALCOM_FUNCTION_NAMES = {
+  availability: "check_availability",
+  suggest: "suggest_appointment_times",
+  book: "book_appointment",
+  reschedule: "reschedule_appointment",
+  cancel: "cancel_appointment",
+} as const satisfies Record<AppointmentAction, string>;
+
+/** The action each exported function runs (the inverse of CALCOM_FUNCTION_NAMES). */
+export const CALCOM_FUNCTION_ACTIONS: Record<string, AppointmentAction> = Object.fromEntries(
+  Object.entries(CALCOM_FUNCTION_NAMES).map(([action, name]) => [name, action as AppointmentAction]),
+);
 
 /** Manage fields a function call does not pass as arguments: the function and the caller bind them, or they hold the other arguments. */
 const BOUND_FIELDS = new Set(["action", "agent_id", "org_id", "responses"]);

@@ -30,7 +30,8 @@ async function listAgentTools(deps: McpDeps, orgId: string, agentId: string) {
   const { items } = await deps.tools.list(orgId, agentId, 200, 0);
   const calendars = items.filter((t) => t.type === "calcom");
   const active = calendars.filter((t) => t.isActive);
-  if (active.length === 0 && calendars.length > 0) throw new McpError(ErrorCode.InvalidRequest, inactiveToolMessage(calendars[0]!.id));
+  const [first] = calendars;
+  if (active.length === 0 && first) throw new McpError(ErrorCode.InvalidRequest, inactiveToolMessage(first.id));
   const exported = await Promise.all(active.map((t) => deps.exporter.export(orgId, t.id, "mcp")));
   return exported.flatMap((e) => e.tools) as { name: string; description?: string; inputSchema: { type: "object" } }[];
 }

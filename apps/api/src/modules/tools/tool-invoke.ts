@@ -98,13 +98,16 @@ export class ToolInvoker {
     admit: (calls: number) => Promise<void>,
   ): Promise<Record<string, unknown>> {
     const tool = await this.tools.get(organizationId, toolId);
-    if (tool.type !== "calcom" || !tool.agentId) throw invalidRequest("Only calendar (calcom) tools attached to an agent can be invoked");
+    const agentId = tool.agentId;
+    if (tool.type !== "calcom" || !agentId) throw invalidRequest("Only calendar (calcom) tools attached to an agent can be invoked");
     const calls = callsFrom(format, body, fn);
     const refusal = !tool.isActive ? inactiveToolError(tool.id) : calls.length > this.maxCalls ? tooManyCalls(calls.length, this.maxCalls) : null;
     if (!refusal) await admit(calls.length);
-    const results = refusal ? calls.map(() => failure(refusal)) : await Promise.all(calls.map((c) => this.run(organizationId, tool.agentId!, c)));
-    if (format === "vapi") return { results: results.map((r, i) => ({ toolCallId: calls[i]!.id ?? "", result: r.message })) };
-    const [r] = results;
-    return { success: r!.ok, result: r!.message, data: r!.data ?? null };
+    const answer = async (call: Call) => ({ toolCallId: call.id ?? "", ...(refusal ? failure(refusal) : await this.run(organizationId, agentId, call)) });
+    const results = await Promise.all(calls.map(answer));
+    if (format === "vapi") return { results: results.map((r) => ({ toolCallId: r.toolCallId, result: r.message })) };
+    const [r] = results; // Retell and ElevenLabs send one call
+    if (!r) throw invalidRequest("The payload carries no function call");
+    return { success: r.ok, result: r.message, data: r.data ?? null };
   }
 }
