@@ -86,7 +86,7 @@ export interface Sandbox {
 }
 
 const ROUTES: Route[] = [
-  { method: "GET", pattern: /^\/v2\/me\/?$/, auth: "required", handle: ({ res, user }) => sendSuccess(res, meOutput(user!)) },
+  { method: "GET", pattern: /^\/v2\/me\/?$/, auth: "required", handle: ({ res, user }) => sendSuccess(res, meOutput(user)) },
   ...slotRoutes,
   ...bookingRoutes,
   ...legacyBookingRoutes,

@@ -52,7 +52,7 @@ function pending(b: StoredBooking): StoredBooking {
 export function createWebApp(ops: () => BookingOps): WebApp {
   const find = (uid: string) => findBooking(ops(), uid, `Booking with uid=${uid} was not found`);
   const out = (b: StoredBooking) => bookingOutput(b, ops().store);
-  const hostEmail = (b: StoredBooking) => ops().store.users.get(b.userId)!.email;
+  const hostEmail = (b: StoredBooking) => ops().store.userById(b.userId).email;
   const emailOf = (b: StoredBooking, by: Actor) => (by === "host" ? hostEmail(b) : b.attendee.email);
 
   return {

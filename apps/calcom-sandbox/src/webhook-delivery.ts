@@ -259,9 +259,10 @@ export class WebhookDeliveries {
 
   private async enqueue(d: Delivery): Promise<void> {
     const i = this.faults.findIndex((f) => matches(f, d) && (f.triggerEvent === undefined || f.triggerEvent === d.triggerEvent));
-    if (i >= 0) {
-      d.fault = this.faults[i];
-      if (--this.faults[i]!.remaining <= 0) this.faults.splice(i, 1);
+    const fault = this.faults[i];
+    if (fault) {
+      d.fault = fault;
+      if (--fault.remaining <= 0) this.faults.splice(i, 1);
     }
     if (d.fault?.drop) {
       this.record(d, { attempt: 1, outcome: "dropped", status: null, error: null, duplicate: false });

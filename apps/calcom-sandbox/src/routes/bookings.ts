@@ -2,7 +2,7 @@ import { busyFor } from "../busy";
 import { sendJson, sendSuccess } from "../http";
 import { bookability } from "../slots";
 import type { SandboxStore, SandboxUser, StoredBooking, StoredEventType } from "../store";
-import { checkLength, checkResponses, validateCancel, validateCreate, validateListQuery, validateReschedule } from "./booking-input";
+import { checkLength, checkResponses, type CreateBookingBody, validateCancel, validateCreate, validateListQuery, validateReschedule } from "./booking-input";
 import { BOOKINGS_VERSIONS, HttpError, type Route, type RouteContext } from "./context";
 import { parseUtc } from "./slots";
 
@@ -15,7 +15,7 @@ const OUT_OF_BOUNDS = `The event type can't be booked at the "start" time provid
 
 /** `BookingOutput_2024_08_13` (output.service.ts getOutputBooking, plus the newer reschedule and cancel fields). */
 export function bookingOutput(b: StoredBooking, store: SandboxStore) {
-  const host = store.users.get(b.userId)!;
+  const host = store.userById(b.userId);
   const et = store.eventTypes.get(b.eventTypeId);
   return {
     id: b.id,
@@ -55,7 +55,7 @@ export function findBooking(ops: Pick<BookingOps, "store">, uid: string, notFoun
 }
 
 /** getBookedEventType + handleEventTypeToBeBookedNotFound (errors.service.ts). */
-function bookedEventType(store: SandboxStore, body: Record<string, any>): StoredEventType {
+function bookedEventType(store: SandboxStore, body: CreateBookingBody): StoredEventType {
   if (body.eventTypeId) {
     const et = store.eventTypes.get(body.eventTypeId);
     if (!et) throw new HttpError(404, `Event type with id ${body.eventTypeId} not found.`);
@@ -73,17 +73,25 @@ function bookedEventType(store: SandboxStore, body: Record<string, any>): Stored
  * A reservation of exactly this slot held by someone else comes first (reserved-slot-bookings.e2e-spec.ts @
  * 91f65ebbfd1bfae7ffd23e1cfd4127d49025fda3); the booker's own reservation, if first in line, is consumed.
  */
-function claimReservation(ctx: BookingOps, et: StoredEventType, start: number, end: number, reservedSlotUid?: string): void {
+function claimReservation(ctx: BookingOps, et: StoredEventType, start: number, end: number, reservedSlotUid: unknown): void {
   const now = ctx.now();
   const line = [...ctx.store.reservations.values()]
     .filter((r) => r.eventTypeId === et.id && r.start === start && r.end === end && r.until > now)
     .sort((a, b) => a.createdAt - b.createdAt);
-  if (line.length === 0) return;
-  if (line[0]!.uid === reservedSlotUid) {
-    ctx.store.reservations.delete(line[0]!.uid);
+  const [first] = line;
+  if (!first) return;
+  if (first.uid === reservedSlotUid) {
+    ctx.store.reservations.delete(first.uid);
     return;
   }
-  throw new HttpError(400, `Someone else reserved this booking time slot before you. This time slot will be freed up in ${Math.ceil((line[0]!.until - now) / 1000)} seconds.`);
+  throw new HttpError(400, `Someone else reserved this booking time slot before you. This time slot will be freed up in ${Math.ceil((first.until - now) / 1000)} seconds.`);
+}
+
+/** A start the input pipe has checked as an ISO 8601 date string, as epoch milliseconds. */
+function utc(value: string): number {
+  const ms = parseUtc(value);
+  if (ms === null) throw new HttpError(400, "start must be a valid ISO 8601 date string");
+  return ms;
 }
 
 /** handleNewBooking's checks of the time, in its order: past, out of bounds, then the host's availability. */
@@ -107,12 +115,12 @@ export async function createBooking(ops: BookingOps, body: unknown, creationSour
   const emailField = et.bookingFields.find((f) => f.slug === "email");
   // handleNewBooking parses responses with zod: a required email missing is a ZodError (ZodExceptionFilter's envelope).
   if (!a.email && emailField?.required !== false) throw new HttpError(400, "responses - {email}error_required_field, ", "zod");
-  const start = parseUtc(body.start)!;
+  const start = utc(body.start);
   if (start >= ops.now()) claimReservation(ops, et, start, start + duration * 60_000, body.reservedSlotUid);
   assertBookable(ops, et, start, duration);
   const now = ops.now();
-  const host = ops.store.users.get(et.ownerId)!;
-  const guests: string[] = body.guests ?? [];
+  const host = ops.store.userById(et.ownerId);
+  const guests = body.guests ?? [];
   const booking: StoredBooking = {
     ...ops.store.newBookingIds(),
     userId: et.ownerId,
@@ -121,10 +129,10 @@ export async function createBooking(ops: BookingOps, body: unknown, creationSour
     status: et.requiresConfirmation ? "pending" : "accepted",
     start,
     end: start + duration * 60_000,
-    attendee: { name: a.name, email: a.email ?? "", timeZone: a.timeZone, language: a.language ?? "en", ...(a.phoneNumber ? { phoneNumber: a.phoneNumber } : {}) },
+    attendee: { name: a.name, email: a.email ?? "", timeZone: a.timeZone, language: typeof a.language === "string" ? a.language : "en", ...(a.phoneNumber ? { phoneNumber: a.phoneNumber } : {}) },
     bookingFieldsResponses: { ...body.bookingFieldsResponses, name: a.name, email: a.email ?? "", ...(a.phoneNumber ? { attendeePhoneNumber: a.phoneNumber } : {}), ...(guests.length ? { guests } : {}) },
     guests,
-    metadata: (body.metadata ?? {}) as Record<string, unknown>,
+    metadata: body.metadata ?? {},
     location: "integrations:daily",
     creationSource,
     createdAt: now,
@@ -156,9 +164,10 @@ export async function rescheduleBooking(ops: BookingOps, uid: string, input: Res
     );
   }
   if (old.status === "cancelled") throw new HttpError(400, `Can't reschedule booking with uid=${uid} because it has been cancelled. Please provide uid of a booking that is not cancelled.`);
-  const et = ops.store.eventTypes.get(old.eventTypeId)!;
-  const host = ops.store.users.get(old.userId)!;
-  const start = parseUtc(input.start)!;
+  const et = ops.store.eventTypes.get(old.eventTypeId);
+  if (!et) throw new Error(`sandbox store: booking ${old.uid} has no event type`);
+  const host = ops.store.userById(old.userId);
+  const start = utc(input.start);
   // transformInputRescheduleBooking: the new booking lasts the event type's length.
   const duration = et.lengthInMinutes;
   assertBookable(ops, et, start, duration, old.uid);
@@ -190,9 +199,10 @@ export async function rescheduleBooking(ops: BookingOps, uid: string, input: Res
 }
 
 async function reschedule(ctx: RouteContext): Promise<StoredBooking> {
-  validateReschedule(ctx.body);
-  const { start, reschedulingReason, rescheduledBy } = ctx.body;
-  return rescheduleBooking(ctx, ctx.params[0]!, { start, reschedulingReason, rescheduledBy }, "API_V2");
+  const body = ctx.body;
+  validateReschedule(body);
+  const text = (v: unknown) => (v === undefined ? undefined : String(v));
+  return rescheduleBooking(ctx, ctx.params[0], { start: body.start, reschedulingReason: text(body.reschedulingReason), rescheduledBy: text(body.rescheduledBy) }, "API_V2");
 }
 
 /** Who cancels: the API key's owner or nobody (an unauthenticated call), or the host or attendee in the web app. */
@@ -221,7 +231,7 @@ export async function cancelBooking(ops: BookingOps, b: StoredBooking, reason: u
 export const callerOf = (user: SandboxUser | undefined, b: StoredBooking): Canceller => ({ email: user?.email, isHost: user?.id === b.userId });
 
 async function cancel(ctx: RouteContext): Promise<StoredBooking> {
-  const uid = ctx.params[0]!;
+  const uid = ctx.params[0];
   const body = validateCancel(ctx.body);
   if (body.seatUid !== undefined) throw new HttpError(400, "Invalid seatUid: this seat does not exist or has already been cancelled.");
   const b = findBooking(ctx, uid, `Booking with uid=${uid} not found`);
@@ -265,8 +275,9 @@ export function listBookings(ctx: RouteContext, user: SandboxUser, q: URLSearchP
   );
   const sorts: [string, keyof StoredBooking][] = [["sortStart", "start"], ["sortEnd", "end"], ["sortCreated", "createdAt"], ["sortUpdatedAt", "updatedAt"]];
   const chosen = sorts.find(([param]) => q.get(param));
+  const [only] = statuses;
   const [key, order]: [keyof StoredBooking, string] =
-    statuses.length === 1 && !chosen ? ["start", STATUS_ORDER[statuses[0]!] ?? "asc"] : chosen ? [chosen[1], q.get(chosen[0])!] : ["start", "asc"];
+    only !== undefined && statuses.length === 1 && !chosen ? ["start", STATUS_ORDER[only] ?? "asc"] : chosen ? [chosen[1], q.get(chosen[0]) ?? "asc"] : ["start", "asc"];
   return list.sort((x, y) => ((x[key] as number) - (y[key] as number)) * (order === "desc" ? -1 : 1));
 }
 
@@ -286,7 +297,7 @@ export const bookingRoutes: Route[] = [
     handle(ctx) {
       const q = ctx.url.searchParams;
       validateListQuery(q);
-      const list = listBookings(ctx, ctx.user!, q, (q.get("status") ?? "").split(",").filter(Boolean));
+      const list = listBookings(ctx, ctx.user, q, (q.get("status") ?? "").split(",").filter(Boolean));
       const take = parseInt(q.get("take") ?? "100", 10);
       const skip = parseInt(q.get("skip") ?? "0", 10);
       const page = list.slice(skip, skip + take);
@@ -311,7 +322,7 @@ export const bookingRoutes: Route[] = [
     pattern: /^\/v2\/bookings\/([^/]+)\/?$/,
     versions: BOOKINGS_VERSIONS,
     auth: "optional",
-    handle: (ctx) => sendSuccess(ctx.res, bookingOutput(findBooking(ctx, ctx.params[0]!, `Booking with uid=${ctx.params[0]} was not found in the database`), ctx.store)),
+    handle: (ctx) => sendSuccess(ctx.res, bookingOutput(findBooking(ctx, ctx.params[0], `Booking with uid=${ctx.params[0]} was not found in the database`), ctx.store)),
   },
   {
     method: "POST",
