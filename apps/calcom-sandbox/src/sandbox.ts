@@ -1,7 +1,8 @@
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sendSuccess } from "./http";
-import { type BookingOps, bookingOutput, bookingRoutes } from "./routes/bookings";
+import type { BookingOps } from "./routes/booking-flows";
+import { bookingOutput, bookingRoutes } from "./routes/bookings";
 import type { Route } from "./routes/context";
 import { creditRoutes } from "./routes/credits";
 import { eventTypeOutput, eventTypeRoutes } from "./routes/event-types";

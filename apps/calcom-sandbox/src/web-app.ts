@@ -1,5 +1,6 @@
 import { validateReschedule } from "./routes/booking-input";
-import { type BookingOps, bookingOutput, cancelBooking, createBooking, findBooking, rescheduleBooking } from "./routes/bookings";
+import { type BookingOps, cancelBooking, createBooking, findBooking, rescheduleBooking } from "./routes/booking-flows";
+import { bookingOutput } from "./routes/bookings";
 import { HttpError } from "./routes/context";
 import type { StoredBooking } from "./store";
 

@@ -1,6 +1,7 @@
 import { sendSuccess } from "../http";
 import type { SandboxStore, StoredBooking } from "../store";
-import { callerOf, cancelBooking, listBookings } from "./bookings";
+import { callerOf, cancelBooking } from "./booking-flows";
+import { listBookings } from "./bookings";
 import { bodyObject, HttpError, LEGACY_BOOKINGS_VERSIONS, type Route } from "./context";
 
 // The legacy bookings controller that a request without cal-api-version (or with 2024-04-15/06-11/06-14) reaches:
