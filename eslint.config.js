@@ -59,20 +59,6 @@ export default tseslint.config(
     ignores: ["**/*.test.ts", "**/test/**"],
     rules: { "@typescript-eslint/no-explicit-any": "error", "@typescript-eslint/no-non-null-assertion": "error" },
   },
-  // TODO(issue 12): remove after the appointment/http refactor lands
-  {
-    files: [
-      "apps/api/src/modules/appointments/**",
-      "apps/api/src/modules/tools/**",
-      "apps/api/src/modules/mcp/**",
-      "apps/api/src/http/**",
-      "apps/api/src/app.ts",
-      "apps/api/src/main.ts",
-      "apps/api/src/config.ts",
-      "apps/calcom-sandbox/**",
-    ],
-    rules: { "@typescript-eslint/no-explicit-any": "off", "@typescript-eslint/no-non-null-assertion": "off" },
-  },
   { files: ["libs/**/src/**/*.ts"], rules: { ...noEnvInLibs, ...restrict(serverOnly) } },
   { files: ["libs/**/*.test.ts", "libs/**/test/**/*.ts"], rules: { "no-restricted-properties": "off" } },
   { files: ["apps/cli/**/*.ts", "apps/calcom-sandbox/**/*.ts"], rules: restrict(serverOnly) },

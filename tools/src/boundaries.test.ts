@@ -23,7 +23,7 @@ async function errors(file: string, code: string): Promise<string[]> {
 
 const REFUSED: [string, string, string, RegExp][] = [
   ["a CLI test reaching into the API's source", "apps/cli/test/probe.int.test.ts", 'export { createApp } from "../../api/src/app";', /relative or absolute path/],
-  ["contracts borrowing the API's error type", "libs/contracts/src/probe.ts", 'export { AppError } from "../../../apps/api/src/http/app-error";', /relative or absolute path/],
+  ["contracts borrowing the API's error type", "libs/contracts/src/probe.ts", 'export { AppError } from "../../../apps/api/src/errors/app-error";', /relative or absolute path/],
   ["contracts using the client", "libs/contracts/src/probe.ts", 'export { createAgniClient } from "@agni/client";', /scope:shared|Circular dependency/],
   ["the client using libs/calcom", "libs/client/src/probe.ts", 'export { createCalcomClient } from "@agni/calcom";', /scope:client/],
   ["libs/calcom using the contracts", "libs/calcom/src/probe.ts", 'export { ERROR_CODES } from "@agni/contracts";', /scope:calcom/],

@@ -12,14 +12,20 @@ import { jsonBody } from "./http/json-body";
 import { apiRateLimit } from "./http/rate-limit";
 import { requestContextMiddleware } from "./http/request-context";
 import { SecretBox } from "./lib/crypto";
-import { invalidateOnWrite, OrgCache } from "./lib/org-cache";
+import { invalidateOnWrite } from "./http/invalidate-on-write";
+import { OrgCache } from "./lib/org-cache";
 import type { SharedStores } from "./lib/redis-stores";
 import { agentsRouter } from "./modules/agents/agents.router";
 import { AppointmentLocks } from "./modules/appointments/appointment-lock";
+import { AppointmentReads } from "./modules/appointments/appointment-reads";
 import { AppointmentsRepository } from "./modules/appointments/appointments.repository";
 import { appointmentsRouter } from "./modules/appointments/appointments.router";
 import { AppointmentsService } from "./modules/appointments/appointments.service";
+import { Calendars } from "./modules/appointments/calendar";
+import { EventTypesService } from "./modules/appointments/event-types";
+import { FunctionCalls } from "./modules/appointments/function-calls";
 import { IdempotencyStore } from "./modules/appointments/idempotency";
+import { IdempotencyRepository } from "./modules/appointments/idempotency.repository";
 import { AgentsRepository } from "./modules/agents/agents.repository";
 import { AgentsService } from "./modules/agents/agents.service";
 import { apiKeysRouter } from "./modules/api-keys/api-keys.router";
@@ -116,18 +122,21 @@ export function createApp(deps: AppDeps): Express {
     now: deps.clock,
     onRefreshError: (err) => logger.warn({ err }, "background refresh of free slots failed; the cached ones are served until they expire"),
   });
-  const appointments = new AppointmentsService(appointmentsRepository, gateway, box, new IdempotencyStore(prisma), new AppointmentLocks(appointmentsRepository), slots);
-  const exporter = new ToolExporter(tools, appointments);
+  const calendars = new Calendars(appointmentsRepository, gateway, box);
+  const appointments = new AppointmentsService(appointmentsRepository, calendars, new IdempotencyStore(new IdempotencyRepository(prisma)), new AppointmentLocks(appointmentsRepository), slots);
+  const eventTypes = new EventTypesService(calendars);
+  const calls = new FunctionCalls(appointments);
+  const exporter = new ToolExporter(tools, eventTypes);
   const maxCallsPerRequest = config.maxCallsPerRequest ?? 10;
-  app.use("/mcp", mcpRouter({ tools, exporter, appointments, maxCallsPerRequest }));
+  app.use("/mcp", mcpRouter({ tools, exporter, calendars, eventTypes, calls, maxCallsPerRequest }));
   const s = initServer();
   const router = s.router(contract, {
     health: healthRouter(deps.ping),
     apiKeys: apiKeysRouter(apiKeys),
     agents: agentsRouter(new AgentsService(new AgentsRepository(prisma))),
-    tools: toolsRouter(tools, exporter, new ToolInvoker(tools, appointments, maxCallsPerRequest), config.publicUrl),
+    tools: toolsRouter(tools, exporter, new ToolInvoker(tools, calls, maxCallsPerRequest), config.publicUrl),
     calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma, cache), gateway, box)),
-    appointments: appointmentsRouter(appointments),
+    appointments: appointmentsRouter({ manage: appointments, reads: new AppointmentReads(appointmentsRepository, calendars), eventTypes }),
     webhooks: webhooksRouter(new WebhooksService(new WebhooksRepository(prisma), box, { allowPrivate: config.webhooks?.allowPrivate ?? false }, deps.deliveries)),
   });
   createExpressEndpoints(contract, router, app, {

@@ -232,6 +232,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     devSecretsGenerated = dev.generated;
   }
   const origins = e.AGNI_CALCOM_ALLOWED_ORIGINS;
+  // Production requires the key (checked above); elsewhere the dev secrets supply one.
+  if (!encryptionKey) throw new ConfigError(["AGNI_ENCRYPTION_KEY is required"]);
 
   return {
     env: e.NODE_ENV,
@@ -240,7 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     databaseUrl: e.DATABASE_URL,
     dataDir,
     auth: { jwtSecret, jwksUrl: e.AGNI_JWKS_URL, issuer: e.AGNI_JWT_ISSUER, audience: e.AGNI_JWT_AUDIENCE },
-    encryptionKey: Buffer.from(encryptionKey!, "base64"),
+    encryptionKey: Buffer.from(encryptionKey, "base64"),
     previousEncryptionKeys: e.AGNI_ENCRYPTION_KEY_PREVIOUS.map((k) => Buffer.from(k, "base64")),
     bodyLimit: e.AGNI_BODY_LIMIT,
     shutdownTimeoutMs: e.AGNI_SHUTDOWN_TIMEOUT_MS,

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
 import type { PrismaClient } from "./db/prisma";
 import type { JobEngine } from "./jobs/engine";
-import { sweepCalcomBudgets } from "./lib/pg-rate-limit-store";
-import { sweepIdempotencyRecords } from "./modules/appointments/idempotency";
+import { IdempotencyRepository } from "./modules/appointments/idempotency.repository";
+import { sweepCalcomBudgets } from "./modules/calcom/calcom-budgets.repository";
 import { WebhooksRepository } from "./modules/webhooks/webhooks.repository";
 
 export const SYSTEM_QUEUE = "agni-system";
@@ -12,7 +12,7 @@ export const EVENT_RETENTION_MS = 30 * 24 * 3_600_000;
 /** Removes rows that have outlived their use; safe on every replica at once (each delete is one statement). */
 export async function sweepExpiredRows(prisma: PrismaClient, now = new Date()) {
   return {
-    idempotencyRecords: await sweepIdempotencyRecords(prisma, now),
+    idempotencyRecords: await new IdempotencyRepository(prisma).sweep(now),
     calcomBudgets: await sweepCalcomBudgets(prisma, now.getTime()),
     appointmentEvents: await new WebhooksRepository(prisma).pruneEvents(new Date(now.getTime() - EVENT_RETENTION_MS)),
   };

@@ -5,8 +5,9 @@ import { startBackground } from "./background";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { createHttpServer } from "./http/server";
-import { notifyOrgChanged, OrgCache, PgInvalidationBus } from "./lib/org-cache";
-import { PgRateLimitStore } from "./lib/pg-rate-limit-store";
+import { notifyOrgChanged, PgInvalidationBus } from "./db/invalidation-bus";
+import { OrgCache } from "./lib/org-cache";
+import { PgRateLimitStore } from "./modules/calcom/calcom-budgets.repository";
 import { createRedisStores } from "./lib/redis-stores";
 import { createLogger } from "./logger";
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { SecretBox } from "./lib/crypto";
-import { notifyOrgChanged } from "./lib/org-cache";
+import { notifyOrgChanged } from "./db/invalidation-bus";
 import { rotateStoredCalcomKeys, rotateWebhookSecrets, type KeyRotationReport } from "./modules/calcom/key-rotation";
 
 export { createApp, type AppDeps } from "./app";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createCalcomClient } from "@agni/calcom";
 import type { RecordedRequest } from "@agni/calcom-sandbox";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { setUpCalendarAgent, setUpSharedCalendar } from "./support/api-process";
 import { startTestApi, type TestApi } from "./support/test-api";
 
@@ -14,6 +14,8 @@ beforeAll(async () => {
   api = await startTestApi({ config: { calcomTimeoutMs: 30_000, calcomDeadlineMs: 40_000 } });
 });
 afterAll(() => api?.close());
+// A test that fails half-way must not leave its injected Cal.com faults to the next one.
+afterEach(() => api?.sandbox.faults.clear());
 
 const MANAGE = "/api/v1/calcom/appointments/manage";
 const ALL = ["book", "reschedule", "cancel", "suggest", "availability"];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database";
 import { sweepExpiredRows } from "../src/housekeeping";
-import { PgRateLimitStore } from "../src/lib/pg-rate-limit-store";
+import { PgRateLimitStore } from "../src/modules/calcom/calcom-budgets.repository";
 import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
 
 describe(`housekeeping (${TEST_DATABASE_KIND})`, () => {

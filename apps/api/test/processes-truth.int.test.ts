@@ -1,5 +1,5 @@
 import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database";
 import { type ApiProcess, bearer, callApi, deploymentSecrets, setUpCalendarAgent, setUpSharedCalendar, startApiProcess } from "./support/api-process";
 import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
@@ -30,6 +30,8 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("what callers hear, across tw
     const env = { ...secrets, DATABASE_URL: db.url, AGNI_CALCOM_TIMEOUT_MS: "30000", AGNI_CALCOM_DEADLINE_MS: "40000" };
     [a, b] = await Promise.all([startApiProcess(env), startApiProcess(env)]);
   });
+  // A test that fails half-way must not leave its injected Cal.com faults to the next one.
+  afterEach(() => sandbox?.faults.clear());
   afterAll(async () => {
     for (const p of [a, b]) if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
     await Promise.all([a, b].filter(Boolean).map((p) => p.exited));

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryRateLimitStore, type RateLimitStore } from "@agni/calcom";
 import { type Database, openDatabase } from "../src/db/database";
-import { PgRateLimitStore } from "../src/lib/pg-rate-limit-store";
+import { PgRateLimitStore } from "../src/modules/calcom/calcom-budgets.repository";
 import { createRedisStores, RedisRateLimitStore, type SharedStores } from "../src/lib/redis-stores";
 import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
 import { startTestApi, type TestApi } from "./support/test-api";

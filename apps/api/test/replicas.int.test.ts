@@ -5,7 +5,8 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { openDatabase, type Database } from "../src/db/database";
-import { OrgCache, PgInvalidationBus } from "../src/lib/org-cache";
+import { PgInvalidationBus } from "../src/db/invalidation-bus";
+import { OrgCache } from "../src/lib/org-cache";
 import { createLogger } from "../src/logger";
 import { createTestDatabase, TEST_DATABASE_KIND } from "./support/test-database";
 

@@ -16,7 +16,8 @@ const sandbox = createSandbox({ seed, rateLimitPerMinute, slotLatencyMs });
 const server = await sandbox.listen(port, host);
 const lines = [`Cal.com sandbox listening on ${server.url}`];
 for (const seeded of seed.users) {
-  const user = [...sandbox.store.users.values()].find((u) => u.username === seeded.username)!;
+  const user = [...sandbox.store.users.values()].find((u) => u.username === seeded.username);
+  if (!user) continue;
   const types = [...sandbox.store.eventTypes.values()].filter((e) => e.ownerId === user.id);
   lines.push(`User "${user.username}" (id ${user.id}, ${user.timeZone})${seeded.apiKey ? `, API key ${seeded.apiKey}` : ""}`);
   for (const t of types) lines.push(`  event type ${t.id}: ${t.title} (${t.lengthInMinutes} min)`);

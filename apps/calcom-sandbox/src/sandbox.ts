@@ -1,8 +1,9 @@
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sendSuccess } from "./http";
-import { type BookingOps, bookingOutput, bookingRoutes } from "./routes/bookings";
-import type { Route } from "./routes/context";
+import type { BookingOps } from "./routes/booking-flows";
+import { bookingOutput, bookingRoutes } from "./routes/bookings";
+import type { AuthedContext, Route, RouteContext } from "./routes/context";
 import { creditRoutes } from "./routes/credits";
 import { eventTypeOutput, eventTypeRoutes } from "./routes/event-types";
 import { legacyBookingRoutes } from "./routes/legacy-bookings";
@@ -89,11 +90,14 @@ export interface Sandbox {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The slot routes, each slot lookup (GET) answering `latencyMs` later. */
-const slowSlots = (latencyMs: number): Route[] =>
-  slotRoutes.map((r) => (latencyMs > 0 && r.method === "GET" ? { ...r, handle: async (ctx) => (await sleep(latencyMs), r.handle(ctx)) } : r));
+const delayed = (r: Route, ms: number): Route =>
+  r.auth === "required"
+    ? { ...r, handle: async (ctx: AuthedContext) => (await sleep(ms), r.handle(ctx)) }
+    : { ...r, handle: async (ctx: RouteContext) => (await sleep(ms), r.handle(ctx)) };
+const slowSlots = (latencyMs: number): Route[] => slotRoutes.map((r) => (latencyMs > 0 && r.method === "GET" ? delayed(r, latencyMs) : r));
 
 const routes = (slotLatencyMs: number): Route[] => [
-  { method: "GET", pattern: /^\/v2\/me\/?$/, auth: "required", handle: ({ res, user }) => sendSuccess(res, meOutput(user!)) },
+  { method: "GET", pattern: /^\/v2\/me\/?$/, auth: "required", handle: ({ res, user }) => sendSuccess(res, meOutput(user)) },
   ...slowSlots(slotLatencyMs),
   ...bookingRoutes,
   ...legacyBookingRoutes,

@@ -43,8 +43,8 @@ export interface Interval {
 
 const MINUTE = 60_000;
 const minutes = (hhmm: string) => {
-  const [h, m] = hhmm.split(":").map(Number);
-  return h! * 60 + m!;
+  const [h = 0, m = 0] = hhmm.split(":").map(Number);
+  return h * 60 + m;
 };
 
 /** One wall-clock range of a local date; 23:59 (or 24:00/00:00 as an end) is the next midnight. */
@@ -56,7 +56,7 @@ function rangeOn(date: DateTime, startTime: string, endTime: string): Interval {
 
 /** The hours of one local date: its overrides if any, else the weekday's working hours (unclipped). */
 export function openingsOn(schedule: Schedule, date: DateTime): Interval[] {
-  const iso = date.toISODate()!;
+  const iso = date.toFormat("yyyy-MM-dd");
   const overrides = schedule.overrides.filter((o) => o.date === iso);
   if (overrides.length > 0) return overrides.map((o) => rangeOn(date, o.startTime, o.endTime)).filter((r) => r.end > r.start);
   const weekday = date.toFormat("cccc");
@@ -215,7 +215,7 @@ export function bookability(start: number, duration: number, schedule: Schedule,
 
 /** Cal.com's rendering: luxon ISO in the requested zone (`…+02:00`), or UTC `…Z` when none was given. */
 export const renderInstant = (ms: number, timeZone?: string) =>
-  timeZone ? DateTime.fromMillis(ms, { zone: timeZone }).toISO()! : new Date(ms).toISOString();
+  (timeZone && DateTime.fromMillis(ms, { zone: timeZone }).toISO()) || new Date(ms).toISOString();
 
 /** Date key (YYYY-MM-DD) of an instant in the requested zone (UTC when none). */
-export const dateKey = (ms: number, timeZone?: string) => DateTime.fromMillis(ms, { zone: timeZone ?? "UTC" }).toISODate()!;
+export const dateKey = (ms: number, timeZone?: string) => DateTime.fromMillis(ms, { zone: timeZone ?? "UTC" }).toFormat("yyyy-MM-dd");

@@ -194,7 +194,8 @@ export class SandboxStore {
     for (const f of input.bookingFields ?? []) {
       const field: BookingField = { required: false, hidden: false, isDefault: false, type: "text", slug: "", ...f } as BookingField;
       const i = fields.findIndex((d) => d.slug === field.slug);
-      if (i >= 0) fields[i] = { ...fields[i]!, ...field, isDefault: true };
+      const existing = fields[i];
+      if (existing) fields[i] = { ...existing, ...field, isDefault: true };
       else fields.push(field);
     }
     const eventType: StoredEventType = {
@@ -221,9 +222,24 @@ export class SandboxStore {
     return eventType;
   }
 
+  /** A user the store's own records name (a booking's host, an event type's owner): always there. */
+  userById(id: number): SandboxUser {
+    const user = this.users.get(id);
+    if (!user) throw new Error(`sandbox store: no user ${id}`);
+    return user;
+  }
+
+  creditsOf(userId: number) {
+    const credits = this.credits.get(userId);
+    if (!credits) throw new Error(`sandbox store: no credits for user ${userId}`);
+    return credits;
+  }
+
   scheduleFor(eventType: StoredEventType): StoredSchedule {
-    const owner = this.users.get(eventType.ownerId)!;
-    return this.schedules.get(eventType.scheduleId ?? owner.defaultScheduleId ?? -1)!;
+    const owner = this.userById(eventType.ownerId);
+    const schedule = this.schedules.get(eventType.scheduleId ?? owner.defaultScheduleId ?? -1);
+    if (!schedule) throw new Error(`sandbox store: event type ${eventType.id} has no schedule`);
+    return schedule;
   }
 
   newBookingIds() {

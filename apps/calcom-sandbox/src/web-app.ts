@@ -1,5 +1,6 @@
 import { validateReschedule } from "./routes/booking-input";
-import { type BookingOps, bookingOutput, cancelBooking, createBooking, findBooking, rescheduleBooking } from "./routes/bookings";
+import { type BookingOps, cancelBooking, createBooking, findBooking, rescheduleBooking } from "./routes/booking-flows";
+import { bookingOutput } from "./routes/bookings";
 import { HttpError } from "./routes/context";
 import type { StoredBooking } from "./store";
 
@@ -52,7 +53,7 @@ function pending(b: StoredBooking): StoredBooking {
 export function createWebApp(ops: () => BookingOps): WebApp {
   const find = (uid: string) => findBooking(ops(), uid, `Booking with uid=${uid} was not found`);
   const out = (b: StoredBooking) => bookingOutput(b, ops().store);
-  const hostEmail = (b: StoredBooking) => ops().store.users.get(b.userId)!.email;
+  const hostEmail = (b: StoredBooking) => ops().store.userById(b.userId).email;
   const emailOf = (b: StoredBooking, by: Actor) => (by === "host" ? hostEmail(b) : b.attendee.email);
 
   return {

@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { SandboxStore, StoredBooking, StoredWebhook } from "./store";
+import type { DeliveryFilter, HeldDelivery, WebhookDeliveryAttempt, WebhookDeliveryOptions, WebhookFault, WebhookTarget } from "./webhook-delivery-types";
 import { meetingEndedBody, type WebhookEvent, webhookBody } from "./webhook-payload";
 
 // How Cal.com delivers webhooks, and the sandbox's test controls over it.
@@ -20,70 +21,7 @@ import { meetingEndedBody, type WebhookEvent, webhookBody } from "./webhook-payl
 //   Content-Type and the signature are sent (handleWebhookScheduledTriggers.ts @ 00eb5dc8947c5c986f53f7dc34485f43c023f090).
 // Cal.com sets no timeout on the POST; the sandbox gives up after `timeoutMs`.
 
-/** Which webhooks a control applies to: by id or subscriber URL; neither means all. */
-export interface WebhookTarget {
-  webhookId?: number;
-  subscriberUrl?: string;
-}
-
-/** A scripted fault for the next `times` (default 1) deliveries to the target, optionally of one trigger only. */
-export interface WebhookFault extends WebhookTarget {
-  triggerEvent?: string;
-  /** Never send it (recorded with outcome "dropped"). */
-  drop?: boolean;
-  /** Wait this long before each attempt (the booking flow waits too, as it waits for Cal.com's POST). */
-  delayMs?: number;
-  /** Send it twice: same body, same signature. */
-  duplicate?: boolean;
-  times?: number;
-}
-
-/** One attempt to deliver, as recorded for assertions (oldest first). */
-export interface WebhookDeliveryAttempt {
-  /** The same for every attempt (and duplicate) of one delivery. */
-  deliveryId: string;
-  webhookId: number;
-  subscriberUrl: string;
-  triggerEvent: string;
-  bookingUid: string | null;
-  /** 1-based; a tasker retry is the next number. */
-  attempt: number;
-  /** The sandbox clock when it was made. */
-  at: string;
-  /** delivered: a 2xx answer; failed: another status or a network failure; dropped: a fault swallowed it. */
-  outcome: "delivered" | "failed" | "dropped";
-  status: number | null;
-  error: string | null;
-  duplicate: boolean;
-  body: string;
-  headers: Record<string, string>;
-}
-
-/** A delivery held by a pause, not yet attempted. */
-export interface HeldDelivery {
-  deliveryId: string;
-  webhookId: number;
-  subscriberUrl: string;
-  triggerEvent: string;
-  bookingUid: string | null;
-  body: string;
-}
-
-export interface WebhookDeliveryOptions {
-  /** Emulate TASKER_ENABLE_WEBHOOKS=1: deliveries wait for the tasker cron, and network failures are retried (default false). */
-  tasker?: boolean;
-  /** How often the crons (tasker, scheduled triggers) run by themselves while the sandbox listens; 0: only when asked (default 60 000). */
-  cronIntervalMs?: number;
-  /** Attempts of a tasker task (Cal.com's default 3). */
-  maxAttempts?: number;
-  /** Give up on a subscriber after this long (default 5 000). */
-  timeoutMs?: number;
-}
-
-export interface DeliveryFilter extends WebhookTarget {
-  triggerEvent?: string;
-  bookingUid?: string;
-}
+export type { DeliveryFilter, HeldDelivery, WebhookDeliveryAttempt, WebhookDeliveryOptions, WebhookFault, WebhookTarget } from "./webhook-delivery-types";
 
 interface Delivery extends HeldDelivery {
   secret: string | null;
@@ -259,9 +197,10 @@ export class WebhookDeliveries {
 
   private async enqueue(d: Delivery): Promise<void> {
     const i = this.faults.findIndex((f) => matches(f, d) && (f.triggerEvent === undefined || f.triggerEvent === d.triggerEvent));
-    if (i >= 0) {
-      d.fault = this.faults[i];
-      if (--this.faults[i]!.remaining <= 0) this.faults.splice(i, 1);
+    const fault = this.faults[i];
+    if (fault) {
+      d.fault = fault;
+      if (--fault.remaining <= 0) this.faults.splice(i, 1);
     }
     if (d.fault?.drop) {
       this.record(d, { attempt: 1, outcome: "dropped", status: null, error: null, duplicate: false });

@@ -72,7 +72,7 @@ function bookingPayload(store: SandboxStore, event: Extract<WebhookEvent, { trig
   const { trigger, booking: b } = event;
   const path: Path = trigger === "BOOKING_CANCELLED" ? "cancel" : trigger === "BOOKING_REJECTED" || (trigger === "BOOKING_CREATED" && event.confirmed) ? "confirm" : "booking";
   const time = TIME_FORMATS[path];
-  const host = store.users.get(b.userId)!;
+  const host = store.userById(b.userId);
   const et = store.eventTypes.get(b.eventTypeId);
   const answers = b.bookingFieldsResponses;
   const fields = et?.bookingFields ?? [];
@@ -166,7 +166,7 @@ export function webhookBody(store: SandboxStore, event: WebhookEvent, createdAt:
  * MEETING_ENDED example, those the sandbox does not model as null or empty).
  */
 export function meetingEndedBody(store: SandboxStore, b: StoredBooking) {
-  const host = store.users.get(b.userId)!;
+  const host = store.userById(b.userId);
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     triggerEvent: "MEETING_ENDED",

@@ -1,7 +1,7 @@
 import type { Request } from "express";
 import { ipKeyGenerator, MemoryStore, type Options, type Store } from "express-rate-limit";
 import { LRUCache } from "lru-cache";
-import { AppError } from "./app-error";
+import { AppError } from "../errors/app-error";
 
 export interface AuthFailureLimitOptions {
   /** Failed authentications one client address may make per window; the next one is refused, and so is everything after it. */
@@ -32,8 +32,8 @@ export function authFailureLimit(options: AuthFailureLimitOptions): AuthFailureL
   const addressOf = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? "unknown");
   const tooMany = (until: number) => {
     const seconds = Math.max(1, Math.ceil((until - Date.now()) / 1000));
-    return new AppError("RATE_LIMITED", `Too many failed authentication attempts from this address; try again in ${seconds} seconds`, {
-      retry_after_seconds: seconds,
+    return new AppError("RATE_LIMITED", `Too many failed authentication attempts from this address; try again in ${seconds} seconds`, undefined, {
+      retryAfterSeconds: seconds,
     });
   };
   return {

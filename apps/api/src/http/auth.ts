@@ -2,17 +2,11 @@ import type { RequestHandler, Response } from "express";
 import { LRUCache } from "lru-cache";
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { AppConfig } from "../config";
-import type { ApiKeysService } from "../modules/api-keys/api-keys.service";
-import type { OrganizationsRepository } from "../modules/organizations/organizations.repository";
-import { AppError, forbidden, unauthorized } from "./app-error";
+import { AppError, forbidden, unauthorized } from "../errors/app-error";
 import type { AuthFailureLimit } from "./auth-failures";
 
 /** Who is calling, resolved once per request. */
-export interface AuthContext {
-  orgId: string;
-  method: "jwt" | "api_key";
-  subject: string | null;
-}
+export type AuthContext = { orgId: string } & ({ method: "jwt"; subject: string | null } | { method: "api_key"; subject: string });
 
 const ASYMMETRIC_ALGS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"];
 const ORG_ID = /^[A-Za-z0-9._:-]{1,255}$/;
@@ -21,10 +15,20 @@ export function authOf(res: Response): AuthContext {
   return res.locals.auth as AuthContext;
 }
 
+/** What authentication needs to know about API keys: whose a presented key is (null when unknown or revoked). */
+export interface ApiKeyLookup {
+  authenticate(key: string): Promise<{ id: string; organizationId: string } | null>;
+}
+
+/** Records an organisation on its first authenticated use. */
+export interface OrganizationRegistry {
+  ensure(orgId: string): Promise<unknown>;
+}
+
 interface AuthDeps {
   auth: AppConfig["auth"];
-  apiKeys: ApiKeysService;
-  organizations: OrganizationsRepository;
+  apiKeys: ApiKeyLookup;
+  organizations: OrganizationRegistry;
   /** Failed authentications per client address; unlimited when absent. */
   failures?: AuthFailureLimit;
 }
@@ -98,9 +102,9 @@ export function authMiddleware(deps: AuthDeps): RequestHandler {
       const authorization = req.get("authorization");
       const apiKey = req.get("x-api-key");
       if (authorization !== undefined) {
-        const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-        if (!match) throw unauthorized("Authorization header must be 'Bearer <token>'");
-        const payload = await verifyJwt(match[1]!);
+        const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+        if (!token) throw unauthorized("Authorization header must be 'Bearer <token>'");
+        const payload = await verifyJwt(token);
         return {
           orgId: orgFromClaims(payload, req.query.org_id),
           method: "jwt",

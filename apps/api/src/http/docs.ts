@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import express, { type ErrorRequestHandler, type Router } from "express";
-import { AppError } from "./app-error";
+import { AppError } from "../errors/app-error";
 
 // The API reference at /docs: Swagger UI from the swagger-ui-dist package, served by this API (no CDN), reading
 // the OpenAPI document at /openapi.json.

@@ -2,7 +2,8 @@ import type { ErrorEnvelope } from "@agni/contracts";
 import { RequestValidationError } from "@ts-rest/express";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { ZodError } from "zod";
-import { AppError } from "./app-error";
+import { databaseError } from "../db/errors";
+import { AppError } from "../errors/app-error";
 import { requestContext } from "./request-context";
 
 type Issue = { location: string; path: string; message: string };
@@ -14,7 +15,7 @@ function issuesOf(location: string, error: ZodError | null): Issue[] {
 
 function describe(issue: Issue): string {
   // Our schemas phrase most messages with the field name already ("agent_id must be a UUID").
-  if (!issue.path || issue.message.startsWith(issue.path.split(".")[0]!)) return issue.message;
+  if (!issue.path || issue.message.startsWith(issue.path.split(".")[0] ?? "")) return issue.message;
   if (issue.message === "Required") return `${issue.path} is required`;
   return `${issue.path}: ${issue.message}`;
 }
@@ -57,57 +58,6 @@ function bodyParserError(err: HttpLikeError): AppError | null {
   }
 }
 
-/** Prisma's known request errors, matched by code (never by message). */
-function prismaError(err: unknown): AppError | null {
-  const code = (err as { code?: unknown; name?: string })?.code;
-  if (typeof code !== "string" || !/^P\d{4}$/.test(code)) return null;
-  if (code === "P2002") return new AppError("CONFLICT", "A record with the same unique value already exists");
-  if (code === "P2025") return new AppError("NOT_FOUND", "Record not found");
-  return null;
-}
-
-// Prisma's codes for "no usable connection", the driver adapter's kinds for the same, and PostgreSQL's SQLSTATEs for
-// a server that is shutting down or starting up (class 57P) or a broken connection (class 08).
-const UNREACHABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
-const UNREACHABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
-const UNREACHABLE_SQLSTATE = /^(57P0[1-3]|08...)$/;
-// What the adapter lets through unmapped: node-postgres's errors for a lost connection, which carry no code (see
-// pg/lib/client.js and pg-pool), and socket errors it does not map (EPIPE: writing to a connection the server closed).
-const PG_CONNECTION_LOST = new Set([
-  "Connection terminated unexpectedly",
-  "Connection terminated",
-  "Client has encountered a connection error and is not queryable",
-  "timeout exceeded when trying to connect",
-  "Connection terminated due to connection timeout",
-]);
-const UNREACHABLE_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED"]);
-
-type DbErrorShape = {
-  code?: unknown;
-  syscall?: unknown;
-  message?: unknown;
-  kind?: unknown;
-  originalCode?: unknown;
-  cause?: DbErrorShape;
-  meta?: { driverAdapterError?: { cause?: DbErrorShape } };
-} | null;
-
-function unreachable(e: DbErrorShape, depth = 0): boolean {
-  if (!e || typeof e !== "object" || depth > 3) return false;
-  if (typeof e.code === "string" && (UNREACHABLE_PRISMA_CODES.has(e.code) || (typeof e.syscall === "string" && UNREACHABLE_SOCKET_CODES.has(e.code)))) return true;
-  if (typeof e.kind === "string" && UNREACHABLE_ADAPTER_KINDS.has(e.kind)) return true;
-  if (typeof e.originalCode === "string" && UNREACHABLE_SQLSTATE.test(e.originalCode)) return true;
-  if (e instanceof Error && e.constructor === Error && PG_CONNECTION_LOST.has(e.message)) return true;
-  return unreachable(e.meta?.driverAdapterError?.cause ?? null, depth + 1) || unreachable(e.cause ?? null, depth + 1);
-}
-
-/** The database cannot be reached right now (down, restarting, pool exhausted): a 503 the client can retry. */
-function databaseUnavailable(err: unknown): AppError | null {
-  return unreachable(err as DbErrorShape)
-    ? new AppError("SERVICE_UNAVAILABLE", "The service's database is unavailable right now; try again in a moment", { retry_after_seconds: 2 })
-    : null;
-}
-
 /** Turns anything thrown into the error envelope; unknown errors become a logged 500 without internals. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (res.headersSent) return next(err);
@@ -118,7 +68,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
         ? validationError(err)
         : err instanceof URIError
           ? new AppError("INVALID_REQUEST", "The URL path is not valid percent-encoded UTF-8")
-          : (bodyParserError(err as HttpLikeError) ?? databaseUnavailable(err) ?? prismaError(err));
+          : (bodyParserError(err as HttpLikeError) ?? databaseError(err));
   const ctx = requestContext(res);
   if (!appError) {
     ctx.logger.error({ err }, "unhandled error");
@@ -133,8 +83,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     ...(envelope.details === undefined ? {} : { details: envelope.details }),
     request_id: ctx.requestId,
   };
-  const retryAfter = (envelope.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
-  if (typeof retryAfter === "number") res.setHeader("Retry-After", String(retryAfter));
+  if (envelope.retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(envelope.retryAfterSeconds));
   res.status(envelope.status).json(body);
 };
 

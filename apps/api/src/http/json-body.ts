@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
-import { AppError } from "./app-error";
+import { AppError } from "../errors/app-error";
 
 /** Default for AGNI_JSON_MAX_DEPTH: levels of objects and arrays in a request body (the body itself is level 1). */
 export const DEFAULT_JSON_MAX_DEPTH = 32;

@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from "express";
 import { MemoryStore, rateLimit, type Store } from "express-rate-limit";
-import { AppError } from "./app-error";
+import { AppError } from "../errors/app-error";
 import { authOf } from "./auth";
 
 export interface ApiRateLimitOptions {
@@ -25,10 +25,10 @@ export function apiRateLimit(options: ApiRateLimitOptions): RequestHandler {
   // Credentials are resolved by the auth middleware; never key on the client address here.
   const keyOf = (res: Response) => {
     const auth = authOf(res);
-    return auth.method === "api_key" ? auth.subject! : `jwt:${auth.orgId}:${auth.subject ?? ""}`;
+    return auth.method === "api_key" ? auth.subject : `jwt:${auth.orgId}:${auth.subject ?? ""}`;
   };
   const refusal = (resetSeconds: number) =>
-    new AppError("RATE_LIMITED", `Too many requests for this credential; try again in ${resetSeconds} seconds`, { retry_after_seconds: resetSeconds });
+    new AppError("RATE_LIMITED", `Too many requests for this credential; try again in ${resetSeconds} seconds`, undefined, { retryAfterSeconds: resetSeconds });
   const limiter = rateLimit({
     windowMs,
     limit: options.limit,

@@ -25,8 +25,26 @@ function attendeeErrors(a: unknown): FieldError[] {
   return children.length ? [{ property: "attendee", constraints: [], children }] : [];
 }
 
+/** A create body once validateCreate has passed it: what is checked is typed; the rest stays unknown. */
+export interface CreateBookingBody {
+  [property: string]: unknown;
+  start: string;
+  attendee: { name: string; email?: string; timeZone: string; phoneNumber?: string; language?: unknown };
+  bookingFieldsResponses?: Record<string, unknown>;
+  eventTypeId?: number;
+  guests?: string[];
+  metadata?: Record<string, unknown>;
+  lengthInMinutes?: number;
+}
+
+/** A reschedule body once validateReschedule has passed it. */
+export interface RescheduleBookingBody {
+  [property: string]: unknown;
+  start: string;
+}
+
 /** CreateBookingInputPipe (create-booking-input.pipe.ts @ 51442f5ecb3ff25bfdf6f5cb5b75c014b058f149). */
-export function validateCreate(body: unknown): asserts body is Record<string, any> {
+export function validateCreate(body: unknown): asserts body is CreateBookingBody {
   if (!isObject(body)) throw new HttpError(400, "Body is required");
   const b = body;
   refuse([
@@ -49,7 +67,7 @@ export function validateCreate(body: unknown): asserts body is Record<string, an
 }
 
 /** RescheduleBookingInput_2024_08_13 through its pipe (written like the create and cancel pipes). */
-export function validateReschedule(body: unknown): asserts body is Record<string, any> {
+export function validateReschedule(body: unknown): asserts body is RescheduleBookingBody {
   if (!isObject(body)) throw new HttpError(400, "Body is required");
   refuse([
     ...unknownProperties(body, ["start", "rescheduledBy", "reschedulingReason", "emailVerificationCode", "seatUid"]),
@@ -58,7 +76,7 @@ export function validateReschedule(body: unknown): asserts body is Record<string
 }
 
 /** CancelBookingInputPipe (cancel-booking-input.pipe.ts @ 5b6d63e6300b8d930530b1b876d556a12fcfbd96); an empty body is `{}`. */
-export function validateCancel(body: unknown): Record<string, any> {
+export function validateCancel(body: unknown): Record<string, unknown> {
   const b = body === undefined ? {} : body;
   if (!isObject(b)) throw new HttpError(400, "Body should be an object");
   refuse([
@@ -139,7 +157,7 @@ const TYPES: Record<string, [expected: string, ok: (v: unknown) => boolean]> = {
  * @ cd764fd827c001adedda807a326af9ca0f924beb): the event type's own (non-system) fields, required when null or absent,
  * typed, and options compared as strings; attendee.phoneNumber answers attendeePhoneNumber and smsReminderNumber.
  */
-export function checkResponses(et: StoredEventType, body: Record<string, any>): void {
+export function checkResponses(et: StoredEventType, body: CreateBookingBody): void {
   const responses: Record<string, unknown> = { ...body.bookingFieldsResponses, attendeePhoneNumber: body.attendee?.phoneNumber, smsReminderNumber: body.attendee?.phoneNumber };
   for (const f of et.bookingFields.filter((f) => !f.isDefault || f.slug === "smsReminderNumber")) {
     const v = responses[f.slug];

@@ -7,24 +7,37 @@ export interface RouteContext {
   req: IncomingMessage;
   res: ServerResponse;
   url: URL;
-  params: string[];
+  /** The path pattern's groups: the first (or "") and any others. */
+  params: [string, ...string[]];
   user?: SandboxUser;
-  body: any;
+  /** The JSON body as sent (undefined without one): each route checks it as Cal.com's pipes do. */
+  body: unknown;
   store: SandboxStore;
   now: () => number;
   /** Fires the host's webhooks for a booking event; resolves when Cal.com's booking flow would go on. */
   notify(event: WebhookEvent): Promise<void>;
 }
 
-export interface Route {
+/** The context of a route behind ApiAuthGuard: the caller is known. */
+export interface AuthedContext extends RouteContext {
+  user: SandboxUser;
+}
+
+interface RouteBase {
   method: string;
   pattern: RegExp;
   /** The `cal-api-version` values whose controller serves this route; absent means any (or none). */
   versions?: readonly string[];
-  /** The route's guard: ApiAuthGuard, OptionalApiAuthGuard, or none. */
-  auth: "required" | "optional" | "none";
-  handle(ctx: RouteContext): void | Promise<void>;
 }
+
+/** A controller method behind its guard: ApiAuthGuard ("required"), OptionalApiAuthGuard, or none. */
+export type Route =
+  | (RouteBase & { auth: "required"; handle(ctx: AuthedContext): void | Promise<void> })
+  | (RouteBase & { auth: "optional" | "none"; handle(ctx: RouteContext): void | Promise<void> });
+
+/** A JSON object body, or null for anything else (no body, an array, a scalar). */
+export const bodyObject = (body: unknown): Record<string, unknown> | null =>
+  body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
 
 /**
  * A Cal.com error and the form its answer takes: a Nest HttpException in the error envelope, a core HttpError or

@@ -1,5 +1,5 @@
 import { sendSuccess } from "../http";
-import { HttpError, type Route } from "./context";
+import { bodyObject, HttpError, type Route } from "./context";
 
 const FOR = ["SMS", "CAL_AI_PHONE_CALL", "AI_AGENT"];
 
@@ -9,7 +9,7 @@ export const creditRoutes: Route[] = [
     pattern: /^\/v2\/credits\/available\/?$/,
     auth: "required",
     handle({ res, user, store }) {
-      const c = store.credits.get(user!.id)!;
+      const c = store.creditsOf(user.id);
       sendSuccess(res, { hasCredits: c.monthlyRemaining + c.additional > 0, balance: { monthlyRemaining: c.monthlyRemaining, additional: c.additional } });
     },
   },
@@ -18,17 +18,19 @@ export const creditRoutes: Route[] = [
     pattern: /^\/v2\/credits\/charge\/?$/,
     auth: "required",
     handle({ res, user, store, body }) {
-      const credits = Number(body?.credits);
+      const b = bodyObject(body) ?? {};
+      const credits = Number(b.credits);
       if (!Number.isInteger(credits) || credits <= 0) throw new HttpError(400, "credits must be a positive integer");
-      if (!FOR.includes(body?.creditFor)) throw new HttpError(400, `creditFor must be one of ${FOR.join(", ")}`);
-      const c = store.credits.get(user!.id)!;
+      if (!(typeof b.creditFor === "string" && FOR.includes(b.creditFor))) throw new HttpError(400, `creditFor must be one of ${FOR.join(", ")}`);
+      const c = store.creditsOf(user.id);
       // `externalRef` makes a charge idempotent: the same reference is charged once.
-      if (!body.externalRef || !c.charged.has(body.externalRef)) {
+      const ref = b.externalRef ? String(b.externalRef) : undefined;
+      if (!ref || !c.charged.has(ref)) {
         if (c.monthlyRemaining + c.additional < credits) throw new HttpError(400, "Not enough credits");
         const fromMonthly = Math.min(c.monthlyRemaining, credits);
         c.monthlyRemaining -= fromMonthly;
         c.additional -= credits - fromMonthly;
-        if (body.externalRef) c.charged.add(body.externalRef);
+        if (ref) c.charged.add(ref);
       }
       sendSuccess(res, { charged: true, remainingBalance: { monthlyRemaining: c.monthlyRemaining, additional: c.additional } });
     },

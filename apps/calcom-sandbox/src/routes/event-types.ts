@@ -4,7 +4,7 @@ import { EVENT_TYPES_VERSIONS, HttpError, type Route } from "./context";
 
 /** `EventTypeOutput_2024_06_14`. */
 export function eventTypeOutput(et: StoredEventType, store: SandboxStore) {
-  const owner = store.users.get(et.ownerId)!;
+  const owner = store.userById(et.ownerId);
   return {
     id: et.id,
     ownerId: et.ownerId,
@@ -63,7 +63,7 @@ export const eventTypeRoutes: Route[] = [
     auth: "required",
     handle({ res, params, user, store }) {
       const et = store.eventTypes.get(Number(params[0]));
-      if (!et || et.ownerId !== user!.id) throw new HttpError(404, `Event type with id ${params[0]} not found`);
+      if (!et || et.ownerId !== user.id) throw new HttpError(404, `Event type with id ${params[0]} not found`);
       sendSuccess(res, eventTypeOutput(et, store));
     },
   },

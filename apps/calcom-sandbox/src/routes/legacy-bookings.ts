@@ -1,7 +1,8 @@
 import { sendSuccess } from "../http";
 import type { SandboxStore, StoredBooking } from "../store";
-import { callerOf, cancelBooking, listBookings } from "./bookings";
-import { HttpError, LEGACY_BOOKINGS_VERSIONS, type Route } from "./context";
+import { callerOf, cancelBooking } from "./booking-flows";
+import { listBookings } from "./bookings";
+import { bodyObject, HttpError, LEGACY_BOOKINGS_VERSIONS, type Route } from "./context";
 
 // The legacy bookings controller that a request without cal-api-version (or with 2024-04-15/06-11/06-14) reaches:
 // calcom/cal.com apps/api/v2/src/ee/bookings/2024-04-15/controllers/bookings.controller.ts
@@ -9,7 +10,7 @@ import { HttpError, LEGACY_BOOKINGS_VERSIONS, type Route } from "./context";
 
 /** The database-shaped booking the legacy controller answers with (getBookingInfo / getAllUserBookings). */
 function legacyBooking(b: StoredBooking, store: SandboxStore) {
-  const host = store.users.get(b.userId)!;
+  const host = store.userById(b.userId);
   return {
     id: b.id,
     uid: b.uid,
@@ -35,7 +36,7 @@ export const legacyBookingRoutes: Route[] = [
     auth: "required",
     handle(ctx) {
       const q = ctx.url.searchParams;
-      const all = listBookings(ctx, ctx.user!, new URLSearchParams(), [q.get("filters[status]") ?? "upcoming"]);
+      const all = listBookings(ctx, ctx.user, new URLSearchParams(), [q.get("filters[status]") ?? "upcoming"]);
       const cursor = Number(q.get("cursor") ?? 0);
       const limit = Number(q.get("limit") ?? 10);
       sendSuccess(ctx.res, {
@@ -52,7 +53,7 @@ export const legacyBookingRoutes: Route[] = [
     versions: LEGACY_BOOKINGS_VERSIONS,
     auth: "none",
     handle(ctx) {
-      const b = ctx.store.bookings.get(ctx.params[0]!);
+      const b = ctx.store.bookings.get(ctx.params[0]);
       if (!b) throw new HttpError(404, `Booking with UID=${ctx.params[0]} does not exist.`);
       sendSuccess(ctx.res, legacyBooking(b, ctx.store));
     },
@@ -63,11 +64,11 @@ export const legacyBookingRoutes: Route[] = [
     versions: LEGACY_BOOKINGS_VERSIONS,
     auth: "none",
     async handle(ctx) {
-      const uid = ctx.params[0]!;
+      const uid = ctx.params[0];
       if (!Number.isNaN(Number(uid))) throw new HttpError(400, "Please provide booking uid instead of booking id.");
       const b = ctx.store.bookings.get(uid);
       if (!b) throw new HttpError(404, `Booking with UID=${uid} does not exist.`);
-      await cancelBooking(ctx, b, ctx.body?.cancellationReason, callerOf(ctx.user, b));
+      await cancelBooking(ctx, b, bodyObject(ctx.body)?.cancellationReason, callerOf(ctx.user, b));
       sendSuccess(ctx.res, { bookingId: b.id, bookingUid: b.uid, onlyRemovedAttendee: false });
     },
   },

@@ -19,7 +19,7 @@ export const scheduleRoutes: Route[] = [
     pattern: /^\/v2\/schedules\/?$/,
     versions: SCHEDULES_VERSIONS,
     auth: "required",
-    handle: ({ res, user, store }) => sendSuccess(res, [...store.schedules.values()].filter((s) => s.ownerId === user!.id).map(scheduleOutput)),
+    handle: ({ res, user, store }) => sendSuccess(res, [...store.schedules.values()].filter((s) => s.ownerId === user.id).map(scheduleOutput)),
   },
   {
     method: "GET",
@@ -27,7 +27,7 @@ export const scheduleRoutes: Route[] = [
     versions: SCHEDULES_VERSIONS,
     auth: "required",
     handle({ res, user, store }) {
-      const s = user!.defaultScheduleId === null ? undefined : store.schedules.get(user!.defaultScheduleId);
+      const s = user.defaultScheduleId === null ? undefined : store.schedules.get(user.defaultScheduleId);
       sendSuccess(res, s ? scheduleOutput(s) : null);
     },
   },

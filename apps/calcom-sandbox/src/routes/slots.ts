@@ -3,7 +3,7 @@ import { busyFor, reservedFor } from "../busy";
 import { sendJson, sendSuccess } from "../http";
 import { availableSlots, dateKey, renderInstant } from "../slots";
 import type { SandboxStore, StoredEventType, StoredReservation } from "../store";
-import { HttpError, LEGACY_SLOTS_VERSIONS, type Route, type RouteContext, SLOTS_VERSIONS } from "./context";
+import { bodyObject, HttpError, LEGACY_SLOTS_VERSIONS, type Route, type RouteContext, SLOTS_VERSIONS } from "./context";
 import { check, type FieldError, isDateString, isTimeZone, refuse, unknownProperties } from "./validate";
 
 /** Strict ISO 8601 read as UTC when it has no offset (Cal.com parses with zone "utc"). */
@@ -29,7 +29,7 @@ function validateSlotsQuery(q: Record<string, string>): void {
     ...(q.duration !== undefined ? check("duration", [Number.isNaN(parseInt(q.duration)) && "duration must be a number conforming to the specified constraints"]) : []),
     ...(q.format !== undefined ? check("format", [!["range", "time"].includes(q.format.toLowerCase()) && "slotFormat must be either 'range' or 'time'"]) : []),
   ];
-  if ("eventTypeId" in q) return refuse([...unknownProperties(q, BY_ID), ...common(), ...check("eventTypeId", [Number.isNaN(parseInt(q.eventTypeId!)) && "eventTypeId must be a number conforming to the specified constraints"])]);
+  if ("eventTypeId" in q) return refuse([...unknownProperties(q, BY_ID), ...common(), ...check("eventTypeId", [Number.isNaN(parseInt(q.eventTypeId ?? "")) && "eventTypeId must be a number conforming to the specified constraints"])]);
   if ("username" in q && "eventTypeSlug" in q) return refuse([...unknownProperties(q, BY_SLUG), ...common()]);
   const usernames = (q.usernames ?? "").split(",").filter(Boolean);
   refuse([
@@ -94,7 +94,7 @@ const reservationOutput = (r: StoredReservation) => ({
  * overlaps are checked per event type (live bookings, then unexpired reservations); availability is not checked.
  */
 function reserve(ctx: RouteContext): StoredReservation {
-  const b = ctx.body ?? {};
+  const b = bodyObject(ctx.body) ?? {};
   if (b.reservationDuration && !ctx.user) {
     throw new HttpError(401, "reservationDuration can only be used for authenticated requests - use access token, api key or OAuth credentials");
   }
@@ -107,7 +107,7 @@ function reserve(ctx: RouteContext): StoredReservation {
   if (start === null) throw new HttpError(400, "Invalid start date");
   if (b.slotDuration) {
     if (!et.lengthInMinutesOptions) throw new HttpError(400, "You passed 'slotDuration' but this event type is not a variable length event type.");
-    if (!et.lengthInMinutesOptions.includes(b.slotDuration)) {
+    if (!(typeof b.slotDuration === "number" && et.lengthInMinutesOptions.includes(b.slotDuration))) {
       throw new HttpError(400, `Provided 'slotDuration' is not one of the possible lengths for the event type. The possible lengths for this variable length event type are: ${et.lengthInMinutesOptions.join(", ")}`);
     }
   }
@@ -139,8 +139,8 @@ export const slotRoutes: Route[] = [
       const et = eventTypeOf(ctx.store, q);
       const duration = q.duration ? parseInt(q.duration) : undefined;
       const range = q.format?.toLowerCase() === "range";
-      const from = parseUtc(q.start)!;
-      const to = parseUtc(q.end)!;
+      // The query's start and end have passed isDateString.
+      const [from, to] = [parseUtc(q.start) ?? NaN, parseUtc(q.end) ?? NaN];
       const length = duration ?? et.lengthInMinutes;
       const out: Record<string, { start: string; end?: string }[]> = {};
       for (const t of slotsBetween(ctx, et, from, to, duration, q.timeZone, q.bookingUidToReschedule ?? null)) {
@@ -183,7 +183,7 @@ export const slotRoutes: Route[] = [
     versions: SLOTS_VERSIONS,
     auth: "none",
     handle(ctx) {
-      const r = ctx.store.reservations.get(ctx.params[0]!);
+      const r = ctx.store.reservations.get(ctx.params[0]);
       const { reservationDuration: _omitted, ...read } = r ? reservationOutput(r) : { reservationDuration: 0 };
       sendSuccess(ctx.res, r ? read : null);
     },
@@ -195,7 +195,7 @@ export const slotRoutes: Route[] = [
     versions: SLOTS_VERSIONS,
     auth: "none",
     handle(ctx) {
-      ctx.store.reservations.delete(ctx.params[0]!);
+      ctx.store.reservations.delete(ctx.params[0]);
       sendJson(ctx.res, 200, { status: "success" });
     },
   },

@@ -47,7 +47,7 @@ export function isTimeZone(value: unknown): boolean {
       zones.set(value, false);
     }
   }
-  return zones.get(value)!;
+  return zones.get(value) === true;
 }
 
 /** class-validator's @IsDateString (ISO 8601); `strict` also refuses impossible dates. */

@@ -1,6 +1,6 @@
 import { sendSuccess } from "../http";
 import type { SandboxStore, StoredWebhook } from "../store";
-import { HttpError, type Route } from "./context";
+import { bodyObject, HttpError, type Route } from "./context";
 
 const webhookOutput = (w: StoredWebhook) => ({
   id: w.id,
@@ -11,6 +11,8 @@ const webhookOutput = (w: StoredWebhook) => ({
   payloadTemplate: w.payloadTemplate,
   ...(w.secret ? { secret: w.secret } : {}),
 });
+
+const stringOrNull = (v: unknown) => (typeof v === "string" ? v : null);
 
 function owned(store: SandboxStore, id: string, userId: number): StoredWebhook {
   const w = store.webhooks.get(Number(id));
@@ -24,14 +26,14 @@ export const webhookRoutes: Route[] = [
     pattern: /^\/v2\/webhooks\/?$/,
     auth: "required",
     handle({ res, body, user, store }) {
-      const b = body ?? {};
+      const b = bodyObject(body) ?? {};
       if (typeof b.subscriberUrl !== "string" || typeof b.active !== "boolean" || !Array.isArray(b.triggers)) {
         throw new HttpError(400, "subscriberUrl (string), active (boolean) and triggers (array) are required");
       }
-      if ([...store.webhooks.values()].some((w) => w.userId === user!.id && w.subscriberUrl === b.subscriberUrl)) {
+      if ([...store.webhooks.values()].some((w) => w.userId === user.id && w.subscriberUrl === b.subscriberUrl)) {
         throw new HttpError(409, "Webhook with this subscriber url already exists for this user");
       }
-      const w: StoredWebhook = { id: store.newWebhookId(), userId: user!.id, subscriberUrl: b.subscriberUrl, active: b.active, triggers: b.triggers, payloadTemplate: b.payloadTemplate ?? null, secret: b.secret ?? null };
+      const w: StoredWebhook = { id: store.newWebhookId(), userId: user.id, subscriberUrl: b.subscriberUrl, active: b.active, triggers: b.triggers, payloadTemplate: stringOrNull(b.payloadTemplate), secret: stringOrNull(b.secret) };
       store.webhooks.set(w.id, w);
       sendSuccess(res, webhookOutput(w), 201);
     },
@@ -43,22 +45,27 @@ export const webhookRoutes: Route[] = [
     handle({ res, url, user, store }) {
       const take = Math.min(250, Math.max(1, Number(url.searchParams.get("take") ?? 250)));
       const skip = Math.max(0, Number(url.searchParams.get("skip") ?? 0));
-      sendSuccess(res, [...store.webhooks.values()].filter((w) => w.userId === user!.id).slice(skip, skip + take).map(webhookOutput));
+      sendSuccess(res, [...store.webhooks.values()].filter((w) => w.userId === user.id).slice(skip, skip + take).map(webhookOutput));
     },
   },
   {
     method: "GET",
     pattern: /^\/v2\/webhooks\/(\d+)\/?$/,
     auth: "required",
-    handle: ({ res, params, user, store }) => sendSuccess(res, webhookOutput(owned(store, params[0]!, user!.id))),
+    handle: ({ res, params, user, store }) => sendSuccess(res, webhookOutput(owned(store, params[0], user.id))),
   },
   {
     method: "PATCH",
     pattern: /^\/v2\/webhooks\/(\d+)\/?$/,
     auth: "required",
     handle({ res, params, user, store, body }) {
-      const w = owned(store, params[0]!, user!.id);
-      for (const k of ["subscriberUrl", "active", "triggers", "payloadTemplate", "secret"] as const) if (body?.[k] !== undefined) (w as any)[k] = body[k];
+      const w = owned(store, params[0], user.id);
+      const b = bodyObject(body) ?? {};
+      if (typeof b.subscriberUrl === "string") w.subscriberUrl = b.subscriberUrl;
+      if (typeof b.active === "boolean") w.active = b.active;
+      if (Array.isArray(b.triggers)) w.triggers = b.triggers.map(String);
+      if (b.payloadTemplate !== undefined) w.payloadTemplate = stringOrNull(b.payloadTemplate);
+      if (b.secret !== undefined) w.secret = stringOrNull(b.secret);
       sendSuccess(res, webhookOutput(w));
     },
   },
@@ -67,7 +74,7 @@ export const webhookRoutes: Route[] = [
     pattern: /^\/v2\/webhooks\/(\d+)\/?$/,
     auth: "required",
     handle({ res, params, user, store }) {
-      const w = owned(store, params[0]!, user!.id);
+      const w = owned(store, params[0], user.id);
       store.webhooks.delete(w.id);
       sendSuccess(res, webhookOutput(w));
     },

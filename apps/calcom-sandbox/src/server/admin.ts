@@ -8,9 +8,19 @@ import type { Fault } from "./faults";
 // The test controls under /_sandbox/ (no auth): reset, request faults, bookings, the web app's actions and the
 // webhook delivery controls. Each answers in Cal.com's success envelope; a bad control request is a 400 envelope.
 
-type Handler = (sandbox: Sandbox, body: any, url: URL, params: string[]) => unknown;
+type Handler = (sandbox: Sandbox, body: unknown, url: URL, params: string[]) => unknown;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+
+/** A control's JSON object (or {}), handed to an action that checks each field itself, as Cal.com's pages do. */
+const input = <T>(body: unknown): T => (isRecord(body) ? body : {}) as T;
+
+/** The optional delivery ids of a release: strings only. */
+function idsOf(ids: unknown): string[] | undefined {
+  if (ids === undefined) return undefined;
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string")) throw new HttpError(400, "ids must be an array of delivery ids");
+  return ids.map(String);
+}
 
 /** A webhook target from a JSON body or a query string. */
 function targetOf(source: unknown): WebhookTarget {
@@ -40,16 +50,20 @@ const ROUTES: [method: string, pattern: RegExp, status: number, handle: Handler]
     "POST",
     /^\/_sandbox\/faults$/,
     201,
-    (s, body: Fault & { pathPattern?: string }) => (s.faults.inject({ ...body, ...(body.pathPattern ? { path: new RegExp(body.pathPattern) } : {}) }), { injected: true }),
+    (s, body) => {
+      const fault = input<Fault & { pathPattern?: string }>(body);
+      s.faults.inject({ ...fault, ...(fault.pathPattern ? { path: new RegExp(fault.pathPattern) } : {}) });
+      return { injected: true };
+    },
   ],
   ["DELETE", /^\/_sandbox\/faults$/, 200, (s, _b, url) => (s.faults.clear(url.searchParams.get("apiKey") ?? undefined), { cleared: true })],
   ["GET", /^\/_sandbox\/bookings$/, 200, (s) => s.bookings()],
-  ["POST", /^\/_sandbox\/web-app\/bookings$/, 201, (s, body) => s.webApp.book(body ?? {})],
-  ["POST", /^\/_sandbox\/web-app\/bookings\/([^/]+)\/reschedule$/, 201, (s, body, _u, [uid]) => s.webApp.reschedule(uid!, body ?? {})],
-  ["POST", /^\/_sandbox\/web-app\/bookings\/([^/]+)\/cancel$/, 200, (s, body, _u, [uid]) => s.webApp.cancel(uid!, body ?? {})],
-  ["POST", /^\/_sandbox\/web-app\/bookings\/([^/]+)\/confirm$/, 200, (s, _b, _u, [uid]) => s.webApp.confirm(uid!)],
-  ["POST", /^\/_sandbox\/web-app\/bookings\/([^/]+)\/reject$/, 200, (s, body, _u, [uid]) => s.webApp.reject(uid!, body ?? {})],
-  ["POST", /^\/_sandbox\/web-app\/bookings\/([^/]+)\/no-show$/, 200, (s, body, _u, [uid]) => s.webApp.markNoShow(uid!, body ?? {})],
+  ["POST", /^\/_sandbox\/web-app\/bookings$/, 201, (s, body) => s.webApp.book(input(body))],
+  ["POST", /^\/_sandbox\/web-app\/bookings\/([^/]+)\/reschedule$/, 201, (s, body, _u, [uid = ""]) => s.webApp.reschedule(uid, input(body))],
+  ["POST", /^\/_sandbox\/web-app\/bookings\/([^/]+)\/cancel$/, 200, (s, body, _u, [uid = ""]) => s.webApp.cancel(uid, input(body))],
+  ["POST", /^\/_sandbox\/web-app\/bookings\/([^/]+)\/confirm$/, 200, (s, _b, _u, [uid = ""]) => s.webApp.confirm(uid)],
+  ["POST", /^\/_sandbox\/web-app\/bookings\/([^/]+)\/reject$/, 200, (s, body, _u, [uid = ""]) => s.webApp.reject(uid, input(body))],
+  ["POST", /^\/_sandbox\/web-app\/bookings\/([^/]+)\/no-show$/, 200, (s, body, _u, [uid = ""]) => s.webApp.markNoShow(uid, input(body))],
   [
     "GET",
     /^\/_sandbox\/webhook-deliveries$/,
@@ -68,15 +82,15 @@ const ROUTES: [method: string, pattern: RegExp, status: number, handle: Handler]
     (s, _b, url) => (s.webhookFaults.clear(url.searchParams.size ? targetOf(url.searchParams) : undefined), { cleared: true }),
   ],
   ["POST", /^\/_sandbox\/webhook-faults\/pause$/, 200, (s, body) => (s.webhookFaults.pause(targetOf(body)), { paused: true })],
-  ["POST", /^\/_sandbox\/webhook-faults\/resume$/, 200, async (s, body) => ({ released: await s.webhookFaults.resume(body && Object.keys(body).length ? targetOf(body) : undefined) })],
+  ["POST", /^\/_sandbox\/webhook-faults\/resume$/, 200, async (s, body) => ({ released: await s.webhookFaults.resume(isRecord(body) && Object.keys(body).length ? targetOf(body) : undefined) })],
   [
     "POST",
     /^\/_sandbox\/webhook-faults\/release$/,
     200,
-    async (s, body = {}) => {
-      if (body.order !== undefined && body.order !== "fifo" && body.order !== "reverse") throw new HttpError(400, 'order must be "fifo" or "reverse"');
-      if (body.ids !== undefined && !(Array.isArray(body.ids) && body.ids.every((id: unknown) => typeof id === "string"))) throw new HttpError(400, "ids must be an array of delivery ids");
-      return { released: await s.webhookFaults.release({ ...targetOf(body), order: body.order, ids: body.ids }) };
+    async (s, body) => {
+      const b = isRecord(body) ? body : {};
+      if (b.order !== undefined && b.order !== "fifo" && b.order !== "reverse") throw new HttpError(400, 'order must be "fifo" or "reverse"');
+      return { released: await s.webhookFaults.release({ ...targetOf(b), order: b.order, ids: idsOf(b.ids) }) };
     },
   ],
   ["GET", /^\/_sandbox\/webhook-faults\/held$/, 200, (s, _b, url) => s.webhookFaults.held(targetOf(url.searchParams))],

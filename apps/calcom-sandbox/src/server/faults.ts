@@ -36,7 +36,8 @@ export class Faults {
 
   /** Removes every fault, or only those scoped to `apiKey`. */
   clear(apiKey?: string): void {
-    for (let i = this.pending.length - 1; i >= 0; i--) if (apiKey === undefined || this.pending[i]!.apiKey === apiKey) this.pending.splice(i, 1);
+    const kept = this.pending.filter((f) => apiKey !== undefined && f.apiKey !== apiKey);
+    this.pending.splice(0, this.pending.length, ...kept);
   }
 
   /** The first fault matching the request, counted as used. */
@@ -47,8 +48,8 @@ export class Faults {
         (!f.path || (typeof f.path === "string" ? path === f.path : f.path.test(path))) &&
         (!f.apiKey || f.apiKey === apiKey),
     );
-    if (i < 0) return undefined;
-    const fault = this.pending[i]!;
+    const fault = this.pending[i];
+    if (!fault) return undefined;
     if (--fault.remaining <= 0) this.pending.splice(i, 1);
     return fault;
   }

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { assignRequestId, readJsonBody, sendBareError, sendError, sendJson, sendZodError } from "../http";
 import { HttpError, type Route, type RouteContext } from "../routes/context";
 import type { SandboxStore } from "../store";
-import { failBefore, type Faults, lostAnswer } from "./faults";
+import { failBefore, type Fault, type Faults, lostAnswer } from "./faults";
 import { credentialOf, type Guards } from "./guards";
 
 export interface RecordedRequest {
@@ -46,38 +46,90 @@ export interface HandlerParts {
   admin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
 }
 
+/** One request as the steps below see it. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  method: string;
+  /** The bearer credential, if any (never recorded). */
+  credential: string | undefined;
+  /** The `cal-api-version` header as sent. */
+  version: string | undefined;
+  /** The injected fault this request takes, if any. */
+  fault?: Fault;
+}
+
+/** One step of handling a request; true when it has answered (or dropped) the request and nothing else runs. */
+type Step = (x: Exchange, parts: HandlerParts) => boolean | Promise<boolean>;
+
+/** Records the request for tests to inspect: method, path, query, version, whether a bearer came (never the credential). */
+const record: Step = (x, parts) => {
+  parts.requests.push({ method: x.method, path: x.url.pathname, query: Object.fromEntries(x.url.searchParams), calApiVersion: x.version ?? null, hadBearer: !!x.credential });
+  if (parts.requests.length > 1000) parts.requests.shift();
+  return false;
+};
+
+/** The test controls under /_sandbox/. */
+const testControls: Step = async (x, parts) => {
+  if (!x.url.pathname.startsWith("/_sandbox/")) return false;
+  await parts.admin(x.req, x.res, x.url);
+  return true;
+};
+
+/** An injected fault takes the request; the part that comes before handling plays now. */
+const faultBefore: Step = (x, parts) => {
+  x.fault = parts.faults.take(x.method, x.url.pathname, x.credential);
+  return failBefore(x.fault, x.req, x.res);
+};
+
+async function jsonBodyOf(req: IncomingMessage): Promise<unknown> {
+  try {
+    return await readJsonBody(req);
+  } catch {
+    throw new HttpError(400, "Unexpected token in JSON body");
+  }
+}
+
+/** Routing (Nest's 404), the throttler, the route's auth guard, the body, then the controller (whose answer a fault may swallow). */
+const dispatch: Step = async (x, parts) => {
+  const { req, url, fault } = x;
+  const route = matchRoute(parts.routes, x.method, url.pathname, x.version);
+  if (!route) {
+    sendError(req, x.res, 404, `Cannot ${x.method} ${url.pathname}`);
+    return true;
+  }
+  parts.guards.throttle(req, x.res, x.credential);
+  const user = parts.guards.authenticate(route, x.credential);
+  const body = await jsonBodyOf(req);
+  const lost = fault?.drop === "after" || fault?.drop === "hang";
+  const [, first = "", ...rest] = route.pattern.exec(url.pathname) ?? [];
+  const ctx: RouteContext = { req, res: lost ? lostAnswer(x.res) : x.res, url, params: [first, ...rest], user, body, store: parts.store(), now: parts.now, notify: parts.notify };
+  const run = () => {
+    if (route.auth !== "required") return route.handle(ctx);
+    if (!user) throw new HttpError(401, "Unauthorized"); // ApiAuthGuard has refused the request already
+    return route.handle({ ...ctx, user });
+  };
+  // A lost answer stays lost, an error included: "after" closes the connection, "hang" keeps it silent.
+  await (lost ? Promise.resolve(run()).catch(() => undefined) : run());
+  if (fault?.drop === "after") req.socket.destroy();
+  return true;
+};
+
+const STEPS: Step[] = [record, testControls, faultBefore, dispatch];
+
 /**
- * One request, step by step: record it (no credentials), test controls, an injected fault, routing (Nest's 404),
- * the throttler, the auth guard, the body, then the controller (whose answer a fault may swallow).
+ * One request, step by step (each a small function above): record it (no credentials), test controls, an injected
+ * fault, then dispatch — routing (Nest's 404), the throttler, the auth guard, the body and the controller.
  */
 export function createHandler(parts: HandlerParts): RequestListener {
   return async (req, res) => {
     assignRequestId(res);
     const url = new URL(req.url ?? "/", "http://sandbox.local");
-    const method = req.method ?? "GET";
-    const credential = credentialOf(req);
-    const header = req.headers["cal-api-version"] as string | undefined;
-    parts.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), calApiVersion: header ?? null, hadBearer: !!credential });
-    if (parts.requests.length > 1000) parts.requests.shift();
+    const version = req.headers["cal-api-version"];
+    const x: Exchange = { req, res, url, method: req.method ?? "GET", credential: credentialOf(req), version: typeof version === "string" ? version : undefined };
     try {
-      if (url.pathname.startsWith("/_sandbox/")) return await parts.admin(req, res, url);
-      const fault = parts.faults.take(method, url.pathname, credential);
-      if (await failBefore(fault, req, res)) return;
-      const route = matchRoute(parts.routes, method, url.pathname, header);
-      if (!route) return sendError(req, res, 404, `Cannot ${method} ${url.pathname}`);
-      parts.guards.throttle(req, res, credential);
-      const user = parts.guards.authenticate(route, credential);
-      let body: unknown;
-      try {
-        body = await readJsonBody(req);
-      } catch {
-        throw new HttpError(400, "Unexpected token in JSON body");
-      }
-      const lost = fault?.drop === "after" || fault?.drop === "hang";
-      const ctx: RouteContext = { req, res: lost ? lostAnswer(res) : res, url, params: route.pattern.exec(url.pathname)!.slice(1), user, body, store: parts.store(), now: parts.now, notify: parts.notify };
-      // A lost answer stays lost, an error included: "after" closes the connection, "hang" keeps it silent.
-      await (lost ? Promise.resolve(route.handle(ctx)).catch(() => undefined) : route.handle(ctx));
-      if (fault?.drop === "after") req.socket.destroy();
+      for (const step of STEPS) if (await step(x, parts)) return;
     } catch (err) {
       answerError(req, res, err);
     }

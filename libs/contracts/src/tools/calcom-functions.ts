@@ -1,15 +1,23 @@
-import type { AppointmentAction } from "../appointments/appointments.schemas.js";
+import { ManageAppointmentBodySchema, type AppointmentAction } from "../appointments/appointments.schemas.js";
 
-/** The functions an exported `calcom` tool offers (one per enabled function), and the action each one runs. */
-export const CALCOM_FUNCTION_ACTIONS: Record<string, AppointmentAction> = {
-  check_availability: "availability",
-  suggest_appointment_times: "suggest",
-  book_appointment: "book",
-  reschedule_appointment: "reschedule",
-  cancel_appointment: "cancel",
-};
+/** The function an exported `calcom` tool offers for each action (one per enabled function). */
+export const CALCOM_FUNCTION_NAMES = {
+  availability: "check_availability",
+  suggest: "suggest_appointment_times",
+  book: "book_appointment",
+  reschedule: "reschedule_appointment",
+  cancel: "cancel_appointment",
+} as const satisfies Record<AppointmentAction, string>;
 
-const MANAGE_FIELDS = new Set(["name", "email", "phone", "timezone", "appointment_datetime", "appointment_id", "call_session_id", "notes", "days_ahead", "event_type_id", "duration_minutes"]);
+/** The action each exported function runs (the inverse of CALCOM_FUNCTION_NAMES). */
+export const CALCOM_FUNCTION_ACTIONS: Record<string, AppointmentAction> = Object.fromEntries(
+  Object.entries(CALCOM_FUNCTION_NAMES).map(([action, name]) => [name, action as AppointmentAction]),
+);
+
+/** Manage fields a function call does not pass as arguments: the function and the caller bind them, or they hold the other arguments. */
+const BOUND_FIELDS = new Set(["action", "agent_id", "org_id", "responses"]);
+/** The manage body's fields a function call may pass as arguments, read from the manage schema itself. */
+const MANAGE_FIELDS = new Set(Object.keys(ManageAppointmentBodySchema.innerType().shape).filter((field) => !BOUND_FIELDS.has(field)));
 
 /**
  * The manage-endpoint body for a call of an exported calcom function (from an MCP client or an LLM's function call):

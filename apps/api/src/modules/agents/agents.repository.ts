@@ -1,11 +1,15 @@
+import { jsonColumn } from "../../db/json";
 import type { Prisma, PrismaClient } from "../../db/prisma";
 import { AGENT_ACCOUNT_INCLUDE } from "../calcom/effective-account";
+
+/** The agent's JSON settings as plain values (null clears them); the repository spells them for Prisma. */
+type WithSettings<T> = Omit<T, "settings"> & { settings?: Record<string, unknown> | null };
 
 export class AgentsRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  create(data: Prisma.AgentUncheckedCreateInput) {
-    return this.prisma.agent.create({ data, include: AGENT_ACCOUNT_INCLUDE });
+  create(data: WithSettings<Prisma.AgentUncheckedCreateInput>) {
+    return this.prisma.agent.create({ data: { ...data, settings: jsonColumn(data.settings) }, include: AGENT_ACCOUNT_INCLUDE });
   }
 
   find(organizationId: string, id: string) {
@@ -28,8 +32,8 @@ export class AgentsRepository {
   }
 
   /** Updates only within the organisation; null when the agent is not there. */
-  async update(organizationId: string, id: string, data: Prisma.AgentUncheckedUpdateInput) {
-    const { count } = await this.prisma.agent.updateMany({ where: { id, organizationId }, data });
+  async update(organizationId: string, id: string, data: WithSettings<Prisma.AgentUncheckedUpdateInput>) {
+    const { count } = await this.prisma.agent.updateMany({ where: { id, organizationId }, data: { ...data, settings: jsonColumn(data.settings) } });
     return count === 0 ? null : this.find(organizationId, id);
   }
 

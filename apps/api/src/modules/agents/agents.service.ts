@@ -1,6 +1,5 @@
 import type { Agent, CreateAgentBody, UpdateAgentBody } from "@agni/contracts";
-import { Prisma } from "../../db/prisma";
-import { invalidRequest, notFound } from "../../http/app-error";
+import { invalidRequest, notFound } from "../../errors/app-error";
 import { effectiveAccountOf, type AgentWithAccounts } from "../calcom/effective-account";
 import type { AgentsRepository } from "./agents.repository";
 
@@ -28,12 +27,6 @@ export function toAgent(row: AgentWithAccounts): Agent {
   };
 }
 
-/** JSON null in Prisma must be spelled Prisma.JsonNull; undefined means "leave as is". */
-function jsonField(value: Record<string, unknown> | null | undefined) {
-  if (value === undefined) return undefined;
-  return value === null ? Prisma.JsonNull : (value as Prisma.InputJsonValue);
-}
-
 export class AgentsService {
   constructor(private readonly repo: AgentsRepository) {}
 
@@ -57,7 +50,7 @@ export class AgentsService {
       selectedTools,
       prompt: body.prompt,
       beginMessage: body.beginMessage,
-      settings: jsonField(body.settings),
+      settings: body.settings,
     });
     return toAgent(row);
   }
@@ -78,7 +71,6 @@ export class AgentsService {
     const row = await this.repo.update(organizationId, id, {
       ...body,
       selectedTools,
-      settings: jsonField(body.settings),
     });
     if (!row) throw notFound("Agent");
     return toAgent(row);

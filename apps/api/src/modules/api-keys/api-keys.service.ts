@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { API_KEY_PREFIX, type ApiKey } from "@agni/contracts";
 import type { ApiKey as ApiKeyRow } from "../../db/prisma";
-import { notFound } from "../../http/app-error";
+import { notFound } from "../../errors/app-error";
 import { sha256Hex } from "../../lib/crypto";
 import type { ApiKeysRepository } from "./api-keys.repository";
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AppError } from "../../http/app-error";
+import { AppError } from "../../errors/app-error";
 import type { AppointmentRow, AppointmentsRepository } from "./appointments.repository";
 import { DEFAULT_LEASE_MS } from "./idempotency";
 
@@ -27,22 +27,27 @@ export class AppointmentLocks {
     private readonly waitMs = 30_000,
   ) {}
 
-  /**
-   * Runs `change` holding `row`'s lease. When another change holds it: with `wait`, waits for it to end and runs with
-   * the row it left behind; without, answers null at once (the caller decides what to say).
-   */
-  async hold<T>(row: AppointmentRow, options: { wait: boolean }, change: (held: HeldAppointment) => Promise<T>): Promise<T | null> {
+  /** Runs `change` holding `row`'s lease; when another change holds it, waits for it to end and runs with the row it left behind. */
+  async hold<T>(row: AppointmentRow, change: (held: HeldAppointment) => Promise<T>): Promise<T> {
     const owner = randomUUID();
     const deadline = Date.now() + this.waitMs + this.leaseMs;
-    let waited = false;
-    for (;;) {
-      const claimed = await this.repo.claimChange(row.organizationId, row.id, owner, new Date(Date.now() + this.leaseMs), new Date());
+    for (let waited = false; ; waited = true) {
+      const claimed = await this.claim(row, owner);
       if (claimed) return this.run(row.id, owner, () => change({ ...claimed, waited }));
-      if (!options.wait) return null;
-      if (Date.now() > deadline) throw new AppError("CONFLICT", "Your appointment is still being changed; please try again in a moment.", { retry_after_seconds: 1 });
-      waited = true;
+      if (Date.now() > deadline) throw new AppError("CONFLICT", "Your appointment is still being changed; please try again in a moment.", undefined, { retryAfterSeconds: 1 });
       await sleep(POLL_MS);
     }
+  }
+
+  /** Runs `change` holding `row`'s lease, or answers null at once when another change holds it (the caller decides what to say). */
+  async holdIfFree<T>(row: AppointmentRow, change: (held: HeldAppointment) => Promise<T>): Promise<T | null> {
+    const owner = randomUUID();
+    const claimed = await this.claim(row, owner);
+    return claimed && this.run(row.id, owner, () => change({ ...claimed, waited: false }));
+  }
+
+  private claim(row: AppointmentRow, owner: string) {
+    return this.repo.claimChange(row.organizationId, row.id, owner, new Date(Date.now() + this.leaseMs), new Date());
   }
 
   private async run<T>(id: string, owner: string, change: () => Promise<T>): Promise<T> {

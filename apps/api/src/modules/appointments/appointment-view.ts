@@ -1,3 +1,4 @@
+import type { CalcomBooking } from "@agni/calcom";
 import type { Appointment } from "@agni/contracts";
 import type { AppointmentRow } from "./appointments.repository";
 
@@ -19,5 +20,35 @@ export function toAppointment(row: AppointmentRow): Appointment {
     status: row.status,
     call_session_id: row.callSessionId,
     source: "agni",
+  };
+}
+
+/** A booking's start, end and length, as an appointment row keeps them. */
+export function timesOf(booking: CalcomBooking) {
+  const start = new Date(booking.start);
+  const end = new Date(booking.end);
+  return { start, end, durationMinutes: Math.round((end.getTime() - start.getTime()) / 60_000) };
+}
+
+/** A Cal.com booking not made through Agni, as the API shows appointments. */
+export function fromCalcom(b: CalcomBooking, organizationId: string, agentId: string): Appointment {
+  const attendee = b.attendees[0];
+  const { start, end, durationMinutes } = timesOf(b);
+  return {
+    id: b.uid,
+    calcom_booking_uid: b.uid,
+    calcom_booking_uids: [...(b.rescheduledFromUid ? [b.rescheduledFromUid] : []), b.uid],
+    organization_id: organizationId,
+    agent_id: agentId,
+    attendee_name: attendee?.name ?? "",
+    attendee_email: attendee?.email ?? null,
+    attendee_phone: attendee?.phoneNumber ?? null,
+    attendee_timezone: attendee?.timeZone ?? "UTC",
+    start_time: start.toISOString(),
+    end_time: end.toISOString(),
+    duration_minutes: durationMinutes,
+    status: b.status,
+    call_session_id: null,
+    source: "calcom",
   };
 }

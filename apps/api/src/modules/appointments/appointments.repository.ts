@@ -1,5 +1,6 @@
 import type { OrgCache } from "../../lib/org-cache";
-import { Prisma, type PrismaClient } from "../../db/prisma";
+import { isUniqueViolation } from "../../db/errors";
+import type { Prisma, PrismaClient } from "../../db/prisma";
 import { AGENT_ACCOUNT_INCLUDE } from "../calcom/effective-account";
 import { type AppointmentChange, recordAppointmentChange } from "../events/outbox";
 import type { DeliveryQueue } from "../webhooks/delivery-queue";
@@ -55,7 +56,7 @@ export class AppointmentsRepository {
     try {
       return await this.create(data);
     } catch (err) {
-      if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")) throw err;
+      if (!isUniqueViolation(err)) throw err;
       const row = await this.find(data.organizationId, data.calcomBookingUid, data.agentId);
       if (!row) throw err;
       return row;

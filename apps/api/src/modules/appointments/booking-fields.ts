@@ -1,5 +1,5 @@
 import type { CalcomBookingField, CalcomEventType } from "@agni/calcom";
-import { AppError } from "../../http/app-error";
+import { AppError } from "../../errors/app-error";
 
 // Cal.com's default fields (name, email, location, title, notes, guests, rescheduleReason) are filled from the
 // attendee and the call itself; only the event type's own questions need answers from the caller.
@@ -16,9 +16,12 @@ const optionValues = (f: CalcomBookingField) => f.options?.map((o) => (typeof o 
 
 /** The questions a caller must answer before this event type can be booked. */
 export function requiredQuestions(eventType: CalcomEventType): RequiredQuestion[] {
-  return eventType.bookingFields
-    .filter((f) => f.required && !f.hidden && !f.isDefault && f.slug && !SYSTEM_SLUGS.has(f.slug))
-    .map((f) => ({ slug: f.slug!, label: f.label ?? f.slug!, type: f.type, ...(optionValues(f) ? { options: optionValues(f) } : {}) }));
+  return eventType.bookingFields.flatMap((f) => {
+    const slug = f.slug;
+    if (!f.required || f.hidden || f.isDefault || !slug || SYSTEM_SLUGS.has(slug)) return [];
+    const options = optionValues(f);
+    return [{ slug, label: f.label ?? slug, type: f.type, ...(options ? { options } : {}) }];
+  });
 }
 
 /** Whether the event type lets a caller book with a phone number and no email. */
@@ -44,10 +47,11 @@ export function bookingResponses(eventType: CalcomEventType, answers: Record<str
         ...(q.options ? { options: q.options } : {}),
       });
     }
-    if (q.options && !(Array.isArray(value) ? value : [value]).every((v) => q.options!.includes(String(v)))) {
-      throw new AppError("INVALID_REQUEST", `For ${lower(q.label)}, please choose one of: ${q.options.join(", ")}.`, {
+    const options = q.options;
+    if (options && !(Array.isArray(value) ? value : [value]).every((v) => options.includes(String(v)))) {
+      throw new AppError("INVALID_REQUEST", `For ${lower(q.label)}, please choose one of: ${options.join(", ")}.`, {
         invalid_field: q.slug,
-        options: q.options,
+        options,
       });
     }
   }

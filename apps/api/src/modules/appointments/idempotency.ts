@@ -1,35 +1,22 @@
+import { ManageResultSchema, type ManageResult } from "@agni/contracts";
 import { createHash } from "node:crypto";
-import { Prisma, type PrismaClient } from "../../db/prisma";
-import { AppError } from "../../http/app-error";
+import { z } from "zod";
+import { AppError } from "../../errors/app-error";
+import { IDEMPOTENCY_TTL_MS, type IdempotencyRepository } from "./idempotency.repository";
 
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-}
+/**
+ * A manage answer as a record keeps it: the HTTP answer it was (status and envelope), so that a replay is the same
+ * answer, including across versions of the API.
+ */
+const toStored = (answer: ManageResult) => ({ status: 200, body: { success: true, message: answer.message, data: answer } });
+const StoredBodySchema = z.object({ data: ManageResultSchema });
+const fromStored = (body: unknown): ManageResult => StoredBodySchema.parse(body).data;
 
-const TTL_MS = 24 * 3_600_000;
 const POLL_MS = 50;
 /** How long a claim survives its owner going silent (crash, kill -9, lost host); the owner renews it meanwhile. */
 export const DEFAULT_LEASE_MS = 10_000;
 
 export const requestHash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
-
-/**
- * Deletes what no request can use any more: completed answers past their 24 hours, and claims whose owner died more
- * than 24 hours ago. A dead claim is kept that long (not just past its lease) because a retry that finds it takes over
- * as `recovering` and looks for the booking the dead attempt may have made; without the row it would book again.
- */
-export async function sweepIdempotencyRecords(prisma: PrismaClient, now = new Date()): Promise<number> {
-  const { count } = await prisma.idempotencyRecord.deleteMany({
-    where: {
-      OR: [
-        { state: "completed", expiresAt: { lt: now } },
-        { state: "in_progress", expiresAt: { lt: new Date(now.getTime() - TTL_MS) } },
-      ],
-    },
-  });
-  return count;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -39,7 +26,7 @@ export interface Attempt {
 }
 
 /**
- * Runs a mutating call at most once per (organisation, key). The first caller inserts an `in_progress` row and does
+ * Runs a mutating manage call at most once per (organisation, key). The first caller inserts an `in_progress` row and does
  * the work; duplicates — concurrent or later, in this process or another replica — wait for that row to complete and
  * get the same answer. A failed call deletes its row, so a failure is never replayed and a retry runs again.
  * The claim is a lease the owner keeps renewing; if the owner dies, the lease runs out and the next caller takes
@@ -50,7 +37,7 @@ export class IdempotencyStore {
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly records: IdempotencyRepository,
     private readonly waitMs = 30_000,
     private readonly leaseMs = DEFAULT_LEASE_MS,
   ) {}
@@ -63,23 +50,23 @@ export class IdempotencyStore {
     organizationId: string,
     key: string,
     hash: string,
-    work: (attempt: Attempt) => Promise<StoredResponse>,
-    replayable?: (answer: StoredResponse) => Promise<boolean>,
-  ): Promise<StoredResponse> {
+    work: (attempt: Attempt) => Promise<ManageResult>,
+    replayable?: (answer: ManageResult) => Promise<boolean>,
+  ): Promise<ManageResult> {
     const deadline = Date.now() + this.waitMs + this.leaseMs;
     for (;;) {
       const claimed = await this.claim(organizationId, key, hash);
       if (claimed) return this.execute(organizationId, key, () => work(claimed));
-      const row = await this.prisma.idempotencyRecord.findUnique({ where: { organizationId_key: { organizationId, key } } });
+      const row = await this.records.find(organizationId, key);
       if (!row) continue; // the first attempt failed and let go: try to claim it ourselves
       if (row.requestHash !== hash) {
         throw new AppError("CONFLICT", "This Idempotency-Key was already used for a different request; use a new key for a new request");
       }
       if (row.state === "completed") {
-        const answer = { status: row.responseStatus ?? 200, body: row.responseBody };
+        const answer = fromStored(row.responseBody);
         if (!replayable || (await replayable(answer))) return answer;
         // Forget this very answer (not one a concurrent caller may have stored since), then claim the key afresh.
-        await this.prisma.idempotencyRecord.deleteMany({ where: { organizationId, key, state: "completed", createdAt: row.createdAt, expiresAt: row.expiresAt } });
+        await this.records.forget(organizationId, key, row);
         continue;
       }
       if (Date.now() > deadline) {
@@ -91,46 +78,22 @@ export class IdempotencyStore {
     }
   }
 
-  private async claim(organizationId: string, key: string, hash: string): Promise<Attempt | null> {
-    // Clear an expired row. One still in progress for this request belongs to an owner that died: take over, say so.
-    const expired = await this.prisma.$queryRaw<{ state: string; request_hash: string }[]>`
-      DELETE FROM idempotency_records WHERE organization_id = ${organizationId} AND key = ${key} AND expires_at < ${new Date()}
-      RETURNING state::text, request_hash`;
-    const recovering = expired.some((row) => row.state === "in_progress" && row.request_hash === hash);
-    try {
-      await this.prisma.idempotencyRecord.create({
-        data: { organizationId, key, requestHash: hash, expiresAt: new Date(Date.now() + this.leaseMs) },
-      });
-      return { recovering };
-    } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return null;
-      throw err;
-    }
+  /** Claims the key; an expired claim of this very request belongs to an owner that died: take over, say so. */
+  private claim(organizationId: string, key: string, hash: string): Promise<Attempt | null> {
+    return this.records.claim(organizationId, key, hash, new Date(Date.now() + this.leaseMs));
   }
 
-  private async execute(organizationId: string, key: string, work: () => Promise<StoredResponse>): Promise<StoredResponse> {
+  private async execute(organizationId: string, key: string, work: () => Promise<ManageResult>): Promise<ManageResult> {
     const id = `${organizationId}\u0000${key}`;
-    const renew = setInterval(() => {
-      this.prisma.idempotencyRecord
-        .updateMany({ where: { organizationId, key, state: "in_progress" }, data: { expiresAt: new Date(Date.now() + this.leaseMs) } })
-        .catch(() => undefined);
-    }, this.leaseMs / 3);
+    const renew = setInterval(() => void this.records.renew(organizationId, key, new Date(Date.now() + this.leaseMs)).catch(() => undefined), this.leaseMs / 3);
     const running = work();
     this.inFlight.set(id, running);
     try {
       const result = await running;
-      await this.prisma.idempotencyRecord.update({
-        where: { organizationId_key: { organizationId, key } },
-        data: {
-          state: "completed",
-          responseStatus: result.status,
-          responseBody: result.body as Prisma.InputJsonValue,
-          expiresAt: new Date(Date.now() + TTL_MS),
-        },
-      });
+      await this.records.complete(organizationId, key, toStored(result), new Date(Date.now() + IDEMPOTENCY_TTL_MS));
       return result;
     } catch (err) {
-      await this.prisma.idempotencyRecord.deleteMany({ where: { organizationId, key } }).catch(() => undefined);
+      await this.records.release(organizationId, key).catch(() => undefined);
       throw err;
     } finally {
       clearInterval(renew);

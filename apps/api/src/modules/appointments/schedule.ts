@@ -14,7 +14,7 @@ const minuteOfDay = (hhmm: string) => {
 export function scheduleCovers(schedule: Pick<CalcomSchedule, "timeZone" | "availability" | "overrides">, start: Date, minutes: number): boolean {
   const local = DateTime.fromJSDate(start, { zone: schedule.timeZone });
   if (!local.isValid) return false;
-  const date = local.toISODate()!;
+  const date = local.toFormat("yyyy-MM-dd");
   const overrides = schedule.overrides.filter((o) => o.date === date);
   const hours = overrides.length > 0 ? overrides : schedule.availability.filter((a) => a.days.includes(local.toFormat("cccc")));
   // Minutes from that local midnight by wall clock: a window "09:00"–"17:00" means those clock times, DST or not.

@@ -8,7 +8,7 @@ const zoned = (instant: Date, timeZone: string) => DateTime.fromJSDate(instant, 
 export const speakTime = (instant: Date, timeZone: string) => zoned(instant, timeZone).toFormat("h:mm a");
 
 /** "YYYY-MM-DD" in the zone. */
-export const localDate = (instant: Date, timeZone: string) => zoned(instant, timeZone).toISODate()!;
+export const localDate = (instant: Date, timeZone: string) => zoned(instant, timeZone).toFormat("yyyy-MM-dd");
 
 /** "Today", "Tomorrow", a weekday within the coming week, else "Monday, January 5". */
 export function dateLabel(date: string, timeZone: string, now: Date): string {
@@ -50,7 +50,7 @@ export function groupSlots(starts: Date[], timeZone: string, now: Date): { date:
  * A few options worth offering: the earliest days first, at most `perDay` a day spread across that day's openings
  * (the first of each equal part), at most `max` in all. The same input always gives the same answer.
  */
-export function suggestSlots(starts: Date[], timeZone: string, _now: Date, options: { max?: number; perDay?: number } = {}): Date[] {
+export function suggestSlots(starts: Date[], timeZone: string, options: { max?: number; perDay?: number } = {}): Date[] {
   const max = options.max ?? 5;
   const perDay = options.perDay ?? 2;
   const days = new Map<string, Date[]>();
@@ -61,7 +61,10 @@ export function suggestSlots(starts: Date[], timeZone: string, _now: Date, optio
   const picked: Date[] = [];
   for (const list of days.values()) {
     const take = Math.min(perDay, list.length);
-    for (let i = 0; i < take && picked.length < max; i++) picked.push(list[Math.floor((i * list.length) / take)]!);
+    for (let i = 0; i < take && picked.length < max; i++) {
+      const pick = list[Math.floor((i * list.length) / take)];
+      if (pick) picked.push(pick);
+    }
     if (picked.length >= max) break;
   }
   return picked;

@@ -40,7 +40,9 @@ export function resolveAppointmentTime(value: string, timeZone: string, now = ne
 }
 
 function withOffset(value: string, text: string) {
-  const [, sign, hours, minutes] = OFFSET.exec(text)!;
+  const match = OFFSET.exec(text);
+  if (!match) throw unreadable(value);
+  const [, sign, hours, minutes] = match;
   if (sign && (Number(minutes ?? 0) >= 60 || Number(hours) * 60 + Number(minutes ?? 0) > MAX_OFFSET_MINUTES)) {
     throw new TimeInputError(`The time '${value}' has a UTC offset beyond ±14:00; please give a real offset, like +05:30`);
   }
@@ -52,7 +54,9 @@ function withOffset(value: string, text: string) {
 function wallClock(value: string, text: string, timeZone: string) {
   const m = LOCAL.exec(text);
   if (!m) throw unreadable(value);
-  const wall = { year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: m[6] ? +m[6] : 0, millisecond: m[7] ? +m[7].padEnd(3, "0") : 0 };
+  // Groups 1–5 are not optional in LOCAL: each is there whenever it matched.
+  const [year, month, day, hour, minute] = m.slice(1, 6).map(Number) as [number, number, number, number, number];
+  const wall = { year, month, day, hour, minute, second: m[6] ? +m[6] : 0, millisecond: m[7] ? +m[7].padEnd(3, "0") : 0 };
   const dt = DateTime.fromObject(wall, { zone: timeZone });
   if (!dt.isValid) throw unreadable(value);
   // Luxon moves a skipped wall-clock time forward; a changed hour or minute means the time does not exist.

@@ -1,13 +1,6 @@
-import {
-  CalcomApiError,
-  CalcomAuthError,
-  CalcomNotFoundError,
-  CalcomRateLimitError,
-  createCalcomClient,
-  type CalcomClient,
-  type RateLimitStore,
-} from "@agni/calcom";
-import { AppError } from "../../http/app-error";
+import { createCalcomClient, type CalcomClient, type RateLimitStore } from "@agni/calcom";
+import { AppError, notConnected } from "../../errors/app-error";
+import { calcomError } from "../../errors/calcom-errors";
 
 export interface CalcomUser {
   id: number;
@@ -50,9 +43,7 @@ export function createCalcomGateway(options: {
   return {
     client(apiBaseUrl, apiKey, agentId) {
       if (refused(apiBaseUrl)) {
-        throw new AppError("NOT_CONNECTED", "I'm not able to access the calendar right now, so I can't check or book times.", {
-          reason: `The account's api_base_url ${new URL(apiBaseUrl).origin} is not in this deployment's AGNI_CALCOM_ALLOWED_ORIGINS; reconnect it with an allowed one`,
-        });
+        throw notConnected(`The account's api_base_url ${new URL(apiBaseUrl).origin} is not in this deployment's AGNI_CALCOM_ALLOWED_ORIGINS; reconnect it with an allowed one`);
       }
       return createCalcomClient({
         apiKey,
@@ -77,41 +68,8 @@ export function createCalcomGateway(options: {
         const me = await client.me.get();
         return { id: me.id, username: me.username ?? null, email: me.email ?? null, timeZone: me.timeZone ?? null };
       } catch (err) {
-        throw toAppError(err, apiBaseUrl);
+        throw calcomError(err, { admin: { apiBaseUrl } });
       }
     },
   };
-}
-
-/**
- * Cal.com failures as API errors: a rejected key is the caller's problem (400), an unreachable Cal.com is ours (502).
- * The address is the caller's to choose, so nothing here repeats what the target said or how the connection failed
- * (refused, reset, another protocol, a 5xx, a malformed answer are one message): the API must not become a way to
- * look around the network it runs in. Only the origin is named, never a path or credentials.
- */
-export function toAppError(err: unknown, apiBaseUrl: string): AppError {
-  const origin = URL.canParse(apiBaseUrl) ? new URL(apiBaseUrl).origin : "the configured address";
-  if (err instanceof CalcomAuthError) {
-    // A self-hosted Cal.com without a licence key refuses every API key; say so in our words (the target's own text
-    // is never repeated), so that the operator knows it is the instance, not the key.
-    if (/CALCOM_LICENSE_KEY/.test(err.message)) {
-      return new AppError("INVALID_REQUEST", `Cal.com at ${origin} refuses API keys: that self-hosted instance has no licence key (CALCOM_LICENSE_KEY)`, {
-        calcom_status: err.status,
-      });
-    }
-    return new AppError("INVALID_REQUEST", `Cal.com at ${origin} rejected the API key: check that it is correct and still active`, { calcom_status: err.status });
-  }
-  if (err instanceof CalcomNotFoundError) {
-    return new AppError("INVALID_REQUEST", `Cal.com at ${origin} did not recognise the request: check api_base_url`, { calcom_status: err.status });
-  }
-  if (err instanceof CalcomRateLimitError) {
-    const seconds = Math.max(1, Math.ceil(err.retryAfterMs / 1000));
-    return new AppError("RATE_LIMITED", `Cal.com is rate-limiting this API key; try again in ${seconds} seconds`, {
-      retry_after_seconds: seconds,
-    });
-  }
-  if (err instanceof CalcomApiError && err.status < 500) {
-    return new AppError("INVALID_REQUEST", `Cal.com at ${origin} refused the request (HTTP ${err.status})`, { calcom_status: err.status });
-  }
-  return new AppError("BAD_GATEWAY", `Could not reach Cal.com at ${origin}; check api_base_url and try again`);
 }

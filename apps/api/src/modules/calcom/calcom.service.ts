@@ -5,7 +5,7 @@ import {
   type EffectiveAccount,
 } from "@agni/contracts";
 import type { CalcomAccount } from "../../db/prisma";
-import { conflict, notFound } from "../../http/app-error";
+import { conflict, notFound } from "../../errors/app-error";
 import type { SecretBox } from "../../lib/crypto";
 import type { CalcomAccountsRepository, NewAccount } from "./calcom-accounts.repository";
 import type { CalcomGateway } from "./calcom-gateway";

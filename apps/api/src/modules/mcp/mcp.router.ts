@@ -1,7 +1,7 @@
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import express, { type ErrorRequestHandler, type Response, type Router } from "express";
-import { invalidRequest } from "../../http/app-error";
+import { invalidRequest } from "../../errors/app-error";
 import { authOf } from "../../http/auth";
 import { spendCalls } from "../../http/rate-limit";
 import { requestContext } from "../../http/request-context";
@@ -43,7 +43,7 @@ export function mcpRouter(deps: McpDeps): Router {
       }
       await spendCalls(res, calls);
       const orgId = authOf(res).orgId;
-      await deps.appointments.assertAgent(orgId, agentId); // 404 for another organisation's agent, before any MCP exchange
+      await deps.calendars.assertAgent(orgId, agentId); // 404 for another organisation's agent, before any MCP exchange
 
       const { requestId, logger } = requestContext(res);
       const server = createMcpServer(deps, { orgId, agentId, requestId, logError: (err) => logger.error({ err }, "unhandled MCP error") });

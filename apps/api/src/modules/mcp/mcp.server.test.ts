@@ -11,7 +11,7 @@ describe("createMcpServer", () => {
     const internal = new Error('relation "tools" does not exist at postgresql://agni:s3cret@db/agni');
     const failing = { list: () => Promise.reject(internal) } as unknown as McpServerDeps["tools"];
     const logged: unknown[] = [];
-    const server = createMcpServer({ tools: failing, exporter: {} as McpServerDeps["exporter"], appointments: {} as McpServerDeps["appointments"] }, {
+    const server = createMcpServer({ tools: failing, exporter: {} as McpServerDeps["exporter"], calendars: {} as McpServerDeps["calendars"], eventTypes: {} as McpServerDeps["eventTypes"], calls: {} as McpServerDeps["calls"] }, {
       orgId: "org",
       agentId: "agent",
       requestId: "req-1",

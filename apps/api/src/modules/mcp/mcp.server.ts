@@ -1,17 +1,22 @@
-import { CALCOM_FUNCTION_ACTIONS, manageBodyFromToolCall, ManageAppointmentBodySchema, ManageResultSchema } from "@agni/contracts";
+import { CALCOM_FUNCTION_ACTIONS, ManageResultSchema } from "@agni/contracts";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { Ajv, type ErrorObject } from "ajv";
 import { zodToJsonSchema } from "zod-to-json-schema";
-import { AppError, invalidRequest } from "../../http/app-error";
-import type { AppointmentsService } from "../appointments/appointments.service";
+import { AppError } from "../../errors/app-error";
+import type { Calendars } from "../appointments/calendar";
+import type { EventTypesService } from "../appointments/event-types";
+import type { FunctionCalls } from "../appointments/function-calls";
 import { calcomFunctions, type ToolExporter } from "../tools/tool-export";
 import { inactiveToolMessage, type ToolsService } from "../tools/tools.service";
 
 export interface McpServerDeps {
   tools: ToolsService;
   exporter: ToolExporter;
-  appointments: AppointmentsService;
+  /** Checks that the agent is the caller's. */
+  calendars: Pick<Calendars, "assertAgent">;
+  eventTypes: Pick<EventTypesService, "eventTypeForAgent">;
+  calls: FunctionCalls;
 }
 
 /** Who is calling, and where an unexpected failure is logged (never sent: the client gets the request id). */
@@ -87,7 +92,7 @@ async function checkArguments(deps: McpServerDeps, caller: McpCaller, name: stri
   };
   let schema = schemaOf(null);
   if (action === "book" && Object.keys(args).some((key) => !(key in schema.properties))) {
-    schema = schemaOf(await deps.appointments.eventTypeForAgent(caller.orgId, caller.agentId));
+    schema = schemaOf(await deps.eventTypes.eventTypeForAgent(caller.orgId, caller.agentId));
   }
   const validate = ajv.compile(schema);
   if (validate(args)) return;
@@ -105,10 +110,15 @@ const failure = (err: AppError): CallToolResult => ({
 /** Runs a calendar function through the manage endpoint's own code path (validation, idempotency, messages). */
 async function callAgentTool(deps: McpServerDeps, caller: McpCaller, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
   await checkArguments(deps, caller, name, args);
-  const parsed = ManageAppointmentBodySchema.safeParse(manageBodyFromToolCall(name, args, caller.agentId));
-  if (!parsed.success) return failure(invalidRequest(parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ")));
-  const result = await deps.appointments.manage(caller.orgId, parsed.data);
-  return { content: [{ type: "text", text: result.body.message }], structuredContent: { ...result.body.data } };
+  const outcome = await deps.calls.run(caller.orgId, caller.agentId, name, args);
+  switch (outcome.kind) {
+    case "unknown":
+      throw rpcError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    case "failed":
+      return failure(outcome.error);
+    case "done":
+      return { content: [{ type: "text", text: outcome.result.message }], structuredContent: { ...outcome.result } };
+  }
 }
 
 /**

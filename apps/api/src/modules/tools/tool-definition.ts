@@ -1,6 +1,6 @@
 import { CALCOM_FUNCTIONS, TOOL_DEFINITION_SCHEMAS, type ToolType } from "@agni/contracts";
 import { Ajv } from "ajv";
-import { invalidRequest } from "../../http/app-error";
+import { invalidRequest } from "../../errors/app-error";
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: true });
 
@@ -38,9 +38,10 @@ export function validateTool(tool: ToolShape): Record<string, unknown> | null {
   if (definition !== null) {
     const parsed = rule.schema.safeParse(definition);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const path = ["definition", ...issue.path].join(".");
-      const message = issue.message.startsWith("definition") ? issue.message : `${path}: ${issue.message}`;
+      const [issue] = parsed.error.issues;
+      const path = ["definition", ...(issue?.path ?? [])].join(".");
+      const said = issue?.message ?? "is not valid";
+      const message = said.startsWith("definition") ? said : `${path}: ${said}`;
       throw invalidRequest(message, { issues: parsed.error.issues.map((i) => ({ path: ["definition", ...i.path].join("."), message: i.message })) });
     }
     definition = parsed.data as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import type { CalcomEventType } from "@agni/calcom";
-import { API_KEY_PLACEHOLDER, CALCOM_FUNCTION_ACTIONS, type ExportFormat, type Tool, type ToolExport } from "@agni/contracts";
-import { AppError } from "../../http/app-error";
+import { API_KEY_PLACEHOLDER, CALCOM_FUNCTION_NAMES as NAME, type AppointmentAction, type ExportFormat, type Tool, type ToolExport } from "@agni/contracts";
+import { AppError } from "../../errors/app-error";
 import { acceptsPhoneOnly, requiredQuestions } from "../appointments/booking-fields";
 import { inactiveToolMessage } from "./tools.service";
 
@@ -19,8 +19,6 @@ interface ToolLike {
   enabledFunctions: string[];
 }
 
-/** Function name per action (the inverse of CALCOM_FUNCTION_ACTIONS). */
-const NAME = Object.fromEntries(Object.entries(CALCOM_FUNCTION_ACTIONS).map(([name, action]) => [action, name])) as Record<string, string>;
 
 const str = (description: string, extra: Record<string, unknown> = {}) => ({ type: "string", description, ...extra });
 const TIMEZONE = str("The caller's IANA time zone, e.g. America/New_York. Every time in the answer is spoken in it.");
@@ -36,14 +34,14 @@ const APPOINTMENT = str("The appointment id returned when it was booked (or its 
 export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | null): FunctionSpec[] {
   const about = (tool.definition as { description?: string } | null)?.description ?? tool.description;
   const suffix = about ? ` ${about}` : "";
-  const fns: Record<string, () => FunctionSpec> = {
+  const fns: Record<AppointmentAction, () => FunctionSpec> = {
     availability: () => ({
-      name: NAME.availability!,
+      name: NAME.availability,
       description: `List every open appointment time for the next days, grouped by day.${suffix}`,
       parameters: { type: "object", properties: { timezone: TIMEZONE, days_ahead: DAYS }, required: ["timezone"] },
     }),
     suggest: () => ({
-      name: NAME.suggest!,
+      name: NAME.suggest,
       description: `Offer a few well-spread open times to read to the caller.${suffix}`,
       parameters: { type: "object", properties: { timezone: TIMEZONE, days_ahead: DAYS }, required: ["timezone"] },
     }),
@@ -60,25 +58,25 @@ export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | nul
       };
       for (const q of questions) properties[q.slug] = str(q.label, q.options ? { enum: q.options } : {});
       return {
-        name: NAME.book!,
+        name: NAME.book,
         description: `Book an appointment at a time the caller chose.${suffix}`,
         parameters: { type: "object", properties, required: ["name", ...(phoneOnly ? [] : ["email"]), "timezone", "appointment_datetime", ...questions.map((q) => q.slug)] },
       };
     },
     reschedule: () => ({
-      name: NAME.reschedule!,
+      name: NAME.reschedule,
       description: `Move an existing appointment to a new time.${suffix}`,
       parameters: { type: "object", properties: { appointment_id: APPOINTMENT, timezone: TIMEZONE, appointment_datetime: WHEN, notes: str("Why it moves.") }, required: ["appointment_id", "timezone", "appointment_datetime"] },
     }),
     cancel: () => ({
-      name: NAME.cancel!,
+      name: NAME.cancel,
       description: `Cancel an existing appointment.${suffix}`,
       parameters: { type: "object", properties: { appointment_id: APPOINTMENT, timezone: TIMEZONE, notes: str("Why it is cancelled.") }, required: ["appointment_id", "timezone"] },
     }),
   };
-  return Object.keys(fns)
-    .filter((action) => tool.enabledFunctions.includes(action))
-    .map((action) => fns[action]!());
+  return Object.entries(fns)
+    .filter(([action]) => tool.enabledFunctions.includes(action))
+    .map(([, make]) => make());
 }
 
 /** A `function`/`webhook`/`custom` tool: its stored declaration. */

@@ -1,6 +1,6 @@
-import { manageBodyFromToolCall, ManageAppointmentBodySchema, type WebhookFormat } from "@agni/contracts";
-import { AppError, invalidRequest } from "../../http/app-error";
-import type { AppointmentsService } from "../appointments/appointments.service";
+import type { WebhookFormat } from "@agni/contracts";
+import { AppError, invalidRequest } from "../../errors/app-error";
+import type { FunctionCalls } from "../appointments/function-calls";
 import { inactiveToolError, type ToolsService } from "./tools.service";
 
 type Result = { ok: boolean; message: string; data?: unknown };
@@ -63,27 +63,24 @@ export function callsFrom(format: WebhookFormat, body: Record<string, unknown>, 
   }
 }
 
-/** Runs webhook calls from voice platforms on a `calcom` tool through the manage code path. */
+/** Runs webhook calls from voice platforms on a `calcom` tool through the function-call runner (the manage code path). */
 export class ToolInvoker {
   constructor(
     private readonly tools: ToolsService,
-    private readonly appointments: AppointmentsService,
+    private readonly calls: FunctionCalls,
     /** Calls one request may carry (a Vapi tool-call list); a request with more runs none of them. */
     private readonly maxCalls: number,
   ) {}
 
   private async run(organizationId: string, agentId: string, call: Call): Promise<Result> {
-    const body = manageBodyFromToolCall(call.name, call.args, agentId);
-    if (!body) return { ok: false, message: `Unknown function ${call.name}` };
-    if (call.callId && body.call_session_id === undefined) body.call_session_id = call.callId;
-    try {
-      const parsed = ManageAppointmentBodySchema.safeParse(body);
-      if (!parsed.success) throw invalidRequest(parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; "));
-      const result = await this.appointments.manage(organizationId, parsed.data);
-      return { ok: true, message: result.body.message, data: result.body.data };
-    } catch (err) {
-      if (err instanceof AppError) return failure(err);
-      throw err;
+    const outcome = await this.calls.run(organizationId, agentId, call.name, call.args, call.callId);
+    switch (outcome.kind) {
+      case "unknown":
+        return { ok: false, message: `Unknown function ${call.name}` };
+      case "failed":
+        return failure(outcome.error);
+      case "done":
+        return { ok: true, message: outcome.result.message, data: outcome.result };
     }
   }
 
@@ -101,13 +98,16 @@ export class ToolInvoker {
     admit: (calls: number) => Promise<void>,
   ): Promise<Record<string, unknown>> {
     const tool = await this.tools.get(organizationId, toolId);
-    if (tool.type !== "calcom" || !tool.agentId) throw invalidRequest("Only calendar (calcom) tools attached to an agent can be invoked");
+    const agentId = tool.agentId;
+    if (tool.type !== "calcom" || !agentId) throw invalidRequest("Only calendar (calcom) tools attached to an agent can be invoked");
     const calls = callsFrom(format, body, fn);
     const refusal = !tool.isActive ? inactiveToolError(tool.id) : calls.length > this.maxCalls ? tooManyCalls(calls.length, this.maxCalls) : null;
     if (!refusal) await admit(calls.length);
-    const results = refusal ? calls.map(() => failure(refusal)) : await Promise.all(calls.map((c) => this.run(organizationId, tool.agentId!, c)));
-    if (format === "vapi") return { results: results.map((r, i) => ({ toolCallId: calls[i]!.id ?? "", result: r.message })) };
-    const [r] = results;
-    return { success: r!.ok, result: r!.message, data: r!.data ?? null };
+    const answer = async (call: Call) => ({ toolCallId: call.id ?? "", ...(refusal ? failure(refusal) : await this.run(organizationId, agentId, call)) });
+    const results = await Promise.all(calls.map(answer));
+    if (format === "vapi") return { results: results.map((r) => ({ toolCallId: r.toolCallId, result: r.message })) };
+    const [r] = results; // Retell and ElevenLabs send one call
+    if (!r) throw invalidRequest("The payload carries no function call");
+    return { success: r.ok, result: r.message, data: r.data ?? null };
   }
 }

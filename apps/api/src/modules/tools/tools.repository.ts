@@ -1,5 +1,20 @@
+import { isUniqueViolation } from "../../db/errors";
+import { jsonColumn } from "../../db/json";
+import type { Prisma, PrismaClient, Tool } from "../../db/prisma";
 import type { OrgCache } from "../../lib/org-cache";
-import type { Prisma, PrismaClient } from "../../db/prisma";
+
+/** The tool's JSON definition as plain values (null clears it); the repository spells it for Prisma. */
+type WithDefinition<T> = Omit<T, "definition"> & { definition?: Record<string, unknown> | null };
+
+/** Null instead of the row when another tool of the agent already has the name. */
+async function unlessNameTaken(write: Promise<Tool>): Promise<Tool | null> {
+  try {
+    return await write;
+  } catch (err) {
+    if (isUniqueViolation(err)) return null;
+    throw err;
+  }
+}
 
 export class ToolsRepository {
   constructor(
@@ -7,8 +22,9 @@ export class ToolsRepository {
     private readonly cache?: OrgCache,
   ) {}
 
-  create(data: Prisma.ToolUncheckedCreateInput) {
-    return this.prisma.tool.create({ data });
+  /** The new tool, or null when the agent already has a tool of that name. */
+  create(data: WithDefinition<Prisma.ToolUncheckedCreateInput>): Promise<Tool | null> {
+    return unlessNameTaken(this.prisma.tool.create({ data: { ...data, definition: jsonColumn(data.definition) } }));
   }
 
   find(organizationId: string, id: string) {
@@ -25,8 +41,9 @@ export class ToolsRepository {
     return { items, total };
   }
 
-  update(id: string, data: Prisma.ToolUncheckedUpdateInput) {
-    return this.prisma.tool.update({ where: { id }, data });
+  /** The updated tool, or null when the agent already has another tool of that name. */
+  update(id: string, data: WithDefinition<Prisma.ToolUncheckedUpdateInput>): Promise<Tool | null> {
+    return unlessNameTaken(this.prisma.tool.update({ where: { id }, data: { ...data, definition: jsonColumn(data.definition) } }));
   }
 
   /** Deletes the tool and removes it from every agent's selectedTools, atomically. */

@@ -1,6 +1,6 @@
 import type { CreateToolBody, Tool, ToolType, UpdateToolBody } from "@agni/contracts";
-import { Prisma, type Tool as ToolRow } from "../../db/prisma";
-import { AppError, notFound } from "../../http/app-error";
+import type { Tool as ToolRow } from "../../db/prisma";
+import { AppError, notFound } from "../../errors/app-error";
 import type { ToolsRepository } from "./tools.repository";
 import { defaultEnabledFunctions, validateTool } from "./tool-definition";
 
@@ -18,10 +18,6 @@ export function toTool(row: ToolRow): Tool {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
-}
-
-function isUniqueViolation(err: unknown) {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
 }
 
 /** How an operator activates a tool (tools are created inactive, and an inactive tool serves no call and no export). */
@@ -52,22 +48,18 @@ export class ToolsService {
     await this.checkAgent(organizationId, body.agentId);
     const enabledFunctions = body.enabledFunctions?.values ?? defaultEnabledFunctions(body.type);
     const definition = validateTool({ type: body.type, definition: body.definition ?? null, enabledFunctions });
-    try {
-      const row = await this.repo.create({
-        organizationId,
-        name: body.name,
-        description: body.description ?? "",
-        type: body.type,
-        definition: definition === null ? Prisma.JsonNull : (definition as Prisma.InputJsonValue),
-        agentId: body.agentId ?? null,
-        enabledFunctions: [...new Set(enabledFunctions)],
-        isActive: false,
-      });
-      return toTool(row);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw nameTaken(body.name);
-      throw err;
-    }
+    const row = await this.repo.create({
+      organizationId,
+      name: body.name,
+      description: body.description ?? "",
+      type: body.type,
+      definition,
+      agentId: body.agentId ?? null,
+      enabledFunctions: [...new Set(enabledFunctions)],
+      isActive: false,
+    });
+    if (!row) throw nameTaken(body.name);
+    return toTool(row);
   }
 
   async list(organizationId: string, agentId: string | undefined, limit: number, offset: number) {
@@ -92,21 +84,17 @@ export class ToolsService {
       definition: body.definition !== undefined ? body.definition : current.definition,
       enabledFunctions,
     });
-    try {
-      const row = await this.repo.update(id, {
-        name: body.name,
-        description: body.description,
-        type,
-        definition: definition === null ? Prisma.JsonNull : (definition as Prisma.InputJsonValue),
-        isActive: body.isActive,
-        agentId: body.agentId,
-        enabledFunctions: [...new Set(enabledFunctions)],
-      });
-      return toTool(row);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw nameTaken(body.name ?? current.name);
-      throw err;
-    }
+    const row = await this.repo.update(id, {
+      name: body.name,
+      description: body.description,
+      type,
+      definition,
+      isActive: body.isActive,
+      agentId: body.agentId,
+      enabledFunctions: [...new Set(enabledFunctions)],
+    });
+    if (!row) throw nameTaken(body.name ?? current.name);
+    return toTool(row);
   }
 
   async delete(organizationId: string, id: string) {

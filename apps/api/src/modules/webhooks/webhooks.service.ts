@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { WEBHOOK_SECRET_PREFIX, type AgniEventType, type CreateWebhookSubscriptionBody, type WebhookDelivery, type WebhookSubscription } from "@agni/contracts";
-import { invalidRequest, notFound } from "../../http/app-error";
+import { invalidRequest, notFound } from "../../errors/app-error";
 import type { SecretBox } from "../../lib/crypto";
 import type { DeliveryQueue } from "./delivery-queue";
 import { subscriptionUrlProblem } from "./url-policy";

@@ -1,5 +1,5 @@
 import type { BudgetShare, RateLimitStore } from "@agni/calcom";
-import { Prisma, type PrismaClient } from "../db/prisma";
+import { Prisma, type PrismaClient } from "../../db/prisma";
 
 /**
  * The Cal.com per-key request budget in PostgreSQL, shared by every API replica on the same database when no Redis

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CalcomConnectionError, CalcomSlotUnavailableError, createCalcomClient } from "../src/index";
-import { scriptedServer, type SeenRequest } from "./http-server";
+import { CalcomConnectionError, CalcomSlotUnavailableError, createCalcomClient } from "./index";
+import { scriptedServer, type SeenRequest } from "../test/http-server";
 import type { ServerResponse } from "node:http";
 
 const INPUT = { start: "2030-01-07T09:00:00Z", eventTypeId: 5, attendee: { name: "Ada", email: "ada@example.com", timeZone: "Europe/Berlin" } };

@@ -1,8 +1,8 @@
 // Type-level tests of the public request types: `npm test` type-checks this file (a line under @ts-expect-error that
 // compiles is an error), and vitest runs the expectTypeOf assertions.
 import { describe, expectTypeOf, it } from "vitest";
-import type { components, operations } from "../src/generated/openapi";
-import type { CalcomClient, CancelBookingInput, CreateBookingInput, ListBookingsQuery, RescheduleBookingInput, ReserveSlotInput } from "../src/index";
+import type { components, operations } from "./generated/openapi";
+import type { CalcomClient, CancelBookingInput, CreateBookingInput, ListBookingsQuery, RescheduleBookingInput, ReserveSlotInput } from "./index";
 
 type Schemas = components["schemas"];
 const start = "2030-01-07T09:00:00Z";

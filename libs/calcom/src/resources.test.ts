@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CAL_API_VERSIONS, createCalcomClient, signWebhookBody, verifyWebhookSignature } from "../src/index";
-import { scriptedServer } from "./http-server";
+import { CAL_API_VERSIONS, createCalcomClient, signWebhookBody, verifyWebhookSignature } from "./index";
+import { scriptedServer } from "../test/http-server";
 
 const BOOKING = { id: 1, uid: "b1", status: "accepted", start: "2030-01-07T09:00:00.000Z", end: "2030-01-07T09:30:00.000Z", attendees: [] };
 const EVENT_TYPE = { id: 5, title: "Intro", slug: "intro", lengthInMinutes: 30, bookingFields: [] };

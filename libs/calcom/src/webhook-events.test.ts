@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { type CalcomWebhookEvent, CalcomWebhookParseError, parseCalcomWebhook } from "../src/index";
-import * as docs from "./fixtures/calcom-webhook-examples";
+import { type CalcomWebhookEvent, CalcomWebhookParseError, parseCalcomWebhook } from "./index";
+import * as docs from "../test/fixtures/calcom-webhook-examples";
 
 // parseCalcomWebhook against the bodies Cal.com's documentation shows (fixtures/calcom-webhook-examples.ts), the
 // variations Cal.com really sends, and malformed input.

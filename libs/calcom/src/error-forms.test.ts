@@ -8,7 +8,7 @@ import {
   CalcomValidationError,
   isAlreadyCancelled,
   parseCalcomError,
-} from "../src/index";
+} from "./index";
 
 // Every error form real Cal.com sends (old and new wordings and envelopes), as parseCalcomError reads it. Bodies are
 // shaped as Cal.com's filters and handlers produce them (calcom/cal.com apps/api/v2/src/filters/*, the 2024-08-13

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CalcomRateLimitError, createCalcomClient, MemoryRateLimitStore } from "../src/index";
-import { json, scriptedServer } from "./http-server";
-import { fakeFetch, success, virtualClock } from "./virtual-clock";
+import { CalcomRateLimitError, createCalcomClient, MemoryRateLimitStore } from "./index";
+import { json, scriptedServer } from "../test/http-server";
+import { fakeFetch, success, virtualClock } from "../test/virtual-clock";
 
 const ME = { status: "success", data: { id: 1, username: "u", email: "u@example.com", timeZone: "UTC" } };
 

@@ -13,9 +13,9 @@ import {
   createCalcomClient,
   parseCalcomError,
   retryAfterFromHeaders,
-} from "../src/index";
-import { json, scriptedServer, text } from "./http-server";
-import { fakeFetch, success, virtualClock } from "./virtual-clock";
+} from "./index";
+import { json, scriptedServer, text } from "../test/http-server";
+import { fakeFetch, success, virtualClock } from "../test/virtual-clock";
 
 const KEY = "cal_test_0123456789abcdef0123456789abcdef";
 const ME = { id: 7, username: "ada", email: "ada@example.com", timeZone: "Europe/Berlin", weekStart: "Monday", timeFormat: 24, defaultScheduleId: null, organizationId: null };

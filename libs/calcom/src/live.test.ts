@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createCalcomClient } from "../src/index";
+import { createCalcomClient } from "./index";
 
 // Opt-in: runs against real Cal.com only when CALCOM_API_KEY is set (CALCOM_BASE_URL for a self-hosted one).
 // Read-only calls, so it is safe on a real account.

@@ -1,0 +1,12 @@
+import type { SlotCache } from "../../slots/slot-cache";
+import type { AppointmentLocks } from "../appointment-lock";
+import type { AppointmentsRepository } from "../appointments.repository";
+
+/** What the action handlers work with besides the calendar and the command. */
+export interface ActionDeps {
+  repo: AppointmentsRepository;
+  locks: AppointmentLocks;
+  /** Free slots for suggest/availability; book and its alternatives never read it. */
+  slots: SlotCache;
+  now: () => Date;
+}

@@ -1,0 +1,94 @@
+import type { ManageAppointmentBody } from "@agni/contracts";
+import { AppError } from "../../errors/app-error";
+import { resolveAppointmentTime, TimeInputError } from "./time";
+
+/** An `appointment_datetime` resolved to an instant (the earlier one when the clocks pass that time twice). */
+export interface ResolvedTime {
+  instant: Date;
+  ambiguous: boolean;
+}
+
+interface CommandBase {
+  agentId: string;
+  /** The caller's zone: every time in the answer is spoken in it. */
+  timezone: string;
+  callSessionId?: string;
+  notes?: string;
+  durationMinutes?: number;
+}
+
+export interface BookCommand extends CommandBase {
+  action: "book";
+  attendee: { name: string; email?: string; phone?: string };
+  time: ResolvedTime;
+  eventTypeId?: number;
+  responses?: ManageAppointmentBody["responses"];
+}
+
+export interface RescheduleCommand extends CommandBase {
+  action: "reschedule";
+  appointmentId: string;
+  time: ResolvedTime;
+}
+
+export interface CancelCommand extends CommandBase {
+  action: "cancel";
+  appointmentId: string;
+}
+
+/** `availability` lists every open time; `suggest` offers a few well-spread ones. */
+export interface SlotsCommand extends CommandBase {
+  action: "availability" | "suggest";
+  daysAhead: number;
+  eventTypeId?: number;
+}
+
+/** One agent action, parsed once: each carries exactly the fields it uses. */
+export type ManageCommand = BookCommand | RescheduleCommand | CancelCommand | SlotsCommand;
+
+/** The contract's schema checks these already; this keeps the types honest without assertions. */
+function required<T>(value: T | undefined, field: string, action: string): T {
+  if (value === undefined) throw new AppError("INVALID_REQUEST", `${field} is required to ${action}`, { field });
+  return value;
+}
+
+/** The instant a caller's time names; a time that cannot be used is a 400 naming the field. */
+export function resolveTime(value: string, timezone: string, now: Date): ResolvedTime {
+  try {
+    const { instant, ambiguous } = resolveAppointmentTime(value, timezone, now);
+    return { instant, ambiguous };
+  } catch (err) {
+    if (err instanceof TimeInputError) throw new AppError("INVALID_REQUEST", err.message, { field: "appointment_datetime" });
+    throw err;
+  }
+}
+
+/** Parses a manage body (already validated by the contract) into its command, resolving its time once. */
+export function toCommand(body: ManageAppointmentBody, now: Date): ManageCommand {
+  const base: CommandBase = {
+    agentId: body.agent_id,
+    timezone: body.timezone,
+    callSessionId: body.call_session_id,
+    notes: body.notes,
+    durationMinutes: body.duration_minutes,
+  };
+  const time = () => resolveTime(required(body.appointment_datetime, "appointment_datetime", body.action), body.timezone, now);
+  switch (body.action) {
+    case "book":
+      return {
+        ...base,
+        action: "book",
+        attendee: { name: required(body.name, "name", "book"), email: body.email, phone: body.phone },
+        time: time(),
+        eventTypeId: body.event_type_id,
+        responses: body.responses,
+      };
+    case "reschedule":
+      return { ...base, action: "reschedule", appointmentId: required(body.appointment_id, "appointment_id", "reschedule"), time: time() };
+    case "cancel":
+      return { ...base, action: "cancel", appointmentId: required(body.appointment_id, "appointment_id", "cancel") };
+    case "availability":
+    case "suggest":
+      return { ...base, action: body.action, daysAhead: body.days_ahead ?? 7, eventTypeId: body.event_type_id };
+  }
+}
