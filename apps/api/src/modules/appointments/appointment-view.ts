@@ -9,6 +9,7 @@ export function toAppointment(row: AppointmentRow): Appointment {
     calcom_booking_uids: row.calcomBookingUids,
     organization_id: row.organizationId,
     agent_id: row.agentId,
+    calcom_account_id: row.calcomAccountId,
     attendee_name: row.attendeeName,
     attendee_email: row.attendeeEmail,
     attendee_phone: row.attendeePhone,
@@ -18,6 +19,7 @@ export function toAppointment(row: AppointmentRow): Appointment {
     duration_minutes: row.durationMinutes,
     status: row.status,
     call_session_id: row.callSessionId,
-    source: "agni",
+    source: row.source,
+    no_show: row.noShow,
   };
 }

@@ -458,25 +458,12 @@ export class AppointmentsService {
     return toAppointment(row);
   }
 
-  /** Stored appointments merged with the account's Cal.com bookings that were not made through Agni. */
+  /** The agent's calendar from the Cal.com mirror (kept by Cal.com's webhooks and reconciliation): no Cal.com call. */
   async list(organizationId: string, agentId: string, status: "upcoming" | "past" | "cancelled" | "all" = "upcoming", limit = 50) {
     const calendar = await this.calendar(organizationId, agentId);
     const now = this.now();
-    const stored = await this.repo.list(organizationId, agentId, { status, limit, now });
-    const known = new Set(stored.flatMap((r) => r.calcomBookingUids));
-    let external: Appointment[] = [];
-    try {
-      const bookings = await calendar.cal.bookings.list({
-        ...(status === "all" ? {} : { status: [status] }),
-        ...(calendar.agent.calcomEventTypeId ? { eventTypeId: calendar.agent.calcomEventTypeId } : {}),
-        sortStart: "asc",
-        take: limit,
-      });
-      external = bookings.filter((b) => !known.has(b.uid) && !b.rescheduledToUid).map((b) => fromCalcom(b, organizationId, agentId));
-    } catch (err) {
-      throw speakableCalcomError(err);
-    }
-    const appointments = [...stored.map(toAppointment), ...external].sort((a, b) => a.start_time.localeCompare(b.start_time)).slice(0, limit);
+    const rows = await this.repo.list(organizationId, agentId, { status, limit, now, accountId: calendar.accountId, eventTypeId: calendar.agent.calcomEventTypeId });
+    const appointments = rows.map(toAppointment);
     return { appointments, count: appointments.length, org_id: organizationId, agent_id: agentId };
   }
 
@@ -532,28 +519,6 @@ const cancelledConflict = () => new AppError("CONFLICT", "That appointment was c
 
 /** Cal.com refused a change of a booking it has (it says the booking was already moved or cancelled), or no longer has it. */
 const refusedChange = (err: unknown) => err instanceof CalcomValidationError || err instanceof CalcomNotFoundError;
-
-function fromCalcom(b: CalcomBooking, organizationId: string, agentId: string): Appointment {
-  const attendee = b.attendees[0];
-  const { start, end, durationMinutes } = timesOf(b);
-  return {
-    id: b.uid,
-    calcom_booking_uid: b.uid,
-    calcom_booking_uids: [...(b.rescheduledFromUid ? [b.rescheduledFromUid] : []), b.uid],
-    organization_id: organizationId,
-    agent_id: agentId,
-    attendee_name: attendee?.name ?? "",
-    attendee_email: attendee?.email ?? null,
-    attendee_phone: attendee?.phoneNumber ?? null,
-    attendee_timezone: attendee?.timeZone ?? "UTC",
-    start_time: start.toISOString(),
-    end_time: end.toISOString(),
-    duration_minutes: durationMinutes,
-    status: b.status,
-    call_session_id: null,
-    source: "calcom",
-  };
-}
 
 function toEventTypeSummary(e: CalcomEventType): EventTypeSummary {
   return {

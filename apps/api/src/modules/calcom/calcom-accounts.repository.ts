@@ -19,7 +19,7 @@ export interface NewAccount {
 }
 
 const DISCONNECTED = (at: Date) =>
-  ({ status: "inactive", apiKeyEncrypted: null, disconnectedAt: at, error: null }) as const;
+  ({ status: "inactive", apiKeyEncrypted: null, disconnectedAt: at, error: null, webhookSecretEncrypted: null, calcomWebhookId: null, webhookError: null }) as const;
 
 export class CalcomAccountsRepository {
   constructor(
