@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import type { RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
@@ -48,6 +49,11 @@ export async function startTestApi(
     server?: Partial<ServerLimits>;
     /** Job and webhook delivery settings (short lock, stall and retry times by default, for tests). */
     background?: { jobs?: Partial<BackgroundConfig["jobs"]>; webhooks?: Partial<BackgroundConfig["webhooks"]> };
+    /**
+     * The Cal.com mirror: by default AGNI_PUBLIC_URL is this API's address, so connecting an account registers a
+     * sandbox webhook that reaches the intake; `publicUrl: false` leaves it unset (the mirror lives on reconciliation).
+     */
+    mirror?: { publicUrl?: boolean; reconcileIntervalMs?: number };
   } = {},
 ): Promise<TestApi> {
   const db = await createTestDatabase();
@@ -63,6 +69,13 @@ export async function startTestApi(
     },
   });
   const logger = createLogger("info", sink);
+  // Listen first, so that the API knows its own address (AGNI_PUBLIC_URL, where Cal.com's webhooks are sent).
+  let handle: RequestListener = (_req, res) => void res.writeHead(503).end();
+  const server = createHttpServer((req, res) => handle(req, res), options.server).listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const publicUrl = options.mirror?.publicUrl === false ? undefined : url;
+  const mirror = { reconcileIntervalMs: options.mirror?.reconcileIntervalMs ?? 5 * 60_000, sharePercent: 50 };
   const background = await startBackground({
     db,
     databaseUrl: db.url,
@@ -70,6 +83,9 @@ export async function startTestApi(
     config: {
       workers: true,
       encryptionKey,
+      publicUrl,
+      calcomTimeoutMs: 3000,
+      mirror,
       jobs: { ...DEFAULT_JOB_SETTINGS, lockDurationMs: 2_000, stalledIntervalMs: 1_000, ...options.background?.jobs },
       housekeepingIntervalMs: 10 * 60_000,
       webhooks: { timeoutMs: 3_000, retryBaseMs: 100, retryMaxDelayMs: 400, retryWindowMs: 60_000, concurrency: 4, allowPrivate: true, ...options.background?.webhooks },
@@ -84,16 +100,17 @@ export async function startTestApi(
       bodyLimit: "1mb",
       calcomTimeoutMs: 3000,
       webhooks: { allowPrivate: true },
+      publicUrl,
+      mirror,
       ...(typeof options.config === "function" ? options.config(sandboxServer.url) : options.config),
     },
     logger,
     stores: options.stores,
     deliveries: background.deliveries,
+    mirror: background.mirror,
   });
   const recorder = recordResponses(app);
-  const server = createHttpServer(recorder.listener, options.server).listen(0, "127.0.0.1");
-  await new Promise<void>((resolve) => server.once("listening", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  handle = recorder.listener;
 
   const token: TestApi["token"] = async (claims = {}, options = {}) =>
     new SignJWT({ ...claims })
@@ -159,6 +176,7 @@ export async function startTestApi(
         ...calcomKeys,
         ...stored.map((a) => box.decrypt(a.apiKeyEncrypted!, a.organizationId)),
         ...subscriptions.map((w) => box.decrypt(w.secretEncrypted, w.organizationId)),
+        ...(await db.prisma.calcomAccount.findMany({ where: { webhookSecretEncrypted: { not: null } } })).map((a) => box.decrypt(a.webhookSecretEncrypted!, a.organizationId)),
         ...mintedKeys(recorder.responses),
       ];
       await db.close();
