@@ -198,6 +198,25 @@ describe(`the Cal.com mirror (${TEST_DATABASE_KIND})`, () => {
     await api.sandbox.webhookFaults.resume({ webhookId: c.webhookId });
   });
 
+  it("the same Cal.com user in two organisations: each mirror keeps its own copy, and each organisation still books", async () => {
+    const a = await calendar();
+    const { auth } = await api.org();
+    const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Other desk", calcomEventTypeId: a.eventType.id } })).body.data;
+    expect((await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: a.host.apiKey, api_base_url: api.sandboxUrl } })).status).toBe(201);
+    await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["book"] } });
+    await idle();
+    const booked = await api.request("POST", MANAGE, { auth, body: { agent_id: agent.id, timezone: "UTC", action: "book", name: "Ada", email: "ada@example.com", appointment_datetime: a.slots[0] } });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(200);
+    await idle();
+    const theirs = (await api.request("GET", `/api/v1/calcom/appointments/${booked.body.data.appointment_id}`, { auth })).body.data.appointment as Appt;
+    expect(theirs).toMatchObject({ source: "agni", agent_id: agent.id });
+    // Organisation A's mirror holds the same booking as one made outside Agni, under its own id.
+    expect(await a.get(theirs.calcom_booking_uid)).toMatchObject({ source: "calcom", agent_id: null, status: "accepted" });
+    expect((await a.get(theirs.calcom_booking_uid))!.id).not.toBe(theirs.id);
+    expect(await a.get(theirs.id)).toBeNull();
+    expect(await a.events()).toEqual(["appointment.booked"]);
+  });
+
   it("refuses forged deliveries with 401 in the envelope", async () => {
     const c = await calendar();
     const body = JSON.stringify({ triggerEvent: "BOOKING_CANCELLED", createdAt: new Date().toISOString(), payload: {} });

@@ -71,8 +71,8 @@ export class MirrorRepository {
    * Runs `decide` in one transaction holding the account's mirror lock (a transaction-scoped advisory lock: one apply
    * per account at a time, across processes, and never a row lock taken out of the order the booking flow takes them:
    * appointment, then account), records each change it returns through the outbox seam, and returns the deliveries
-   * to queue after the commit. A booking another organisation's mirror holds (the same Cal.com user connected twice)
-   * is left to that one.
+   * to queue after the commit. A booking our own booking flow recorded meanwhile (a unique violation on the
+   * organisation's booking uid) was recorded, with its event, by that flow: nothing more to do.
    */
   async applying(account: Pick<MirrorAccount, "id" | "organizationId">, decide: (w: MirrorWriter) => Promise<AppointmentChange[]>): Promise<{ changes: number; deliveries: string[] }> {
     try {
