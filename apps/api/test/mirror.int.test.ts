@@ -42,7 +42,7 @@ async function idle() {
   const queue = api.background.engine.queue(MIRROR_QUEUE);
   await until("the mirror queue to drain", async () => {
     // The reconciliation sweep's scheduler always has its next run waiting: only the other jobs count.
-    const jobs = await queue.getJobs(["waiting", "active", "delayed", "prioritized", "paused"]);
+    const jobs = await queue.getJobs(["waiting", "active", "delayed", "prioritized"]);
     return jobs.every((j) => j.name === "reconcile-sweep");
   });
 }
