@@ -68,26 +68,28 @@ export function changeFromWebhook(event: CalcomWebhookEvent): MirrorChange | nul
 }
 
 const STATUSES: readonly string[] = ["accepted", "pending", "cancelled", "rejected"];
+const isObservedStatus = (s: string): s is ObservedStatus => STATUSES.includes(s);
 
 /**
  * A booking as `GET /v2/bookings` lists it, as an observation; null for one that was rescheduled (its successor names
  * it as `rescheduledFromUid`, which is how the mirror learns the chain) or whose status the mirror does not keep.
  */
 export function observationFromBooking(b: CalcomBooking): BookingObservation | null {
-  if (b.rescheduledToUid || !STATUSES.includes(b.status)) return null;
+  const status = b.status;
+  if (b.rescheduledToUid || !isObservedStatus(status)) return null;
   const metadata = b.metadata ?? {};
-  const notes = b.bookingFieldsResponses?.notes;
+  const a = b.attendees[0];
   return {
     uid: b.uid,
     previousUid: b.rescheduledFromUid ?? null,
-    status: b.status as ObservedStatus,
+    status,
     start: new Date(b.start),
     end: new Date(b.end),
     eventTypeId: b.eventType?.id ?? b.eventTypeId ?? null,
-    attendee: attendeeOf(b.attendees[0] && { ...b.attendees[0], email: b.attendees[0].email ?? null, phoneNumber: b.attendees[0].phoneNumber ?? null, timeZone: b.attendees[0].timeZone ?? null }),
+    attendee: { name: a?.name ?? "", email: a?.email ?? null, phone: a?.phoneNumber ?? null, timeZone: a?.timeZone ?? null },
     agentId: str(metadata.agni_agent_id),
     callSessionId: str(metadata.call_session_id),
-    notes: str(notes),
-    reason: b.cancellationReason ?? str((b as { rejectionReason?: unknown }).rejectionReason),
+    notes: str(b.bookingFieldsResponses?.notes),
+    reason: b.cancellationReason ?? str(b.rejectionReason),
   };
 }

@@ -77,6 +77,6 @@ export class Reconciler {
 }
 
 const updatedAt = (b: CalcomBooking | undefined, fallback: Date) => {
-  const at = (b as { updatedAt?: unknown } | undefined)?.updatedAt;
+  const at = b?.updatedAt;
   return typeof at === "string" && !Number.isNaN(Date.parse(at)) ? new Date(at) : fallback;
 };
