@@ -101,6 +101,17 @@ describe(`the Cal.com mirror (${TEST_DATABASE_KIND})`, () => {
     expect([after.calcomWebhookId, after.webhookSecretEncrypted]).toEqual([null, null]);
   });
 
+  it("reconnecting with another Cal.com user's key moves the webhook to that user", async () => {
+    const c = await calendar();
+    const other = api.calcomUser("UTC");
+    const reconnected = await api.request("POST", `/api/v1/calcom/agents/${c.agent.id}/connect`, { auth: c.auth, body: { api_key: other.apiKey, api_base_url: api.sandboxUrl } });
+    expect(reconnected.status, JSON.stringify(reconnected.body)).toBe(200);
+    const hooksOf = (apiKey: string) => createCalcomClient({ apiKey, baseUrl: api.sandboxUrl, rateLimit: false }).webhooks.list();
+    expect(await hooksOf(c.host.apiKey)).toEqual([]);
+    const account = await api.prisma.calcomAccount.findUniqueOrThrow({ where: { id: c.accountId } });
+    expect(await hooksOf(other.apiKey)).toEqual([expect.objectContaining({ id: account.calcomWebhookId, subscriberUrl: `${api.url}/api/v1/calcom/webhooks/${c.accountId}` })]);
+  });
+
   it("a booking made on the Cal.com page shows in Agni (get, list) as source calcom, with one appointment.booked per subscription", async () => {
     const c = await calendar();
     const booking = await c.pageBooking(c.slots[0]!);

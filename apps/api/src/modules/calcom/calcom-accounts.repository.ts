@@ -68,11 +68,14 @@ export class CalcomAccountsRepository {
     return tx.calcomAccount.create({ data: { ...data, status: "active" } });
   }
 
-  /** Puts a fresh key on an existing row (reconnect): active again, error cleared. */
+  /**
+   * Puts a fresh key on an existing row (reconnect): active again, error cleared, and the Cal.com mirror's next
+   * reconciliation a first run again (the key may be another Cal.com user's).
+   */
   reconnect(id: string, data: Omit<NewAccount, "organizationId" | "kind" | "ownerAgentId">, tx: Tx) {
     return tx.calcomAccount.update({
       where: { id },
-      data: { ...data, status: "active", error: null, connectedAt: new Date(), disconnectedAt: null },
+      data: { ...data, status: "active", error: null, connectedAt: new Date(), disconnectedAt: null, reconcileCursor: null },
     });
   }
 

@@ -92,11 +92,12 @@ export class CalcomService {
   /** Connects an org-level account; connecting again under the same account_name replaces that account's key. */
   async connectOrg(organizationId: string, body: ConnectCalcomBody) {
     const data = await this.verifiedAccountData(organizationId, body);
-    const outcome = await this.repo.transaction(async (tx) => {
+    const { replaced, ...outcome } = await this.repo.transaction(async (tx) => {
       const existing = await this.repo.findOrgAccountByName(organizationId, data.accountName, tx);
-      if (existing) return { created: false, result: connectResultOf(await this.repo.reconnect(existing.id, data, tx)) };
-      return { created: true, result: connectResultOf(await this.repo.create({ ...data, organizationId, kind: "org" }, tx)) };
+      if (existing) return { created: false, result: connectResultOf(await this.repo.reconnect(existing.id, data, tx)), replaced: otherUser(existing, data) };
+      return { created: true, result: connectResultOf(await this.repo.create({ ...data, organizationId, kind: "org" }, tx)), replaced: [] };
     });
+    await this.disconnected({ value: null, accounts: replaced });
     return this.connected(outcome);
   }
 
@@ -146,7 +147,7 @@ export class CalcomService {
       const account = current
         ? await this.repo.reconnect(current.id, data, tx)
         : await this.repo.create({ ...data, organizationId, kind: "agent", ownerAgentId: agentId }, tx);
-      return { created: !current, result: { agent_id: agentId, ...connectResultOf(account) }, older };
+      return { created: !current, result: { agent_id: agentId, ...connectResultOf(account) }, older: [...older, ...(current ? otherUser(current, data) : [])] };
     });
     await this.disconnected({ value: null, accounts: older });
     return this.connected(outcome);
@@ -207,6 +208,9 @@ export class CalcomService {
     };
   }
 }
+
+/** The account as it was, when a reconnect puts another Cal.com user's key on it: its webhook (on that user) must go. */
+const otherUser = (before: CalcomAccount, after: { calcomUserId: number }) => (before.calcomUserId !== null && before.calcomUserId !== after.calcomUserId ? [before] : []);
 
 function assignedConflict() {
   return conflict(

@@ -54,7 +54,8 @@ export class MirrorRepository {
   /** Connected accounts not reconciled since `before` (or never), oldest first. */
   async dueAccounts(before: Date, take: number): Promise<string[]> {
     const rows = await this.prisma.calcomAccount.findMany({
-      where: { status: { not: "inactive" }, apiKeyEncrypted: { not: null }, OR: [{ reconciledAt: null }, { reconciledAt: { lt: before } }] },
+      // Not an account whose key Cal.com rejected (`invalid`): its runs would only fail until it is reconnected.
+      where: { status: { in: ["active", "error"] }, apiKeyEncrypted: { not: null }, OR: [{ reconciledAt: null }, { reconciledAt: { lt: before } }] },
       orderBy: [{ reconciledAt: { sort: "asc", nulls: "first" } }, { id: "asc" }],
       select: { id: true },
       take,
