@@ -101,6 +101,25 @@ describe(`the Cal.com mirror (${TEST_DATABASE_KIND})`, () => {
     expect([after.calcomWebhookId, after.webhookSecretEncrypted]).toEqual([null, null]);
   });
 
+  it("a webhook Cal.com refuses to register does not fail the connect; the next reconciliation registers it", async () => {
+    const { auth } = await api.org();
+    const host = api.calcomUser("UTC");
+    api.sandbox.faults.inject({ apiKey: host.apiKey, method: "POST", path: "/v2/webhooks", status: 500 });
+    const connected = await api.request("POST", "/api/v1/calcom/connect", { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
+    expect(connected.status, JSON.stringify(connected.body)).toBe(201);
+    const accountId: string = connected.body.data.provider_id;
+    const failed = await api.prisma.calcomAccount.findUniqueOrThrow({ where: { id: accountId } });
+    expect(failed.calcomWebhookId).toBeNull();
+    expect(failed.webhookError).toMatch(/^Could not register the Cal\.com webhook/);
+    expect(api.logs.some((l) => l.includes("could not register the Cal.com webhook"))).toBe(true);
+
+    // The reconciliation the connect queued may have registered it already; else this one does.
+    const sync = await api.request("POST", `/api/v1/calcom/accounts/${accountId}/sync`, { auth });
+    expect(["registered", "present"]).toContain(sync.body.data.webhook);
+    const repaired = await api.prisma.calcomAccount.findUniqueOrThrow({ where: { id: accountId } });
+    expect([repaired.calcomWebhookId, repaired.webhookError]).toEqual([expect.any(Number), null]);
+  });
+
   it("reconnecting with another Cal.com user's key moves the webhook to that user", async () => {
     const c = await calendar();
     const other = api.calcomUser("UTC");
