@@ -7,6 +7,7 @@ import { SignJWT } from "jose";
 import { type AppDeps, createApp } from "../../src/app";
 import { type Background, type BackgroundConfig, startBackground } from "../../src/background";
 import { DEFAULT_JOB_SETTINGS } from "../../src/jobs/engine";
+import { MIRROR_QUEUE } from "../../src/modules/mirror/intake-queue";
 import { createLogger } from "../../src/logger";
 import { createHttpServer, type ServerLimits } from "../../src/http/server";
 import { SecretBox } from "../../src/lib/crypto";
@@ -34,6 +35,12 @@ export interface TestApi {
   /** A fresh organisation id and a token for it. */
   org(): Promise<{ orgId: string; token: string; auth: Record<string, string> }>;
   request(method: string, path: string, init?: { auth?: Record<string, string>; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  /**
+   * Resolves once the Cal.com mirror is at rest: every webhook the sandbox fired has been answered and every mirror job
+   * (deliveries to apply, reconciliations, such as the one a connect queues) has run. Tests that count the API's
+   * Cal.com requests wait for it first, so that the mirror's own background calls do not land in their count.
+   */
+  mirrorSettled(ms?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -160,6 +167,16 @@ export async function startTestApi(
       return { orgId, token: t, auth: { authorization: `Bearer ${t}` } };
     },
     request,
+    async mirrorSettled(ms = 15_000) {
+      await sandbox.webhooksSettled();
+      const queue = background.engine.queue(MIRROR_QUEUE);
+      const deadline = Date.now() + ms;
+      // The reconciliation sweep's scheduler always has its next run waiting: only the other jobs count.
+      while (!(await queue.getJobs(["waiting", "active", "delayed", "prioritized"])).every((j) => j.name === "reconcile-sweep")) {
+        if (Date.now() > deadline) throw new Error("the Cal.com mirror did not settle");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -90,8 +90,13 @@ export class MirrorRepository {
     }
   }
 
-  async saveWebhookSecret(id: string, sealed: string): Promise<void> {
-    await this.prisma.calcomAccount.update({ where: { id }, data: { webhookSecretEncrypted: sealed } });
+  /**
+   * Stores `sealed` as the account's webhook secret unless another was stored since `seen` was read (a concurrent
+   * registration); returns the one stored now.
+   */
+  async claimWebhookSecret(id: string, seen: string | null, sealed: string): Promise<string | null> {
+    await this.prisma.calcomAccount.updateMany({ where: { id, webhookSecretEncrypted: seen }, data: { webhookSecretEncrypted: sealed } });
+    return (await this.prisma.calcomAccount.findUnique({ where: { id }, select: { webhookSecretEncrypted: true } }))?.webhookSecretEncrypted ?? null;
   }
 
   async webhookRegistered(id: string, webhookId: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { CALCOM_WEBHOOK_TRIGGERS, CalcomNotFoundError, type CalcomClient } from "@agni/calcom";
+import { CALCOM_WEBHOOK_TRIGGERS, CalcomApiError, CalcomNotFoundError, type CalcomClient } from "@agni/calcom";
 import type { Logger } from "pino";
 import type { SecretBox } from "../../lib/crypto";
 import type { AccountClients } from "./account-client";
@@ -55,24 +55,44 @@ export class WebhookRegistrar {
   /**
    * Registers the webhook. The secret is stored before Cal.com hears of it, so that the first delivery (which may come
    * before Cal.com's answer) already verifies; an existing secret is kept, so deliveries in flight stay valid.
+   * Concurrent registrations of one account (a connect's, a reconciliation's) converge: the first secret stored is
+   * everyone's, and Cal.com's refusal of a second webhook with the same URL (409 "Webhook with this subscriber url
+   * already exists for this user", apps/api/v2/src/modules/webhooks/services/user-webhooks.service.ts @
+   * b03cf427261a618cf5a277a629ba678edf624046) adopts the one that exists, with that secret.
    */
   private async register(account: MirrorAccount, cal: CalcomClient, url: string): Promise<WebhookState> {
-    let secret: string | null = null;
-    if (account.webhookSecretEncrypted) {
-      try {
-        secret = this.box.decrypt(account.webhookSecretEncrypted, account.organizationId);
-      } catch {
-        secret = null;
-      }
+    const secret = await this.secret(account);
+    const input = { subscriberUrl: url, active: true, triggers: [...CALCOM_WEBHOOK_TRIGGERS], secret };
+    let hookId: number;
+    try {
+      hookId = (await cal.webhooks.create(input)).id;
+    } catch (err) {
+      if (!(err instanceof CalcomApiError && err.status === 409)) throw err;
+      const existing = (await cal.webhooks.list({ take: 250 })).find((w) => w.subscriberUrl === url);
+      if (!existing) throw err;
+      hookId = (await cal.webhooks.update(existing.id, input)).id;
     }
-    if (!secret) {
-      secret = randomBytes(32).toString("hex");
-      await this.repo.saveWebhookSecret(account.id, this.box.encrypt(secret, account.organizationId));
-    }
-    const hook = await cal.webhooks.create({ subscriberUrl: url, active: true, triggers: [...CALCOM_WEBHOOK_TRIGGERS], secret });
-    if (account.calcomWebhookId !== null && account.calcomWebhookId !== hook.id) await cal.webhooks.delete(account.calcomWebhookId).catch(() => undefined);
-    await this.repo.webhookRegistered(account.id, hook.id);
+    if (account.calcomWebhookId !== null && account.calcomWebhookId !== hookId) await cal.webhooks.delete(account.calcomWebhookId).catch(() => undefined);
+    await this.repo.webhookRegistered(account.id, hookId);
     return "registered";
+  }
+
+  /** The account's webhook secret: the stored one, else a new one stored only if none was meanwhile (then that one). */
+  private async secret(account: MirrorAccount): Promise<string> {
+    const open = (sealed: string | null) => {
+      if (!sealed) return null;
+      try {
+        return this.box.decrypt(sealed, account.organizationId);
+      } catch {
+        return null;
+      }
+    };
+    const stored = open(account.webhookSecretEncrypted);
+    if (stored) return stored;
+    const sealed = this.box.encrypt(randomBytes(32).toString("hex"), account.organizationId);
+    const claimed = open(await this.repo.claimWebhookSecret(account.id, account.webhookSecretEncrypted, sealed));
+    if (!claimed) throw new Error("the account's webhook secret does not open with this deployment's encryption keys");
+    return claimed;
   }
 
   /** Removes the webhook of an account being disconnected (with its key as it was); best effort, never throws. */
