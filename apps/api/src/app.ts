@@ -45,6 +45,9 @@ import { mcpParseError, mcpRouter } from "./modules/mcp/mcp.router";
 import { toolsRouter } from "./modules/tools/tools.router";
 import { ToolsRepository } from "./modules/tools/tools.repository";
 import { ToolsService } from "./modules/tools/tools.service";
+import { calcomWebhookIntake } from "./modules/mirror/intake.router";
+import type { MirrorQueue } from "./modules/mirror/intake-queue";
+import { createMirror } from "./modules/mirror/mirror";
 import type { DeliveryQueue } from "./modules/webhooks/delivery-queue";
 import { WebhooksRepository } from "./modules/webhooks/webhooks.repository";
 import { webhooksRouter } from "./modules/webhooks/webhooks.router";
@@ -56,7 +59,7 @@ export interface AppDeps {
   /** Resolves when the database answers; used by `/ready`. */
   ping: () => Promise<void>;
   config: Pick<AppConfig, "auth" | "encryptionKey" | "previousEncryptionKeys" | "bodyLimit" | "calcomTimeoutMs" | "calcomDeadlineMs" | "calcomRateLimit" | "calcomAllowedOrigins" | "publicUrl"> &
-    Partial<Pick<AppConfig, "calcomAgentShare" | "maxCallsPerRequest" | "rateLimit" | "authFailureLimit" | "jsonMaxDepth" | "trustProxy" | "slotCacheTtlMs">> & {
+    Partial<Pick<AppConfig, "calcomAgentShare" | "mirror" | "maxCallsPerRequest" | "rateLimit" | "authFailureLimit" | "jsonMaxDepth" | "trustProxy" | "slotCacheTtlMs">> & {
       /** Whether webhook subscriptions may point at http and private addresses (default: no). */
       webhooks?: { allowPrivate: boolean };
     };
@@ -71,6 +74,8 @@ export interface AppDeps {
   deliveries?: DeliveryQueue;
   /** The clock the slot cache ages entries by (milliseconds since the epoch); tests pass their own. */
   clock?: () => number;
+  /** Queues verified Cal.com webhook deliveries for the mirror (background.ts); without it the intake answers 503. */
+  mirror?: MirrorQueue;
 }
 
 /** Builds the Express application. Reads no environment and does not listen: main.ts and tests do that. */
@@ -85,11 +90,13 @@ export function createApp(deps: AppDeps): Express {
       deadlineMs: config.calcomDeadlineMs,
       rateLimitPerMinute: config.calcomRateLimit,
       agentSharePercent: config.calcomAgentShare,
+      backgroundSharePercent: config.mirror?.sharePercent,
       rateLimitStore: deps.stores?.calcom,
       allowedOrigins: config.calcomAllowedOrigins,
     });
   const box = new SecretBox(config.encryptionKey, config.previousEncryptionKeys);
   const cache = deps.cache ?? new OrgCache();
+  const mirror = createMirror({ prisma, gateway, box, publicUrl: config.publicUrl, deliveries: deps.deliveries, queue: deps.mirror, logger });
 
   const app = express();
   app.disable("x-powered-by");
@@ -101,6 +108,8 @@ export function createApp(deps: AppDeps): Express {
   const openApi = buildOpenApiDocument();
   app.get("/openapi.json", (_req, res) => void res.json(openApi));
   app.use(docsRouter());
+  // Cal.com's webhook deliveries: public (the signature over the raw body is the proof), so before /api's authentication.
+  app.use(calcomWebhookIntake({ repo: mirror.repo, box, queue: deps.mirror, bodyLimit: config.bodyLimit }));
   const failures = config.authFailureLimit ? authFailureLimit({ limit: config.authFailureLimit, store: deps.stores?.authFailures }) : undefined;
   const authenticate = authMiddleware({ auth: config.auth, apiKeys, organizations, failures });
   const limits = config.rateLimit ? [apiRateLimit({ limit: config.rateLimit, store: deps.stores?.api })] : [];
@@ -135,7 +144,7 @@ export function createApp(deps: AppDeps): Express {
     apiKeys: apiKeysRouter(apiKeys),
     agents: agentsRouter(new AgentsService(new AgentsRepository(prisma))),
     tools: toolsRouter(tools, exporter, new ToolInvoker(tools, calls, maxCallsPerRequest), config.publicUrl),
-    calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma, cache), gateway, box)),
+    calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma, cache), gateway, box, mirror.lifecycle), mirror.sync),
     appointments: appointmentsRouter({ manage: appointments, reads: new AppointmentReads(appointmentsRepository, calendars), eventTypes }),
     webhooks: webhooksRouter(new WebhooksService(new WebhooksRepository(prisma), box, { allowPrivate: config.webhooks?.allowPrivate ?? false }, deps.deliveries)),
   });

@@ -97,6 +97,10 @@ const EnvSchema = z.object({
   AGNI_JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(DEFAULT_JOB_SETTINGS.stalledIntervalMs),
   AGNI_JOB_MAX_STALLED_COUNT: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_JOB_SETTINGS.maxStalledCount),
   AGNI_HOUSEKEEPING_INTERVAL_MS: z.coerce.number().int().min(500).max(86_400_000).default(10 * 60_000),
+  /** How often each connected account's Cal.com mirror is reconciled (bookings changed since the last run). */
+  AGNI_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(5 * 60_000),
+  /** The percentage of a Cal.com key's budget the mirror's background work (reconciliation, webhook registration) may spend. */
+  AGNI_RECONCILE_SHARE: z.coerce.number().int().min(1).max(100).default(10),
   AGNI_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULT_DELIVERY_SETTINGS.timeoutMs),
   AGNI_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(DEFAULT_DELIVERY_SETTINGS.retryBaseMs),
   AGNI_WEBHOOK_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(10).max(86_400_000).default(DEFAULT_DELIVERY_SETTINGS.retryMaxDelayMs),
@@ -161,6 +165,8 @@ export interface AppConfig {
   /** How workers hold jobs and how soon a dead worker's job is taken over. */
   jobs: JobSettings;
   housekeepingIntervalMs: number;
+  /** The Cal.com mirror: how often each account is reconciled, and the share (%) of a key's budget it may spend. */
+  mirror: { reconcileIntervalMs: number; sharePercent: number };
   /** Events out: timeout, retries and where subscription URLs may point. */
   webhooks: DeliverySettings;
   /** Set when development secrets were generated or read from the data directory. */
@@ -270,6 +276,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     workers: e.AGNI_WORKERS === "on",
     jobs: { lockDurationMs: e.AGNI_JOB_LOCK_DURATION_MS, stalledIntervalMs: e.AGNI_JOB_STALLED_INTERVAL_MS, maxStalledCount: e.AGNI_JOB_MAX_STALLED_COUNT },
     housekeepingIntervalMs: e.AGNI_HOUSEKEEPING_INTERVAL_MS,
+    mirror: { reconcileIntervalMs: e.AGNI_RECONCILE_INTERVAL_MS, sharePercent: e.AGNI_RECONCILE_SHARE },
     webhooks: {
       timeoutMs: e.AGNI_WEBHOOK_TIMEOUT_MS,
       retryBaseMs: e.AGNI_WEBHOOK_RETRY_BASE_MS,

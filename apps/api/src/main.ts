@@ -50,8 +50,17 @@ async function main() {
   await bus?.start();
   const cache = new OrgCache({ bus });
   // Jobs (webhook deliveries, housekeeping): workers here unless AGNI_WORKERS=off (then `npm run worker` runs them).
-  const background = await startBackground({ db, databaseUrl: config.databaseUrl, config, logger });
-  const app = createApp({ prisma: db.prisma, ping: () => db.ping(), config, logger, stores: { ...stores, calcom: calcomBudget }, cache, deliveries: background.deliveries });
+  const background = await startBackground({ db, databaseUrl: config.databaseUrl, config, logger, calcomBudget });
+  const app = createApp({
+    prisma: db.prisma,
+    ping: () => db.ping(),
+    config,
+    logger,
+    stores: { ...stores, calcom: calcomBudget },
+    cache,
+    deliveries: background.deliveries,
+    mirror: background.mirror,
+  });
   const server = createHttpServer(app, config.server).listen(config.port, config.host);
   await once(server, "listening");
   const address = server.address();

@@ -1,10 +1,12 @@
 import { startBackground } from "./background";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
+import { PgRateLimitStore } from "./modules/calcom/calcom-budgets.repository";
+import { createRedisStores } from "./lib/redis-stores";
 import { createLogger } from "./logger";
 
 /**
- * `npm run worker`: runs the job workers (webhook deliveries, housekeeping) without serving HTTP, so that API and
+ * `npm run worker`: runs the job workers (webhook deliveries, the Cal.com mirror, housekeeping) without serving HTTP, so that API and
  * workers scale separately. Needs PostgreSQL: the embedded database belongs to the one API process, which runs the
  * workers itself.
  */
@@ -27,7 +29,10 @@ async function main() {
   }
   const logger = createLogger(config.logLevel);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, logger });
-  const background = await startBackground({ db, databaseUrl: config.databaseUrl, config, logger });
+  // The mirror's Cal.com calls share each key's budget with the API replicas: in Redis when configured, else in PostgreSQL.
+  const stores = config.redisUrl ? createRedisStores(config.redisUrl) : undefined;
+  const calcomBudget = stores?.calcom ?? new PgRateLimitStore(db.prisma);
+  const background = await startBackground({ db, databaseUrl: config.databaseUrl, config, logger, calcomBudget });
   logger.info({ jobs: background.engine.kind }, "worker running");
   process.stdout.write(`Agni worker running (jobs on ${background.engine.kind === "redis" ? "Redis" : "PostgreSQL"})\n`);
 
@@ -41,6 +46,7 @@ async function main() {
     void background
       .close()
       .then(() => db.close())
+      .then(() => stores?.close())
       .catch(() => undefined)
       .then(() => process.exit(0));
   };

@@ -86,6 +86,8 @@ function attack(key: string, route: Route): { path: string; body?: unknown }[] |
       ];
     case "calcom.disconnectCalcom":
       return [{ path: route.path, body: { provider_id: b.account } }];
+    case "calcom.syncCalcomAccount":
+      return [{ path: path({ account_id: b.account }) }];
     case "appointments.manageAppointment":
       return [
         { path: route.path, body: { action: "cancel", agent_id: b.agent, appointment_id: b.appointment, timezone: "UTC" } },

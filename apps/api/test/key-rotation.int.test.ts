@@ -64,6 +64,19 @@ describe(`encryption key rotation (${TEST_DATABASE_KIND})`, () => {
     const stored = await db.prisma.webhookSubscription.findUniqueOrThrow({ where: { id: old.id } });
     expect(new SecretBox(newKey).decrypt(stored.secretEncrypted, org)).toBe("whsec_old");
   });
+
+  it("re-encrypts the Cal.com mirror's per-account webhook secrets too", async () => {
+    const [oldKey, newKey] = [key(), key()];
+    const org = `org-rot-m-${Date.now()}`;
+    await db.prisma.organization.create({ data: { id: org } });
+    const account = await db.prisma.calcomAccount.create({
+      data: { organizationId: org, kind: "org", accountName: "Mirror", webhookSecretEncrypted: new SecretBox(oldKey).encrypt("mirror-secret", org) },
+    });
+    const report = await rotateWebhookSecrets(db.prisma, new SecretBox(newKey, [oldKey]));
+    expect(report).toMatchObject({ rotated: 1, organizations: [org] });
+    const stored = await db.prisma.calcomAccount.findUniqueOrThrow({ where: { id: account.id } });
+    expect(new SecretBox(newKey).decrypt(stored.webhookSecretEncrypted!, org)).toBe("mirror-secret");
+  });
 });
 
 // The documented procedure, end to end with the built API and `npm run keys:rotate` as real processes.

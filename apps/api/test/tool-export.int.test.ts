@@ -172,7 +172,8 @@ describe("exported URLs and the Host header", () => {
   }, 60_000);
 
   it("honour X-Forwarded-Host and X-Forwarded-Proto only from a trusted proxy (AGNI_TRUST_PROXY), and only well-formed", async () => {
-    const [proxied, elsewhere] = await Promise.all([startTestApi({ config: { trustProxy: ["loopback"] } }), startTestApi({ config: { trustProxy: ["10.0.0.1"] } })]);
+    // Without AGNI_PUBLIC_URL (which the test API otherwise sets to its own address, for the Cal.com mirror).
+    const [proxied, elsewhere] = await Promise.all([startTestApi({ config: { trustProxy: ["loopback"] }, mirror: { publicUrl: false } }), startTestApi({ config: { trustProxy: ["10.0.0.1"] }, mirror: { publicUrl: false } })]);
     try {
       const forwarded = { host: "internal:3000", "x-forwarded-host": "agni.example.org, proxy.internal", "x-forwarded-proto": "https" };
       const trusted = await webhookTool(proxied);

@@ -154,6 +154,7 @@ describe("isActive: a tool serves nothing until it is activated", () => {
     const eventType = api.sandbox.addEventType(host.id, { title: "Call", slug: `call-${host.id}`, lengthInMinutes: 30 } as never) as { id: number };
     const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Desk", calcomEventTypeId: eventType.id } })).body.data;
     await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
+    await api.mirrorSettled(); // the reconciliation the connect queued: its Cal.com calls are not the tool's
     const tool = (await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", agentId: agent.id } })).body.data;
     const suggest = () => api.request("POST", MANAGE, { auth, body: { action: "suggest", agent_id: agent.id, timezone: "UTC" } });
     const invoke = (format: string, body: unknown) => api.request("POST", `/api/v1/tools/${tool.id}/invoke?format=${format}&function=suggest_appointment_times`, { auth, body });

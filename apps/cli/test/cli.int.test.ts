@@ -213,6 +213,33 @@ describe("agni (built binary) against the built API", () => {
     expect(json(await agni(["calcom", "status", "--json"], env)).data).toEqual({ connected: false, status: "not_connected", accounts: [] });
   });
 
+  it("calcom sync brings a booking made on the Cal.com page into the agent's list (no AGNI_PUBLIC_URL: the mirror lives on reconciliation)", async () => {
+    const { env } = await freshOrg();
+    const { agentId } = await calendarAgent(env, "suggest");
+    const accountId = json(await agni(["agent-calcom", "account", agentId, "--json"], env)).data.calcom_account_id as string;
+    expect(json(await agni(["calcom", "sync", accountId, "--json"], env)).data).toMatchObject({ account_id: accountId, webhook: "no_public_url" });
+    const slot = json(await agni(["appointments", "suggest", "--json", "--agent", agentId, "--timezone", "UTC"], env)).data.slot_times.at(-1) as string;
+    const page = await fetch(`${sandbox.url}/_sandbox/web-app/bookings`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ start: slot, eventTypeId: 1, attendee: { name: "Walk In", email: `walk-in-${randomUUID()}@example.com`, timeZone: "UTC" } }),
+    });
+    expect(page.status).toBe(201);
+    const uid = ((await page.json()) as { data: { uid: string } }).data.uid;
+
+    const synced = await agni(["calcom", "sync", accountId], env);
+    expect(synced).toMatchObject({ code: 0, stderr: "" });
+    expect(synced.stdout).toMatch(/^Cal\.com account reconciled$/m);
+    // 1, unless the reconciliation the connect queued ran late enough to find the booking first.
+    expect(synced.stdout).toMatch(/^changed: +[01]$/m);
+    const listed = json(await agni(["appointments", "list", "--json", "--agent", agentId, "--status", "all"], env)).data.appointments as { calcom_booking_uid: string; source: string }[];
+    expect(listed.find((a) => a.calcom_booking_uid === uid)).toMatchObject({ source: "calcom" });
+
+    const unknown = await agni(["calcom", "sync", randomUUID()], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^error: NOT_FOUND: Cal\.com account not found/);
+  }, PROCESS_HEAVY);
+
   it("an API error exits 1 with one stderr line carrying the code and request id", async () => {
     const { env } = await freshOrg();
     const missing = await agni(["agents", "get", randomUUID()], env);

@@ -67,6 +67,7 @@ const appointment = {
   calcom_booking_uids: ["8cTq2vXbN4rLkP7w"],
   organization_id: ORG,
   agent_id: AGENT_ID,
+  calcom_account_id: ACCOUNT_ID,
   attendee_name: "Mira Shah",
   attendee_email: "mira@example.com",
   attendee_phone: null,
@@ -77,6 +78,7 @@ const appointment = {
   status: "accepted",
   call_session_id: "call_7f2c",
   source: "agni",
+  no_show: false,
 };
 const eventType = {
   id: 1234,
@@ -224,6 +226,7 @@ const PARAMETER_EXAMPLES: Record<string, string> = {
   "agents.id": AGENT_ID,
   "tools.id": TOOL_ID,
   "calcom.agent_id": AGENT_ID,
+  "calcom.account_id": ACCOUNT_ID,
   "appointments.agent_id": AGENT_ID,
   "appointments.appointment_id": APPOINTMENT_ID,
   "calcom.platform_id": String(eventType.id),

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import type { RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { createSandbox, type Sandbox } from "@agni/calcom-sandbox";
@@ -6,6 +7,7 @@ import { SignJWT } from "jose";
 import { type AppDeps, createApp } from "../../src/app";
 import { type Background, type BackgroundConfig, startBackground } from "../../src/background";
 import { DEFAULT_JOB_SETTINGS } from "../../src/jobs/engine";
+import { MIRROR_QUEUE } from "../../src/modules/mirror/intake-queue";
 import { createLogger } from "../../src/logger";
 import { createHttpServer, type ServerLimits } from "../../src/http/server";
 import { SecretBox } from "../../src/lib/crypto";
@@ -33,6 +35,12 @@ export interface TestApi {
   /** A fresh organisation id and a token for it. */
   org(): Promise<{ orgId: string; token: string; auth: Record<string, string> }>;
   request(method: string, path: string, init?: { auth?: Record<string, string>; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  /**
+   * Resolves once the Cal.com mirror is at rest: every webhook the sandbox fired has been answered and every mirror job
+   * (deliveries to apply, reconciliations, such as the one a connect queues) has run. Tests that count the API's
+   * Cal.com requests wait for it first, so that the mirror's own background calls do not land in their count.
+   */
+  mirrorSettled(ms?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +58,11 @@ export async function startTestApi(
     background?: { jobs?: Partial<BackgroundConfig["jobs"]>; webhooks?: Partial<BackgroundConfig["webhooks"]> };
     /** The clock the slot cache ages entries by (real time otherwise). */
     clock?: () => number;
+    /**
+     * The Cal.com mirror: by default AGNI_PUBLIC_URL is this API's address, so connecting an account registers a
+     * sandbox webhook that reaches the intake; `publicUrl: false` leaves it unset (the mirror lives on reconciliation).
+     */
+    mirror?: { publicUrl?: boolean; reconcileIntervalMs?: number };
   } = {},
 ): Promise<TestApi> {
   const db = await createTestDatabase();
@@ -65,6 +78,13 @@ export async function startTestApi(
     },
   });
   const logger = createLogger("info", sink);
+  // Listen first, so that the API knows its own address (AGNI_PUBLIC_URL, where Cal.com's webhooks are sent).
+  let handle: RequestListener = (_req, res) => void res.writeHead(503).end();
+  const server = createHttpServer((req, res) => handle(req, res), options.server).listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const publicUrl = options.mirror?.publicUrl === false ? undefined : url;
+  const mirror = { reconcileIntervalMs: options.mirror?.reconcileIntervalMs ?? 5 * 60_000, sharePercent: 50 };
   const background = await startBackground({
     db,
     databaseUrl: db.url,
@@ -72,6 +92,9 @@ export async function startTestApi(
     config: {
       workers: true,
       encryptionKey,
+      publicUrl,
+      calcomTimeoutMs: 3000,
+      mirror,
       jobs: { ...DEFAULT_JOB_SETTINGS, lockDurationMs: 2_000, stalledIntervalMs: 1_000, ...options.background?.jobs },
       housekeepingIntervalMs: 10 * 60_000,
       webhooks: { timeoutMs: 3_000, retryBaseMs: 100, retryMaxDelayMs: 400, retryWindowMs: 60_000, concurrency: 4, allowPrivate: true, ...options.background?.webhooks },
@@ -86,17 +109,18 @@ export async function startTestApi(
       bodyLimit: "1mb",
       calcomTimeoutMs: 3000,
       webhooks: { allowPrivate: true },
+      publicUrl,
+      mirror,
       ...(typeof options.config === "function" ? options.config(sandboxServer.url) : options.config),
     },
     logger,
     stores: options.stores,
     deliveries: background.deliveries,
     clock: options.clock,
+    mirror: background.mirror,
   });
   const recorder = recordResponses(app);
-  const server = createHttpServer(recorder.listener, options.server).listen(0, "127.0.0.1");
-  await new Promise<void>((resolve) => server.once("listening", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  handle = recorder.listener;
 
   const token: TestApi["token"] = async (claims = {}, options = {}) =>
     new SignJWT({ ...claims })
@@ -146,6 +170,16 @@ export async function startTestApi(
       return { orgId, token: t, auth: { authorization: `Bearer ${t}` } };
     },
     request,
+    async mirrorSettled(ms = 15_000) {
+      await sandbox.webhooksSettled();
+      const queue = background.engine.queue(MIRROR_QUEUE);
+      const deadline = Date.now() + ms;
+      // The reconciliation sweep's scheduler always has its next run waiting: only the other jobs count.
+      while (!(await queue.getJobs(["waiting", "active", "delayed", "prioritized"])).every((j) => j.name === "reconcile-sweep")) {
+        if (Date.now() > deadline) throw new Error("the Cal.com mirror did not settle");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -162,6 +196,7 @@ export async function startTestApi(
         ...calcomKeys,
         ...stored.map((a) => box.decrypt(a.apiKeyEncrypted!, a.organizationId)),
         ...subscriptions.map((w) => box.decrypt(w.secretEncrypted, w.organizationId)),
+        ...(await db.prisma.calcomAccount.findMany({ where: { webhookSecretEncrypted: { not: null } } })).map((a) => box.decrypt(a.webhookSecretEncrypted!, a.organizationId)),
         ...mintedKeys(recorder.responses),
       ];
       await db.close();

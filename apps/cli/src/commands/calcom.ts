@@ -82,4 +82,13 @@ export function registerCalcom(program: Command, ctx: CliContext): void {
         return objectOutput(body, { withMessage: true });
       }),
     );
+
+  calcom
+    .command("sync <account>")
+    .description("Reconcile a Cal.com account's mirror now (an org-level account or an agent's private one, by id)")
+    .action(
+      action(ctx, async ({ client, query }, [account]) =>
+        objectOutput(await unwrap(client.calcom.syncCalcomAccount({ params: { account_id: account }, query })), { withMessage: true }),
+      ),
+    );
 }

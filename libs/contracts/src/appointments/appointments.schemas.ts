@@ -79,7 +79,10 @@ export const AppointmentSchema = z.object({
   calcom_booking_uid: z.string(),
   calcom_booking_uids: z.array(z.string()),
   organization_id: z.string(),
-  agent_id: z.string(),
+  /** The agent that booked it through Agni; null for a booking made outside Agni (it belongs to its Cal.com account). */
+  agent_id: z.string().nullable(),
+  /** The Cal.com account whose calendar holds it. */
+  calcom_account_id: z.string().nullable(),
   attendee_name: z.string(),
   attendee_email: z.string().nullable(),
   attendee_phone: z.string().nullable(),
@@ -89,7 +92,10 @@ export const AppointmentSchema = z.object({
   duration_minutes: z.number().int(),
   status: z.string(),
   call_session_id: z.string().nullable(),
+  /** Where it was made: through Agni, or in Cal.com (its booking page, the host). */
   source: z.enum(["agni", "calcom"]),
+  /** The host marked the attendee as a no-show in Cal.com. */
+  no_show: z.boolean(),
 });
 export type Appointment = z.infer<typeof AppointmentSchema>;
 

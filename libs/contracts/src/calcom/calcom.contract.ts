@@ -15,6 +15,7 @@ import {
   DisconnectResultSchema,
   EffectiveAccountSchema,
   EffectiveInfoSchema,
+  SyncResultSchema,
 } from "./calcom.schemas.js";
 
 const c = initContract();
@@ -122,6 +123,26 @@ export const calcomContract = c.router(
       },
       summary: "Get Agent Cal.com Status",
       description: "Whether the agent has a private Cal.com connection, and the state of each of its accounts.",
+    },
+    syncCalcomAccount: {
+      method: "POST",
+      path: "/calcom/accounts/:account_id/sync",
+      pathParams: z.object({ account_id: uuid("account_id") }),
+      query: OrgQuerySchema,
+      body: c.noBody(),
+      responses: { 200: successEnvelope(SyncResultSchema), 502: ErrorEnvelopeSchema },
+      metadata: {
+        examples: {
+          200: {
+            success: true,
+            message: "Cal.com account reconciled",
+            data: { account_id: "0192f5d4-8a1e-7c3b-9d2a-5b6c7d8e9f01", checked: 12, changed: 1, webhook: "present", reconciled_at: "2026-12-02T09:30:00.000Z" },
+          },
+        },
+      },
+      summary: "Reconcile a Cal.com account's mirror now",
+      description:
+        "Runs the account's reconciliation at once (it also runs every AGNI_RECONCILE_INTERVAL_MS): reads the Cal.com bookings changed since the last run, repairs the mirror of the calendar (each change recorded once and sent to the webhook subscriptions) and re-registers the account's Cal.com webhook if it went missing. Any of the organisation's accounts, org-level or an agent's private key.",
     },
   },
   { pathPrefix: "/api/v1", strictStatusCodes: true, commonResponses },

@@ -131,3 +131,16 @@ export const AgentStatusResultSchema = z.object({
     }),
   ),
 });
+
+/** What one reconciliation of an account found (`POST /calcom/accounts/{id}/sync`). */
+export const SyncResultSchema = z.object({
+  account_id: z.string(),
+  /** Cal.com bookings read. */
+  checked: z.number().int(),
+  /** Appointment changes the mirror had missed; each was recorded and sent to the webhook subscriptions. */
+  changed: z.number().int(),
+  /** The account's Cal.com webhook: in place, registered now, impossible without AGNI_PUBLIC_URL, or failed (retried). */
+  webhook: z.enum(["present", "registered", "no_public_url", "failed", "skipped"]),
+  reconciled_at: z.string().nullable(),
+});
+export type SyncResult = z.infer<typeof SyncResultSchema>;

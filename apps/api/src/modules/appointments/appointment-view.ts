@@ -10,6 +10,7 @@ export function toAppointment(row: AppointmentRow): Appointment {
     calcom_booking_uids: row.calcomBookingUids,
     organization_id: row.organizationId,
     agent_id: row.agentId,
+    calcom_account_id: row.calcomAccountId,
     attendee_name: row.attendeeName,
     attendee_email: row.attendeeEmail,
     attendee_phone: row.attendeePhone,
@@ -19,7 +20,8 @@ export function toAppointment(row: AppointmentRow): Appointment {
     duration_minutes: row.durationMinutes,
     status: row.status,
     call_session_id: row.callSessionId,
-    source: "agni",
+    source: row.source,
+    no_show: row.noShow,
   };
 }
 
@@ -28,27 +30,4 @@ export function timesOf(booking: CalcomBooking) {
   const start = new Date(booking.start);
   const end = new Date(booking.end);
   return { start, end, durationMinutes: Math.round((end.getTime() - start.getTime()) / 60_000) };
-}
-
-/** A Cal.com booking not made through Agni, as the API shows appointments. */
-export function fromCalcom(b: CalcomBooking, organizationId: string, agentId: string): Appointment {
-  const attendee = b.attendees[0];
-  const { start, end, durationMinutes } = timesOf(b);
-  return {
-    id: b.uid,
-    calcom_booking_uid: b.uid,
-    calcom_booking_uids: [...(b.rescheduledFromUid ? [b.rescheduledFromUid] : []), b.uid],
-    organization_id: organizationId,
-    agent_id: agentId,
-    attendee_name: attendee?.name ?? "",
-    attendee_email: attendee?.email ?? null,
-    attendee_phone: attendee?.phoneNumber ?? null,
-    attendee_timezone: attendee?.timeZone ?? "UTC",
-    start_time: start.toISOString(),
-    end_time: end.toISOString(),
-    duration_minutes: durationMinutes,
-    status: b.status,
-    call_session_id: null,
-    source: "calcom",
-  };
 }

@@ -57,7 +57,7 @@ export class AppointmentsRepository {
       return await this.create(data);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      const row = await this.find(data.organizationId, data.calcomBookingUid, data.agentId);
+      const row = await this.find(data.organizationId, data.calcomBookingUid, data.agentId ?? undefined);
       if (!row) throw err;
       return row;
     }
@@ -78,8 +78,10 @@ export class AppointmentsRepository {
   /** Records a reschedule: the new Cal.com booking becomes current and joins the chain. */
   rescheduled(id: string, booking: { uid: string; start: Date; end: Date; durationMinutes: number }): Promise<AppointmentRow> {
     return this.changing(async (tx) => {
+      // Locked, as the Cal.com mirror locks it: the mirror may be recording this same reschedule (its webhook) right now.
+      await tx.$queryRaw`SELECT id FROM appointments WHERE id = ${id}::uuid FOR UPDATE`;
       const before = await tx.appointment.findUniqueOrThrow({ where: { id } });
-      if (before.calcomBookingUid === booking.uid) return { row: before }; // recorded already
+      if (before.calcomBookingUid === booking.uid || before.calcomBookingUids.includes(booking.uid)) return { row: before }; // recorded already
       const row = await tx.appointment.update({
         where: { id },
         data: {
@@ -131,8 +133,18 @@ export class AppointmentsRepository {
     });
   }
 
-  list(organizationId: string, agentId: string, filter: { status?: "upcoming" | "past" | "cancelled" | "all"; limit: number; now: Date }) {
-    const where: Prisma.AppointmentWhereInput = { organizationId, agentId };
+  /**
+   * The agent's calendar as the Cal.com mirror holds it: the agent's own appointments and every other appointment of
+   * its account (made outside Agni, or by another agent sharing an org-level account) of the agent's event type, if it
+   * has one.
+   */
+  list(
+    organizationId: string,
+    agentId: string,
+    filter: { status?: "upcoming" | "past" | "cancelled" | "all"; limit: number; now: Date; accountId: string; eventTypeId: number | null },
+  ) {
+    const account: Prisma.AppointmentWhereInput = { calcomAccountId: filter.accountId, ...(filter.eventTypeId !== null ? { calcomEventTypeId: filter.eventTypeId } : {}) };
+    const where: Prisma.AppointmentWhereInput = { organizationId, OR: [{ agentId }, account] };
     if (filter.status === "upcoming") Object.assign(where, { status: { not: "cancelled" }, endTime: { gte: filter.now } });
     if (filter.status === "past") Object.assign(where, { status: { not: "cancelled" }, endTime: { lt: filter.now } });
     if (filter.status === "cancelled") Object.assign(where, { status: "cancelled" });

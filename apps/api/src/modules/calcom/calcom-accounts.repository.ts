@@ -19,7 +19,7 @@ export interface NewAccount {
 }
 
 const DISCONNECTED = (at: Date) =>
-  ({ status: "inactive", apiKeyEncrypted: null, disconnectedAt: at, error: null }) as const;
+  ({ status: "inactive", apiKeyEncrypted: null, disconnectedAt: at, error: null, webhookSecretEncrypted: null, calcomWebhookId: null, webhookError: null }) as const;
 
 export class CalcomAccountsRepository {
   constructor(
@@ -68,12 +68,16 @@ export class CalcomAccountsRepository {
     return tx.calcomAccount.create({ data: { ...data, status: "active" } });
   }
 
-  /** Puts a fresh key on an existing row (reconnect): active again, error cleared. */
+  /**
+   * Puts a fresh key on an existing row (reconnect): active again, error cleared, and the Cal.com mirror's next
+   * reconciliation a first run again (the key may be another Cal.com user's).
+   */
   reconnect(id: string, data: Omit<NewAccount, "organizationId" | "kind" | "ownerAgentId">, tx: Tx) {
     return tx.calcomAccount.update({
       where: { id },
-      // A new key may be another Cal.com user or instance: the version bump tells slot caches the calendar changed.
-      data: { ...data, status: "active", error: null, connectedAt: new Date(), disconnectedAt: null, calendarVersion: { increment: 1 } },
+      // A new key may be another Cal.com user or instance: the version bump tells slot caches the calendar changed,
+      // and reconciliation starts afresh.
+      data: { ...data, status: "active", error: null, connectedAt: new Date(), disconnectedAt: null, reconcileCursor: null, calendarVersion: { increment: 1 } },
     });
   }
 

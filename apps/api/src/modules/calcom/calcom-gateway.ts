@@ -20,7 +20,16 @@ export interface CalcomGateway {
    * shared key.
    */
   client(apiBaseUrl: string, apiKey: string, agentId?: string): CalcomClient;
+  /**
+   * A client for background work (the Cal.com mirror: webhook registration, reconciliation): a longer deadline and
+   * budget queue than a conversation's, and at most its own share of the key's budget, so that it never crowds out
+   * the agents' calls.
+   */
+  background(apiBaseUrl: string, apiKey: string): CalcomClient;
 }
+
+/** The budget share the mirror's background work spends under. */
+export const BACKGROUND_SHARE_ID = "agni:mirror";
 
 export function createCalcomGateway(options: {
   timeoutMs: number;
@@ -29,6 +38,8 @@ export function createCalcomGateway(options: {
   rateLimitPerMinute?: number;
   /** The percentage of a key's budget one agent may spend (1–100); default 50. */
   agentSharePercent?: number;
+  /** The percentage of a key's budget background work (the mirror) may spend (1–100); default 10. */
+  backgroundSharePercent?: number;
   /** Where per-key budgets live (shared by replicas); the process's memory by default. */
   rateLimitStore?: RateLimitStore;
   fetch?: typeof fetch;
@@ -40,11 +51,26 @@ export function createCalcomGateway(options: {
   const refused = (apiBaseUrl: string) => allowed !== undefined && !allowed.has(new URL(apiBaseUrl).origin);
   const limit = options.rateLimitPerMinute ?? 120;
   const agentLimit = Math.max(1, Math.floor((limit * (options.agentSharePercent ?? 50)) / 100));
+  const backgroundLimit = Math.max(1, Math.floor((limit * (options.backgroundSharePercent ?? 10)) / 100));
+  const assertAllowed = (apiBaseUrl: string) => {
+    if (refused(apiBaseUrl)) {
+      throw notConnected(`The account's api_base_url ${new URL(apiBaseUrl).origin} is not in this deployment's AGNI_CALCOM_ALLOWED_ORIGINS; reconnect it with an allowed one`);
+    }
+  };
   return {
+    background(apiBaseUrl, apiKey) {
+      assertAllowed(apiBaseUrl);
+      return createCalcomClient({
+        apiKey,
+        baseUrl: apiBaseUrl,
+        timeoutMs: options.timeoutMs,
+        deadlineMs: 60_000,
+        fetch: options.fetch,
+        rateLimit: { limit, maxWaitMs: 30_000, store: options.rateLimitStore, share: { id: BACKGROUND_SHARE_ID, limit: backgroundLimit } },
+      });
+    },
     client(apiBaseUrl, apiKey, agentId) {
-      if (refused(apiBaseUrl)) {
-        throw notConnected(`The account's api_base_url ${new URL(apiBaseUrl).origin} is not in this deployment's AGNI_CALCOM_ALLOWED_ORIGINS; reconnect it with an allowed one`);
-      }
+      assertAllowed(apiBaseUrl);
       return createCalcomClient({
         apiKey,
         baseUrl: apiBaseUrl,

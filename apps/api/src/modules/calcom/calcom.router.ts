@@ -1,11 +1,12 @@
-import { contract } from "@agni/contracts";
+import { contract, type SyncResult } from "@agni/contracts";
 import { initServer } from "@ts-rest/express";
 import { authOf } from "../../http/auth";
 import type { CalcomService } from "./calcom.service";
 
 const s = initServer();
 
-export function calcomRouter(service: CalcomService) {
+/** `sync` reconciles one of the organisation's accounts now (the Cal.com mirror's reconciliation). */
+export function calcomRouter(service: CalcomService, sync: (organizationId: string, accountId: string) => Promise<SyncResult>) {
   return s.router(contract.calcom, {
     connectCalcom: async ({ body, res }) => {
       const { created, result } = await service.connectOrg(authOf(res).orgId, body);
@@ -44,6 +45,10 @@ export function calcomRouter(service: CalcomService) {
     getAgentCalcomAccount: async ({ params, res }) => {
       const data = await service.effective(authOf(res).orgId, params.agent_id);
       return { status: 200, body: { success: true, message: "Agent Cal.com account retrieved", data } };
+    },
+    syncCalcomAccount: async ({ params, res }) => {
+      const data = await sync(authOf(res).orgId, params.account_id);
+      return { status: 200, body: { success: true, message: "Cal.com account reconciled", data } };
     },
     getAgentCalcomStatus: async ({ params, res }) => {
       const data = await service.agentStatus(authOf(res).orgId, params.agent_id);

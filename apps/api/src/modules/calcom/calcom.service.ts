@@ -45,13 +45,33 @@ function connectResultOf(a: CalcomAccount) {
   };
 }
 
+/**
+ * Told about connections after they commit (the Cal.com mirror registers the account's webhook, and removes it with
+ * the key the account had). Must not throw: a connect succeeds whatever it does.
+ */
+export interface CalcomAccountObserver {
+  connected(accountId: string): Promise<void>;
+  disconnected(accounts: CalcomAccount[]): Promise<void>;
+}
+
 /** Cal.com connections: org-level accounts, agents' private keys, assignment and the effective-account reads. */
 export class CalcomService {
   constructor(
     private readonly repo: CalcomAccountsRepository,
     private readonly gateway: CalcomGateway,
     private readonly box: SecretBox,
+    private readonly observer?: CalcomAccountObserver,
   ) {}
+
+  private async connected<T extends { result: { provider_id: string } }>(outcome: T): Promise<T> {
+    await this.observer?.connected(outcome.result.provider_id).catch(() => undefined);
+    return outcome;
+  }
+
+  private async disconnected<T>(outcome: { value: T; accounts: CalcomAccount[] }): Promise<T> {
+    await this.observer?.disconnected(outcome.accounts).catch(() => undefined);
+    return outcome.value;
+  }
 
   /** Validates the key with Cal.com, then seals it. Nothing is written when Cal.com says no. */
   private async verifiedAccountData(organizationId: string, body: ConnectCalcomBody) {
@@ -72,11 +92,13 @@ export class CalcomService {
   /** Connects an org-level account; connecting again under the same account_name replaces that account's key. */
   async connectOrg(organizationId: string, body: ConnectCalcomBody) {
     const data = await this.verifiedAccountData(organizationId, body);
-    return this.repo.transaction(async (tx) => {
+    const { replaced, ...outcome } = await this.repo.transaction(async (tx) => {
       const existing = await this.repo.findOrgAccountByName(organizationId, data.accountName, tx);
-      if (existing) return { created: false, result: connectResultOf(await this.repo.reconnect(existing.id, data, tx)) };
-      return { created: true, result: connectResultOf(await this.repo.create({ ...data, organizationId, kind: "org" }, tx)) };
+      if (existing) return { created: false, result: connectResultOf(await this.repo.reconnect(existing.id, data, tx)), replaced: otherUser(existing, data) };
+      return { created: true, result: connectResultOf(await this.repo.create({ ...data, organizationId, kind: "org" }, tx)), replaced: [] };
     });
+    await this.disconnected({ value: null, accounts: replaced });
+    return this.connected(outcome);
   }
 
   async orgStatus(organizationId: string) {
@@ -90,18 +112,20 @@ export class CalcomService {
   }
 
   async disconnectOrg(organizationId: string, providerId?: string) {
-    return this.repo.transaction(async (tx) => {
-      let ids: string[];
+    const outcome = await this.repo.transaction(async (tx) => {
+      let accounts: CalcomAccount[];
       if (providerId) {
         const account = await this.repo.findOrgAccount(organizationId, providerId, tx);
         if (!account) throw notFound("Cal.com account");
-        ids = account.status === "inactive" ? [] : [account.id];
+        accounts = account.status === "inactive" ? [] : [account];
       } else {
-        ids = (await this.repo.listOrgAccounts(organizationId, tx)).map((a) => a.id);
+        accounts = await this.repo.listOrgAccounts(organizationId, tx);
       }
+      const ids = accounts.map((a) => a.id);
       await this.repo.disconnect(ids, tx);
-      return { disconnected: ids.length, provider_ids: ids };
+      return { value: { disconnected: ids.length, provider_ids: ids }, accounts };
     });
+    return this.disconnected(outcome);
   }
 
   private async agentOrThrow(organizationId: string, agentId: string, tx?: Parameters<CalcomAccountsRepository["agentWithAccounts"]>[2]) {
@@ -115,7 +139,7 @@ export class CalcomService {
     const before = await this.agentOrThrow(organizationId, agentId);
     if (before.calcomAccountId) throw assignedConflict();
     const data = await this.verifiedAccountData(organizationId, body);
-    return this.repo.transaction(async (tx) => {
+    const { older, ...outcome } = await this.repo.transaction(async (tx) => {
       const agent = await this.agentOrThrow(organizationId, agentId, tx);
       if (agent.calcomAccountId) throw assignedConflict();
       const [current, ...older] = agent.privateAccounts;
@@ -123,17 +147,20 @@ export class CalcomService {
       const account = current
         ? await this.repo.reconnect(current.id, data, tx)
         : await this.repo.create({ ...data, organizationId, kind: "agent", ownerAgentId: agentId }, tx);
-      return { created: !current, result: { agent_id: agentId, ...connectResultOf(account) } };
+      return { created: !current, result: { agent_id: agentId, ...connectResultOf(account) }, older: [...older, ...(current ? otherUser(current, data) : [])] };
     });
+    await this.disconnected({ value: null, accounts: older });
+    return this.connected(outcome);
   }
 
   async disconnectAgent(organizationId: string, agentId: string) {
-    return this.repo.transaction(async (tx) => {
+    const outcome = await this.repo.transaction(async (tx) => {
       const agent = await this.agentOrThrow(organizationId, agentId, tx);
       const ids = agent.privateAccounts.map((a) => a.id);
       await this.repo.disconnect(ids, tx);
-      return { agent_id: agentId, disconnected: ids.length, provider_ids: ids };
+      return { value: { agent_id: agentId, disconnected: ids.length, provider_ids: ids }, accounts: agent.privateAccounts };
     });
+    return this.disconnected(outcome);
   }
 
   /** Assigns an org-level account to an agent (null unassigns). 409 while the agent has a private key. */
@@ -181,6 +208,9 @@ export class CalcomService {
     };
   }
 }
+
+/** The account as it was, when a reconnect puts another Cal.com user's key on it: its webhook (on that user) must go. */
+const otherUser = (before: CalcomAccount, after: { calcomUserId: number }) => (before.calcomUserId !== null && before.calcomUserId !== after.calcomUserId ? [before] : []);
 
 function assignedConflict() {
   return conflict(

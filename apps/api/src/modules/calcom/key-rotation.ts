@@ -76,9 +76,12 @@ export function rotateStoredCalcomKeys(prisma: PrismaClient, box: SecretBox, bat
   );
 }
 
-/** The same for webhook signing secrets (events out), which are sealed like Cal.com keys. */
-export function rotateWebhookSecrets(prisma: PrismaClient, box: SecretBox, batchSize = 200): Promise<KeyRotationReport> {
-  return resealAll(
+/**
+ * The same for webhook signing secrets, which are sealed like Cal.com keys: the subscriptions' (events out) and the
+ * Cal.com mirror's per-account secrets (the ones Cal.com signs its deliveries to us with). One report for both.
+ */
+export async function rotateWebhookSecrets(prisma: PrismaClient, box: SecretBox, batchSize = 200): Promise<KeyRotationReport> {
+  const subscriptions = await resealAll(
     box,
     async (cursor, take) =>
       (
@@ -93,4 +96,25 @@ export function rotateWebhookSecrets(prisma: PrismaClient, box: SecretBox, batch
       (await prisma.webhookSubscription.updateMany({ where: { id: row.id, secretEncrypted: row.sealed }, data: { secretEncrypted: resealed } })).count === 1,
     batchSize,
   );
+  const mirror = await resealAll(
+    box,
+    async (cursor, take) =>
+      (
+        await prisma.calcomAccount.findMany({
+          where: { webhookSecretEncrypted: { not: null }, ...(cursor ? { id: { gt: cursor } } : {}) },
+          select: { id: true, organizationId: true, webhookSecretEncrypted: true },
+          orderBy: { id: "asc" },
+          take,
+        })
+      ).map((a) => ({ id: a.id, organizationId: a.organizationId, sealed: a.webhookSecretEncrypted ?? "" })),
+    async (row, resealed) =>
+      (await prisma.calcomAccount.updateMany({ where: { id: row.id, webhookSecretEncrypted: row.sealed }, data: { webhookSecretEncrypted: resealed } })).count === 1,
+    batchSize,
+  );
+  return {
+    checked: subscriptions.checked + mirror.checked,
+    rotated: subscriptions.rotated + mirror.rotated,
+    unreadable: [...subscriptions.unreadable, ...mirror.unreadable],
+    organizations: [...new Set([...subscriptions.organizations, ...mirror.organizations])],
+  };
 }

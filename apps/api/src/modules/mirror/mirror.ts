@@ -1,0 +1,52 @@
+import type { SyncResult } from "@agni/contracts";
+import { CalcomError } from "@agni/calcom";
+import type { Logger } from "pino";
+import type { PrismaClient } from "../../db/prisma";
+import { notFound } from "../../errors/app-error";
+import type { SecretBox } from "../../lib/crypto";
+import { calcomError } from "../../errors/calcom-errors";
+import type { CalcomGateway } from "../calcom/calcom-gateway";
+import type { DeliveryQueue } from "../webhooks/delivery-queue";
+import { AccountClients } from "./account-client";
+import { MirrorApplier } from "./apply";
+import type { MirrorQueue } from "./intake-queue";
+import { MirrorLifecycle } from "./lifecycle";
+import { MirrorRepository } from "./mirror.repository";
+import { Reconciler } from "./reconcile";
+import { WebhookRegistrar } from "./webhook-registration";
+
+/** The Cal.com mirror's parts, wired once per process (the API and `npm run worker` both build one). */
+export function createMirror(deps: {
+  prisma: PrismaClient;
+  gateway: CalcomGateway;
+  box: SecretBox;
+  publicUrl: string | undefined;
+  deliveries: DeliveryQueue | undefined;
+  queue: MirrorQueue | undefined;
+  logger: Pick<Logger, "warn" | "info">;
+}) {
+  const repo = new MirrorRepository(deps.prisma);
+  const clients = new AccountClients(deps.gateway, deps.box);
+  const applier = new MirrorApplier(repo, clients, deps.deliveries, deps.logger);
+  const registrar = new WebhookRegistrar(repo, clients, deps.box, deps.publicUrl, deps.logger);
+  const reconciler = new Reconciler(repo, clients, applier, registrar);
+  return {
+    repo,
+    applier,
+    reconciler,
+    lifecycle: new MirrorLifecycle(repo, registrar, deps.queue),
+    /** `POST /calcom/accounts/{id}/sync`: one of the organisation's connected accounts, reconciled now. */
+    async sync(organizationId: string, accountId: string): Promise<SyncResult> {
+      const account = await repo.orgAccount(organizationId, accountId);
+      if (!account || account.status === "inactive") throw notFound("Cal.com account");
+      try {
+        return await reconciler.run(account.id);
+      } catch (err) {
+        if (err instanceof CalcomError) throw calcomError(err, { admin: { apiBaseUrl: account.apiBaseUrl } });
+        throw err;
+      }
+    },
+  };
+}
+
+export type Mirror = ReturnType<typeof createMirror>;
