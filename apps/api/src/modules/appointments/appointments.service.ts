@@ -21,7 +21,7 @@ import { acceptsPhoneOnly, bookingLength, bookingResponses, requiredQuestions } 
 import { speakableCalcomError } from "./calcom-errors";
 import { type Attempt, type IdempotencyStore, requestHash } from "./idempotency";
 import { scheduleCovers } from "./schedule";
-import { groupSlots, nearestAlternatives, speakDateTime, speakSlots, spokenList, suggestSlots } from "./speech";
+import { groupSlots, nearestAlternatives, sentenceStart, speakDateTime, speakDays, speakSlots, suggestSlots } from "./speech";
 import { localDayRange, resolveAppointmentTime, TimeInputError } from "./time";
 
 type AgentRow = NonNullable<Awaited<ReturnType<AppointmentsRepository["agent"]>>>;
@@ -230,7 +230,7 @@ export class AppointmentsService {
         ? `I don't see any open times in the next ${body.days_ahead ?? 7} days.`
         : short
           ? `I can offer ${speakSlots(offered, body.timezone, now)}.`
-          : `I have openings on ${spokenList(groupSlots(offered, body.timezone, now).map((d) => d.date_label))}.`;
+          : `I have openings ${speakDays(groupSlots(offered, body.timezone, now).map((d) => d.date_label))}.`;
     return {
       ...this.base(calendar, body),
       success: true,
@@ -265,7 +265,7 @@ export class AppointmentsService {
       held || this.wasOpen(calendar, eventType, wanted, options.minutes).catch(() => false),
     ]);
     const alternatives = nearestAlternatives(starts, wanted, 3);
-    const when = speakDateTime(wanted, body.timezone, now);
+    const when = sentenceStart(speakDateTime(wanted, body.timezone, now));
     throw new AppError(
       "SLOT_UNAVAILABLE",
       `${held ? `${when} is already booked for you, so I haven't booked it again.` : `${when} is ${wasOpen ? "no longer" : "not"} available.`}${
