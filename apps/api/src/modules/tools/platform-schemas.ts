@@ -93,6 +93,8 @@ function nullable(schema: Schema): Schema {
   const withNullEnum = Array.isArray(schema.enum) && !schema.enum.includes(null) ? { enum: [...schema.enum, null] } : {};
   if (typeof schema.type === "string") return schema.type === "null" ? schema : { ...schema, type: [schema.type, "null"], ...withNullEnum };
   if (Array.isArray(schema.type)) return { ...schema, type: schema.type.includes("null") ? schema.type : [...schema.type, "null"], ...withNullEnum };
+  // No type: null is allowed already, unless a reference, a union or a literal narrows it.
+  if (!["$ref", "anyOf", "enum", "const"].some((k) => k in schema)) return schema;
   const { description, ...rest } = schema;
   return { ...(description === undefined ? {} : { description }), anyOf: [rest, { type: "null" }] };
 }
@@ -101,20 +103,23 @@ function nullable(schema: Schema): Schema {
  * OpenAI's strict mode: every object closed (`additionalProperties: false`) and listing all its properties as
  * required, the optional ones made nullable (the model sends null for "not given"), recursively.
  */
-export function strictSchema(schema: Schema): Schema {
+export function strictSchema(schema: Schema, path = "parameters"): Schema {
+  if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) {
+    throw invalidRequest(`${path} allows additionalProperties, which OpenAI's strict mode does not support; remove it from the tool's definition or export another format`);
+  }
   const out: Schema = { ...schema };
   if (isObject(schema.properties)) {
     const required = new Set(Array.isArray(schema.required) ? schema.required : []);
     out.properties = Object.fromEntries(
       Object.entries(schema.properties).map(([key, value]) => {
-        const strict = isObject(value) ? strictSchema(value) : value;
+        const strict = isObject(value) ? strictSchema(value, `${path}.properties.${key}`) : value;
         return [key, required.has(key) || !isObject(strict) ? strict : nullable(strict)];
       }),
     );
     out.required = Object.keys(schema.properties);
   }
   if (schema.type === "object" || isObject(schema.properties)) out.additionalProperties = false;
-  if (isObject(schema.items)) out.items = strictSchema(schema.items);
+  if (isObject(schema.items)) out.items = strictSchema(schema.items, `${path}.items`);
   for (const keyword of SCHEMA_LISTS) {
     const list = schema[keyword];
     if (Array.isArray(list)) out[keyword] = list.map((v) => (isObject(v) ? strictSchema(v) : v));
