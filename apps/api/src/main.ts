@@ -10,6 +10,7 @@ import { OrgCache } from "./lib/org-cache";
 import { PgRateLimitStore } from "./modules/calcom/calcom-budgets.repository";
 import { createRedisStores } from "./lib/redis-stores";
 import { createLogger } from "./logger";
+import { startupBanner } from "./startup-banner";
 
 /** Starts the API: config → database (migrated) → app → listen, and shuts down cleanly on SIGTERM/SIGINT. */
 async function main() {
@@ -67,13 +68,7 @@ async function main() {
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host}:${port}`;
   logger.info({ url, database: db.kind, jobs: background.engine.kind, workers: config.workers }, "listening");
-  process.stdout.write(
-    [
-      `Agni API listening on ${url} (database: ${db.kind === "pglite" ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL"})`,
-      `Get a development token:  export AGNI_TOKEN=$(npm run -s agni -- auth token --org my-org)`,
-      "",
-    ].join("\n"),
-  );
+  process.stdout.write(startupBanner(url, db.kind === "pglite" ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL"));
 
   let stopping = false;
   const shutdown = (signal: string) => {

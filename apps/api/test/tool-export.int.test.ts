@@ -67,11 +67,60 @@ describe("tool export", () => {
     expect((await api.request("GET", `/api/v1/tools/${tool.id}/export?format=openai`, { auth })).status).toBe(400);
     const bad = await api.request("GET", `/api/v1/tools/${tool.id}/export?format=carrier-pigeon`, { auth });
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toMatch(/format must be one of openai, anthropic, mcp/);
+    expect(bad.body.message).toBe("format must be one of openai, openai-strict, openai-responses, anthropic, mcp, retell, vapi, elevenlabs");
     const other = await api.org();
     expect((await api.request("GET", `/api/v1/tools/${tool.id}/export?format=openai`, { auth: other.auth })).status).toBe(404);
     const endCall = await createActiveTool(api, auth, { name: "hang_up", type: "end_call" });
     expect((await api.request("GET", `/api/v1/tools/${endCall.id}/export?format=mcp`, { auth })).status).toBe(400);
+  });
+
+  describe("voice exports say a holding sentence while a function runs", () => {
+    const say = (format: string, entries: any[]) =>
+      Object.fromEntries(
+        entries.map((e) =>
+          format === "vapi"
+            ? [e.function.name, Object.fromEntries(e.messages.map((m: any) => [m.type, m.content]))]
+            : [e.name, { speak: e.speak_during_execution, type: e.execution_message_type, start: e.execution_message_description }],
+        ),
+      );
+
+    it("per function, with defaults, configurable on the tool (definition.holding_messages)", async () => {
+      const { auth, tool } = await calendarAgent(["book", "suggest", "availability"]);
+      const vapi = (await api.request("GET", `/api/v1/tools/${tool.id}/export?format=vapi`, { auth })).body.data.tools;
+      expect(say("vapi", vapi)).toEqual({
+        check_availability: { "request-start": "Let me check the calendar…", "request-response-delayed": "I'm still looking at the calendar, just a moment…" },
+        suggest_appointment_times: { "request-start": "Let me look for a few good times…", "request-response-delayed": "Still looking, bear with me a moment…" },
+        book_appointment: { "request-start": "One moment while I book that…", "request-response-delayed": "Still booking it, just a moment longer…" },
+      });
+      expect(vapi[0].messages).toEqual([
+        { type: "request-start", content: expect.any(String), blocking: false },
+        { type: "request-response-delayed", content: expect.any(String), timingMilliseconds: 3000 },
+      ]);
+      const retell = (await api.request("GET", `/api/v1/tools/${tool.id}/export?format=retell`, { auth })).body.data.tools;
+      expect(say("retell", retell).book_appointment).toEqual({ speak: true, type: "static_text", start: "One moment while I book that…" });
+
+      const holding_messages = { book: { start: "  Bear with me while I pencil you in…  " }, availability: { delayed: "The diary is slow today…" } };
+      const changed = await api.request("PATCH", `/api/v1/tools/${tool.id}/`, { auth, body: { definition: { holding_messages } } });
+      expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+      const vapiAfter = say("vapi", (await api.request("GET", `/api/v1/tools/${tool.id}/export?format=vapi`, { auth })).body.data.tools);
+      expect(vapiAfter.book_appointment).toEqual({ "request-start": "Bear with me while I pencil you in…", "request-response-delayed": "Still booking it, just a moment longer…" });
+      expect(vapiAfter.check_availability).toEqual({ "request-start": "Let me check the calendar…", "request-response-delayed": "The diary is slow today…" });
+      const retellAfter = say("retell", (await api.request("GET", `/api/v1/tools/${tool.id}/export?format=retell`, { auth })).body.data.tools);
+      expect(retellAfter.book_appointment.start).toBe("Bear with me while I pencil you in…");
+    });
+
+    it.each([
+      [{ book: { start: " " } }, "definition.holding_messages.book.start: must not be empty"],
+      [{ book: { start: "x".repeat(201) } }, "definition.holding_messages.book.start: must be at most 200 characters"],
+      [{ book: { start: 7 } }, "definition.holding_messages.book.start: Expected string, received number"],
+      [{ book: { begin: "Hi" } }, "definition.holding_messages.book: Unrecognized key(s) in object: 'begin'"],
+      [{ transfer: { start: "Hi" } }, "definition.holding_messages: Unrecognized key(s) in object: 'transfer'"],
+    ])("refuses holding_messages %j with a clear 400", async (holding_messages, message) => {
+      const { auth } = await api.org();
+      const res = await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom", definition: { holding_messages } } });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ success: false, code: "INVALID_REQUEST", message });
+    });
   });
 
   describe("voice platforms call the exported webhook", () => {

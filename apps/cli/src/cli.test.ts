@@ -119,6 +119,10 @@ describe("commands against a real HTTP server", () => {
         if (route === "GET /api/v1/agents/") {
           return reply(200, { success: true, message: "Agents fetched successfully", data: [agent], meta: { total: "1", limit: 50, offset: 0 } });
         }
+        if (route === "GET /api/v1/tools/") {
+          // One tool attached to the agent (a tool's agentId), which the agent does not list in selectedTools.
+          return reply(200, { success: true, message: "Tools fetched successfully", data: [{ id: TOOL_ID, agentId: AGENT_ID }], meta: { total: "1", limit: 200, offset: 0 } });
+        }
         if (route === `GET /api/v1/agents/${MISSING_ID}/`) {
           return reply(404, { success: false, message: "Agent not found", code: "NOT_FOUND", request_id: "req-1" });
         }
@@ -140,11 +144,13 @@ describe("commands against a real HTTP server", () => {
     const { code, stdout, stderr } = await cli(["agents", "list", "--org", "acme", "--limit", "5"], { AGNI_API_URL: url, AGNI_TOKEN: "jwt-1" });
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     expect(stdout).toBe(
-      ["ID                                    NAME        STATUS  TIMEZONE       CALCOM  TOOLS", `${AGENT_ID}  Front desk  ACTIVE  Europe/Berlin  none    0`, ""].join("\n"),
+      ["ID                                    NAME        STATUS  TIMEZONE       CALCOM  TOOLS", `${AGENT_ID}  Front desk  ACTIVE  Europe/Berlin  none    1`, ""].join("\n"),
     );
-    expect(last().url).toBe("/api/v1/agents/?org_id=acme&limit=5");
-    expect(last().headers.authorization).toBe("Bearer jwt-1");
-    expect(last().headers["user-agent"]).toBe("agni-cli/0.1.0");
+    const [agents, tools] = seen.slice(-2);
+    expect(agents!.url).toBe("/api/v1/agents/?org_id=acme&limit=5");
+    expect(tools!.url).toBe("/api/v1/tools/?org_id=acme&limit=200&offset=0");
+    expect(agents!.headers.authorization).toBe("Bearer jwt-1");
+    expect(agents!.headers["user-agent"]).toBe("agni-cli/0.1.0");
   });
 
   it("prints the raw body with --json and sends an API key from --api-key", async () => {

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { DEFAULT_LOCAL_API_URL } from "@agni/contracts";
 import { CliError, type CliContext } from "./context";
 
-export const DEFAULT_API_URL = "http://127.0.0.1:3000";
+export const DEFAULT_API_URL = DEFAULT_LOCAL_API_URL;
 
 /** The options every command accepts (declared once, on the program). */
 export interface GlobalOptions {

@@ -1,4 +1,5 @@
 import { AgniApiError } from "@agni/client";
+import { inCliTerms } from "./flags";
 
 /** Everything a command touches outside itself, injected so that tests can run the CLI in-process. */
 export interface CliContext {
@@ -23,13 +24,24 @@ export class CliError extends Error {
 
 /**
  * One line for stderr: `NOT_FOUND: Agent not found (request 0192…)`. The API's `details.reason` (what an operator can
- * do, next to a message meant for a caller) follows the message.
+ * do, next to a message meant for a caller) follows the message; fields of the request are named by their flags.
  */
 export function describeError(err: unknown): string {
   const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim();
   const text = oneLine(err instanceof Error ? err.message : String(err));
   if (!(err instanceof AgniApiError)) return text;
   const reason = (err.details as { reason?: unknown } | undefined)?.reason;
-  const why = typeof reason === "string" ? ` ${oneLine(reason)}` : "";
-  return `${err.code}: ${text}${why}${err.requestId === undefined ? "" : ` (request ${err.requestId})`}`;
+  const why = typeof reason === "string" && reason !== err.message ? ` ${inCliTerms(oneLine(reason))}` : "";
+  return `${err.code}: ${inCliTerms(text)}${why}${err.requestId === undefined ? "" : ` (request ${err.requestId})`}`;
+}
+
+/** The API's error envelope, as `--json` prints it (on stdout, like every answer in that mode). */
+export function errorEnvelope(err: AgniApiError): Record<string, unknown> {
+  return {
+    success: false,
+    message: err.message,
+    code: err.code,
+    ...(err.details === undefined ? {} : { details: err.details }),
+    ...(err.requestId === undefined ? {} : { request_id: err.requestId }),
+  };
 }

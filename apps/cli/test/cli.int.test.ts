@@ -260,6 +260,86 @@ describe("agni (built binary) against the built API", () => {
     expect(unknown.stderr).toMatch(/^error: unknown command 'agnets'/);
   });
 
+  it("npm start's banner tells the user to set AGNI_API_URL when the API is not on the default port", () => {
+    expect(api.output()).toContain(`export AGNI_API_URL=${api.url}`);
+  });
+
+  it("--json applies to errors: the API's envelope, details included, on stdout, with the same exit code", async () => {
+    const { env } = await freshOrg();
+    const { agentId } = await calendarAgent(env, "suggest,book");
+    const slot = json(await agni(["appointments", "suggest", "--json", "--agent", agentId, "--timezone", "UTC"], env)).data.slot_times[0] as string;
+    const book = (email: string, ...extra: string[]) => agni(["appointments", "book", slot, "--agent", agentId, "--timezone", "UTC", "--name", "Ada", "--email", email, ...extra], env);
+    expect((await book("ada@example.com")).code).toBe(0);
+
+    const taken = await book("bob@example.com", "--json");
+    expect(taken).toMatchObject({ code: 1, stderr: "" });
+    const envelope = JSON.parse(taken.stdout);
+    expect(envelope).toEqual({
+      success: false,
+      code: "SLOT_UNAVAILABLE",
+      message: expect.stringMatching(/ is no longer available\./),
+      details: { available_slots: expect.any(Array), slot_times: expect.any(Array) },
+      request_id: expect.any(String),
+    });
+    expect(envelope.details.available_slots.length).toBeGreaterThan(0);
+    // Without --json: one line on stderr, as before.
+    const plain = await book("bob@example.com");
+    expect(plain).toMatchObject({ code: 1, stdout: "" });
+    expect(plain.stderr).toMatch(/^error: SLOT_UNAVAILABLE: /);
+    // --json anywhere on the line, and for every API error.
+    const missing = await agni(["--json", "agents", "get", randomUUID()], env);
+    expect(missing).toMatchObject({ code: 1, stderr: "" });
+    expect(JSON.parse(missing.stdout)).toMatchObject({ success: false, code: "NOT_FOUND", message: "Agent not found", request_id: expect.any(String) });
+  }, PROCESS_HEAVY);
+
+  it("help marks required flags and shows durations as typed", async () => {
+    const create = await agni(["agents", "create", "--help"]);
+    expect(create.stdout).toMatch(/^ +--name <name> +agent name \(required\)$/m);
+    expect(create.stdout).not.toMatch(/--timezone.*\(required\)/);
+    expect((await agni(["appointments", "book", "--help"])).stdout).toMatch(/--agent <id> +the agent making the call \(required\)/);
+    const token = await agni(["auth", "token", "--help"]);
+    expect(token.stdout).toMatch(/--expires <duration> +lifetime: 90s, 30m, 12h, 7d \(default: 12h\)/);
+    expect(token.stdout).not.toContain("43200");
+  });
+
+  it("errors about what the CLI sent name its flags, not the API's fields, and say each thing once", async () => {
+    const { env } = await freshOrg();
+    const zone = await agni(["agents", "create", "--name", "Desk", "--timezone", "Mars/Base"], env);
+    expect(zone.stderr).toMatch(/^error: INVALID_REQUEST: --timezone: must be an IANA time zone such as Europe\/Berlin \(request [\w-]+\)\n$/);
+    const agentId = json(await agni(["agents", "create", "--name", "Desk", "--json"], env)).data.id as string;
+    expect((await agni(["agent-calcom", "assign", agentId, "--account", "nope"], env)).stderr).toMatch(/^error: INVALID_REQUEST: --account must be a UUID or none \(request /);
+    expect((await agni(["tools", "create", "--name", "Bad Name", "--type", "calcom"], env)).stderr).toMatch(/^error: INVALID_REQUEST: --name may contain only /);
+
+    // Cal.com unreachable: one sentence naming the origin and the flag (the API once appended libs/calcom's own
+    // "Could not connect to Cal.com at …" to its "Could not reach Cal.com at …").
+    const unreachable = await agni(["calcom", "connect", "--calcom-api-key", "cal_test_unreachable", "--api-base-url", "http://127.0.0.1:1"], env);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^error: BAD_GATEWAY: Could not reach Cal\.com at http:\/\/127\.0\.0\.1:1; check --api-base-url and try again \(request [\w-]+\)\n$/);
+    expect(unreachable.stderr.match(/Cal\.com/g)).toHaveLength(1);
+  });
+
+  it("agents list counts each agent's tools; agent-calcom status fills every column it shows", async () => {
+    const { env } = await freshOrg();
+    const { agentId } = await calendarAgent(env, "suggest");
+    expect((await agni(["agents", "list"], env)).stdout).toMatch(new RegExp(`^${agentId} +Desk +ACTIVE +\\S+ +agent +1$`, "m"));
+    const status = await agni(["agent-calcom", "status", agentId], env);
+    expect(status).toMatchObject({ code: 0, stderr: "" });
+    const [header, row, ...rest] = status.stdout.split("\n\n")[1]!.trim().split("\n");
+    expect(header).toMatch(/^ID +NAME +STATUS +ERROR$/);
+    expect(row).toMatch(/^[\w-]{36} +Default +active +-$/);
+    expect(rest).toEqual([]);
+  }, PROCESS_HEAVY);
+
+  it("speaks today and tomorrow in lower case inside a sentence", async () => {
+    const { env } = await freshOrg();
+    const { agentId } = await calendarAgent(env, "suggest,availability");
+    for (const action of ["availability", "suggest"]) {
+      const [sentence] = (await agni(["appointments", action, "--agent", agentId, "--timezone", "UTC"], env)).stdout.split("\n");
+      expect(sentence).toMatch(/^I (have openings (today|tomorrow|on [A-Z])|can offer )/);
+      expect(sentence).not.toMatch(/ (on )?(Today|Tomorrow)\b/);
+    }
+  }, PROCESS_HEAVY);
+
   it("api-keys create, use and revoke", async () => {
     const { env } = await freshOrg();
     const created = json(await agni(["api-keys", "create", "--name", "runtime", "--json"], env)).data;

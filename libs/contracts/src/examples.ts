@@ -258,7 +258,10 @@ export const TOOL_DEFINITION_EXAMPLES: Record<ToolType, Record<string, unknown>>
   transfer_call: { phone_number: "+14155550123", message: "I'm transferring you to the front desk now." },
   end_call: { farewell: "Thank you for calling Acme Dental. Goodbye!" },
   ivr: { menu: [{ digit: "1", label: "Appointments" }, { digit: "2", label: "Billing" }] },
-  calcom: { description: "Check availability and book, move or cancel appointments at Acme Dental" },
+  calcom: {
+    description: "Check availability and book, move or cancel appointments at Acme Dental",
+    holding_messages: { book: { start: "One moment while I put that in the diary…" }, availability: { delayed: "The diary is slow today, bear with me…" } },
+  },
 };
 
 const ERROR_MESSAGES: Partial<Record<ErrorCode, string>> = {

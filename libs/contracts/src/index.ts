@@ -2,6 +2,7 @@ export * from "./common/errors.js";
 export * from "./common/envelope.js";
 export * from "./common/paging.js";
 export * from "./common/phone.js";
+export * from "./common/local.js";
 export * from "./common/responses.js";
 export * from "./agents/agents.schemas.js";
 export * from "./agents/agents.contract.js";

@@ -4,7 +4,7 @@ import { action, type Run } from "../action";
 import type { CliContext } from "../context";
 import { noneToNull } from "../options";
 import { objectOutput } from "../output";
-import { connectBody, statusOutput, withConnectOptions, type ConnectOptions } from "./calcom";
+import { AGENT_ACCOUNT_COLUMNS, connectBody, statusOutput, withConnectOptions, type ConnectOptions } from "./calcom";
 
 async function assign({ client, query }: Run, agentId: string, accountId: string | null) {
   const body = await unwrap(client.calcom.assignAgentCalcomAccount({ params: { agent_id: agentId }, query, body: { calcom_account_id: accountId } }));
@@ -37,7 +37,7 @@ export function registerAgentCalcom(program: Command, ctx: CliContext): void {
     .description("The agent's private connection(s)")
     .action(
       action(ctx, async ({ client, query }, [agentId]) =>
-        statusOutput(await unwrap(client.calcom.getAgentCalcomStatus({ params: { agent_id: agentId }, query }))),
+        statusOutput(await unwrap(client.calcom.getAgentCalcomStatus({ params: { agent_id: agentId }, query })), AGENT_ACCOUNT_COLUMNS),
       ),
     );
 

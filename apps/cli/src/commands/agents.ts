@@ -1,19 +1,31 @@
-import { unwrap } from "@agni/client";
-import { AgentStatusSchema, type Agent, type UpdateAgentBody } from "@agni/contracts";
+import { unwrap, type AgniClient } from "@agni/client";
+import { AgentStatusSchema, MAX_LIMIT, type Agent, type UpdateAgentBody } from "@agni/contracts";
 import { InvalidArgumentError, type Command } from "commander";
-import { action } from "../action";
+import { action, type Run } from "../action";
 import { UsageError, type CliContext } from "../context";
 import { integerOrNoneArg, jsonObjectArg, parseList, withPaging, type PagingOptions } from "../options";
 import { listOutput, objectOutput, type Column } from "../output";
 
-const COLUMNS: readonly Column<Agent>[] = [
+/** The list's columns; TOOLS counts each agent's tools (`toolsOf`). */
+const columns = (toolsOf: Map<string, Set<string>>): readonly Column<Agent>[] => [
   ["ID", (a) => a.id],
   ["NAME", (a) => a.agentName],
   ["STATUS", (a) => a.status],
   ["TIMEZONE", (a) => a.calendarTimezone],
   ["CALCOM", (a) => a.calcomConnectionType],
-  ["TOOLS", (a) => a.selectedTools.length],
+  ["TOOLS", (a) => toolsOf.get(a.id)?.size ?? 0],
 ];
+
+/** Each agent's tools: those attached to it (a tool's `agentId`, as `tools create --agent` does) and those it selects (`selectedTools`). */
+async function toolsOfAgents(client: AgniClient, query: Run["query"], agents: Agent[]): Promise<Map<string, Set<string>>> {
+  const toolsOf = new Map(agents.map((a) => [a.id, new Set(a.selectedTools)]));
+  for (let offset = 0; ; ) {
+    const page = await unwrap(client.tools.listTools({ query: { ...query, limit: MAX_LIMIT, offset } }));
+    for (const tool of page.data) if (tool.agentId !== null) toolsOf.get(tool.agentId)?.add(tool.id);
+    offset += page.data.length;
+    if (page.data.length === 0 || offset >= Number(page.meta.total)) return toolsOf;
+  }
+}
 
 function parseStatus(value: string): Agent["status"] {
   const parsed = AgentStatusSchema.safeParse(value.toUpperCase());
@@ -61,9 +73,10 @@ export function registerAgents(program: Command, ctx: CliContext): void {
   const agents = program.command("agents").description("Manage agents");
 
   withPaging(agents.command("list").description("List the organisation's agents")).action(
-    action<PagingOptions>(ctx, async ({ client, query }, _args, options) => {
+    action<PagingOptions>(ctx, async ({ client, query, config }, _args, options) => {
       const body = await unwrap(client.agents.listAgents({ query: { ...query, limit: options.limit, offset: options.offset } }));
-      return listOutput(body, COLUMNS, "agents");
+      const toolsOf = config.json || body.data.length === 0 ? new Map<string, Set<string>>() : await toolsOfAgents(client, query, body.data);
+      return listOutput(body, columns(toolsOf), "agents");
     }),
   );
 

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { SignJWT } from "jose";
 import { action } from "../action";
 import { envValue, readJwtSecret } from "../config";
@@ -38,8 +38,9 @@ export function registerAuth(program: Command, ctx: CliContext): void {
 
   auth
     .command("token")
-    .description("Mint a development JWT for --org (HS256, secret from AGNI_JWT_SECRET or the API's <AGNI_DATA_DIR>/secrets.json)")
-    .option("--expires <duration>", "lifetime: 90s, 30m, 12h, 7d", parseDuration, 12 * 3600)
+    .description("Mint a development JWT for --org <id> (required; HS256, secret from AGNI_JWT_SECRET or the API's <AGNI_DATA_DIR>/secrets.json)")
+    // The default as typed: the help says 12h, not 43200.
+    .addOption(new Option("--expires <duration>", "lifetime: 90s, 30m, 12h, 7d").argParser(parseDuration).default(12 * 3600, "12h"))
     .option("--sub <subject>", "the token's subject", "agni-cli")
     .action(
       action<{ expires: number; sub: string }>(ctx, async ({ config }, _args, options) => {

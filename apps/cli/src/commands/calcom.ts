@@ -15,7 +15,8 @@ interface AccountRow {
   api_base_url?: string;
 }
 
-const ACCOUNT_COLUMNS: readonly Column<AccountRow>[] = [
+/** The org status's accounts carry the masked key and the base URL; an agent's private status (the seed's shape) does not. */
+const ORG_ACCOUNT_COLUMNS: readonly Column<AccountRow>[] = [
   ["ID", (a) => a.id],
   ["NAME", (a) => a.account_name],
   ["STATUS", (a) => a.status],
@@ -23,9 +24,18 @@ const ACCOUNT_COLUMNS: readonly Column<AccountRow>[] = [
   ["API", (a) => a.api_base_url],
   ["ERROR", (a) => a.error],
 ];
+export const AGENT_ACCOUNT_COLUMNS: readonly Column<AccountRow>[] = [
+  ["ID", (a) => a.id],
+  ["NAME", (a) => a.account_name],
+  ["STATUS", (a) => a.status],
+  ["ERROR", (a) => a.error],
+];
 
 /** `connected`/`status` and a table of accounts: the shape of both the org status and an agent's private status. */
-export function statusOutput(body: { message: string; data: { connected: boolean; status: string; accounts: AccountRow[] } }): Output {
+export function statusOutput(
+  body: { message: string; data: { connected: boolean; status: string; accounts: AccountRow[] } },
+  columns: readonly Column<AccountRow>[] = ORG_ACCOUNT_COLUMNS,
+): Output {
   return {
     body,
     human: () => {
@@ -34,7 +44,7 @@ export function statusOutput(body: { message: string; data: { connected: boolean
         ["connected", connected],
         ["status", status],
       ]);
-      return accounts.length === 0 ? head : `${head}\n\n${table(accounts, ACCOUNT_COLUMNS)}`;
+      return accounts.length === 0 ? head : `${head}\n\n${table(accounts, columns)}`;
     },
   };
 }

@@ -41,7 +41,8 @@ export const toolsContract = c.router(
       }),
       responses: { 200: successEnvelope(ToolExportSchema), 502: ErrorEnvelopeSchema },
       summary: "The tool as a function definition for an LLM or agent platform (a calcom tool is compiled from its event type)",
-      description: "The tool in the shape an LLM API or voice platform expects (`format`). Webhook formats (retell, vapi, elevenlabs) point at this API's invoke endpoint and carry a placeholder where the platform must send an API key.",
+      description:
+        "The tool in the shape an LLM API or voice platform expects (`format`), one entry per function, each passing that platform SDK's own type: `openai` (Chat Completions `ChatCompletionTool`, the schema as it is), `openai-strict` (the same with `strict: true`: every property required, optional ones nullable, `additionalProperties: false`), `openai-responses` (Responses API `FunctionTool`, strict likewise), `anthropic` (`Tool`), `mcp` (`Tool`), `retell` (custom function), `vapi` (function tool) and `elevenlabs` (webhook tool). JSON Schema keywords a platform does not take (Vapi and ElevenLabs: `minimum`, `maximum`, `pattern`, most `format`s) are said in the property's description instead. Webhook formats (retell, vapi, elevenlabs) point at this API's invoke endpoint, carry a placeholder where the platform must send an API key, and say a holding sentence while the function runs (Vapi `request-start` and `request-response-delayed` messages, Retell's execution message): per function from the calcom tool's `definition.holding_messages`, else a default such as \"Let me check the calendar…\".",
     },
     invokeTool: {
       method: "POST",

@@ -58,8 +58,47 @@ export const TransferCallDefinitionSchema = z
 /** Free-form settings for tools whose behaviour the voice runtime owns (`end_call`, `ivr`). */
 export const OpaqueDefinitionSchema = z.record(z.unknown());
 
-/** `calcom`: the server knows the schema; a definition may only override the description shown to the model. */
-export const CalcomToolDefinitionSchema = z.object({ description: z.string().max(1024).optional() }).strict();
+const holdingText = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(200, "must be at most 200 characters");
+
+/** What the voice agent says while one calendar function runs: when it starts, and when the answer is slow. */
+export const HoldingMessageSchema = z.object({ start: holdingText, delayed: holdingText }).partial().strict();
+export type HoldingMessage = Required<z.infer<typeof HoldingMessageSchema>>;
+
+/** Per calendar function; a function or a sentence left out keeps its default (DEFAULT_HOLDING_MESSAGES). */
+export const HoldingMessagesSchema = z
+  .object({
+    book: HoldingMessageSchema,
+    reschedule: HoldingMessageSchema,
+    cancel: HoldingMessageSchema,
+    suggest: HoldingMessageSchema,
+    availability: HoldingMessageSchema,
+  })
+  .partial()
+  .strict();
+
+/**
+ * What Vapi (request-start, request-response-delayed) and Retell (the execution message) exports say while a calendar
+ * function runs, unless the tool's `definition.holding_messages` says otherwise.
+ */
+export const DEFAULT_HOLDING_MESSAGES: Record<CalcomFunction, HoldingMessage> = {
+  availability: { start: "Let me check the calendar…", delayed: "I'm still looking at the calendar, just a moment…" },
+  suggest: { start: "Let me look for a few good times…", delayed: "Still looking, bear with me a moment…" },
+  book: { start: "One moment while I book that…", delayed: "Still booking it, just a moment longer…" },
+  reschedule: { start: "One moment while I move your appointment…", delayed: "Still moving it, just a moment longer…" },
+  cancel: { start: "One moment while I cancel that…", delayed: "Still cancelling it, just a moment longer…" },
+};
+
+/**
+ * `calcom`: the server knows the schema; a definition may override the description shown to the model and what the
+ * agent says while each function runs (voice exports).
+ */
+export const CalcomToolDefinitionSchema = z
+  .object({ description: z.string().max(1024).optional(), holding_messages: HoldingMessagesSchema.optional() })
+  .strict();
 
 /** The definition schema each tool type must satisfy, and whether a definition is required. */
 export const TOOL_DEFINITION_SCHEMAS: Record<ToolType, { schema: z.ZodTypeAny; required: boolean }> = {
@@ -118,8 +157,12 @@ export const UpdateToolBodySchema = z
   .refine((b) => Object.keys(b).length > 0, "the body must change at least one field");
 export type UpdateToolBody = z.infer<typeof UpdateToolBodySchema>;
 
-/** Platforms a tool can be exported to. */
-export const EXPORT_FORMATS = ["openai", "anthropic", "mcp", "retell", "vapi", "elevenlabs"] as const;
+/**
+ * Platforms a tool can be exported to. `openai` is a Chat Completions tool with the schema as it is; `openai-strict`
+ * the same with `strict: true` and a schema meeting strict mode's rules (every property required, optional ones
+ * nullable, no other properties); `openai-responses` a Responses API function tool, strict likewise.
+ */
+export const EXPORT_FORMATS = ["openai", "openai-strict", "openai-responses", "anthropic", "mcp", "retell", "vapi", "elevenlabs"] as const;
 /** Voice platforms that call Agni back over HTTP (`POST /tools/{id}/invoke?format=…`) when the model uses the tool. */
 export const WEBHOOK_FORMATS = ["retell", "vapi", "elevenlabs"] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];

@@ -21,18 +21,30 @@ export function dateLabel(date: string, timeZone: string, now: Date): string {
   return day.toFormat("cccc, LLLL d");
 }
 
-/** "Tomorrow at 9:00 AM", "Monday, January 5 at 2:30 PM". */
+/** A day label inside a sentence: "today", "tomorrow"; weekdays and dates keep their capitals. */
+const midSentence = (label: string) => (label === "Today" || label === "Tomorrow" ? label.toLowerCase() : label);
+
+/** A spoken phrase that starts a sentence: its first letter up ("tomorrow at 9:00 AM" → "Tomorrow at 9:00 AM"). */
+export const sentenceStart = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** For use inside a sentence: "tomorrow at 9:00 AM", "Monday, January 5 at 2:30 PM". */
 export function speakDateTime(instant: Date, timeZone: string, now: Date): string {
-  return `${dateLabel(localDate(instant, timeZone), timeZone, now)} at ${speakTime(instant, timeZone)}`;
+  return `${midSentence(dateLabel(localDate(instant, timeZone), timeZone, now))} at ${speakTime(instant, timeZone)}`;
+}
+
+/** Days with openings, inside a sentence: "today, tomorrow or Friday", "on Friday or Monday". */
+export function speakDays(labels: string[]): string {
+  const words = labels.map(midSentence);
+  return `${words[0] === labels[0] ? "on " : ""}${spokenList(words)}`;
 }
 
 /** "a", "a or b", "a, b or c". */
 export const spokenList = (items: string[], conjunction = "or") =>
   items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${conjunction} ${items[items.length - 1]}`;
 
-/** Times to offer, a day at a time: "Tomorrow at 9:00 AM or 2:00 PM, or Thursday, January 10 at 9:00 AM". */
+/** Times to offer, a day at a time, inside a sentence: "tomorrow at 9:00 AM or 2:00 PM, or Thursday, January 10 at 9:00 AM". */
 export function speakSlots(starts: Date[], timeZone: string, now: Date): string {
-  const days = groupSlots(starts, timeZone, now).map((d) => `${d.date_label} at ${spokenList(d.slots)}`);
+  const days = groupSlots(starts, timeZone, now).map((d) => `${midSentence(d.date_label)} at ${spokenList(d.slots)}`);
   return days.length <= 1 ? (days[0] ?? "") : `${days.slice(0, -1).join(", ")}, or ${days[days.length - 1]}`;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { localDayRange, resolveAppointmentTime, TimeInputError } from "./time";
 import { scheduleCovers } from "./schedule";
-import { dateLabel, groupSlots, nearestAlternatives, speakDateTime, speakSlots, speakTime, suggestSlots } from "./speech";
+import { dateLabel, groupSlots, nearestAlternatives, sentenceStart, speakDateTime, speakDays, speakSlots, speakTime, suggestSlots } from "./speech";
 
 describe("resolveAppointmentTime", () => {
   it("takes an explicit offset as that instant, whatever the zone", () => {
@@ -107,7 +107,18 @@ describe("speech", () => {
   it("speaks times in 12-hour style around noon and midnight", () => {
     expect(speakTime(new Date("2026-01-06T00:00:00Z"), "UTC")).toBe("12:00 AM");
     expect(speakTime(new Date("2026-01-06T12:30:00Z"), "UTC")).toBe("12:30 PM");
-    expect(speakDateTime(new Date("2026-01-07T04:00:00Z"), "Asia/Kolkata", now)).toBe("Tomorrow at 9:30 AM");
+    expect(speakDateTime(new Date("2026-01-07T04:00:00Z"), "Asia/Kolkata", now)).toBe("tomorrow at 9:30 AM");
+  });
+
+  it("says today and tomorrow in lower case inside a sentence, capitalised only at its start", () => {
+    const at = (s: string) => new Date(s);
+    expect(speakSlots([at("2026-01-06T09:00:00Z"), at("2026-01-07T09:00:00Z"), at("2026-01-09T09:00:00Z")], "Asia/Kolkata", now)).toBe(
+      "today at 2:30 PM, tomorrow at 2:30 PM, or Friday at 2:30 PM",
+    );
+    expect(`You're booked for ${speakDateTime(at("2026-01-06T09:00:00Z"), "Asia/Kolkata", now)}.`).toBe("You're booked for today at 2:30 PM.");
+    expect(sentenceStart(speakDateTime(at("2026-01-07T04:00:00Z"), "Asia/Kolkata", now))).toBe("Tomorrow at 9:30 AM");
+    expect(`I have openings ${speakDays(["Tomorrow", "Friday", "Monday"])}.`).toBe("I have openings tomorrow, Friday or Monday.");
+    expect(`I have openings ${speakDays(["Friday", "Monday, January 12"])}.`).toBe("I have openings on Friday or Monday, January 12.");
   });
 
   it("groups slots by the caller's local day across UTC midnight", () => {

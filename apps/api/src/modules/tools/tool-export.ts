@@ -1,7 +1,18 @@
 import type { CalcomEventType } from "@agni/calcom";
-import { API_KEY_PLACEHOLDER, CALCOM_FUNCTION_NAMES as NAME, type AppointmentAction, type ExportFormat, type Tool, type ToolExport } from "@agni/contracts";
+import {
+  API_KEY_PLACEHOLDER,
+  CALCOM_FUNCTION_NAMES as NAME,
+  DEFAULT_HOLDING_MESSAGES,
+  WEBHOOK_FORMATS,
+  type CalcomFunction,
+  type ExportFormat,
+  type HoldingMessage,
+  type Tool,
+  type ToolExport,
+} from "@agni/contracts";
 import { AppError } from "../../errors/app-error";
 import { acceptsPhoneOnly, requiredQuestions } from "../appointments/booking-fields";
+import { ELEVENLABS, OPENAI_STRICT, strictSchema, translateSchema, VAPI } from "./platform-schemas";
 import { inactiveToolMessage } from "./tools.service";
 
 /** A platform-neutral function: a name, what it does, and a JSON Schema for its arguments. */
@@ -9,6 +20,8 @@ export interface FunctionSpec {
   name: string;
   description: string;
   parameters: { type: "object"; properties: Record<string, unknown>; required: string[]; additionalProperties?: boolean };
+  /** What a voice agent says while it runs (calendar functions). */
+  holding?: HoldingMessage;
 }
 
 interface ToolLike {
@@ -32,9 +45,10 @@ const APPOINTMENT = str("The appointment id returned when it was booked (or its 
  * enum), and email is required unless the event type lets phone-only callers book.
  */
 export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | null): FunctionSpec[] {
-  const about = (tool.definition as { description?: string } | null)?.description ?? tool.description;
+  const definition = tool.definition as { description?: string; holding_messages?: Partial<Record<CalcomFunction, Partial<HoldingMessage>>> } | null;
+  const about = definition?.description ?? tool.description;
   const suffix = about ? ` ${about}` : "";
-  const fns: Record<AppointmentAction, () => FunctionSpec> = {
+  const fns: Record<CalcomFunction, () => FunctionSpec> = {
     availability: () => ({
       name: NAME.availability,
       description: `List every open appointment time for the next days, grouped by day.${suffix}`,
@@ -74,9 +88,9 @@ export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | nul
       parameters: { type: "object", properties: { appointment_id: APPOINTMENT, timezone: TIMEZONE, notes: str("Why it is cancelled.") }, required: ["appointment_id", "timezone"] },
     }),
   };
-  return Object.entries(fns)
-    .filter(([action]) => tool.enabledFunctions.includes(action))
-    .map(([, make]) => make());
+  return (Object.keys(fns) as CalcomFunction[])
+    .filter((action) => tool.enabledFunctions.includes(action))
+    .map((action) => ({ ...fns[action](), holding: { ...DEFAULT_HOLDING_MESSAGES[action], ...definition?.holding_messages?.[action] } }));
 }
 
 /** A `function`/`webhook`/`custom` tool: its stored declaration. */
@@ -92,16 +106,24 @@ export function storedFunction(tool: ToolLike): FunctionSpec {
   };
 }
 
+/** How long Vapi waits for the invoke answer before saying the `delayed` holding sentence. */
+export const VAPI_DELAYED_AFTER_MS = 3000;
+
 /**
- * The functions in a platform's own shape (test/fixtures/tool-export holds each platform's documented form).
- * Voice platforms get a webhook definition whose URL is `invokeUrl(functionName)` and whose API-key header is a
- * placeholder for the user to fill in.
+ * The functions in a platform's own shape, each meeting that platform SDK's type (test/tool-export-platforms.int.test.ts
+ * compiles them against it). Voice platforms get a webhook definition whose URL is `invokeUrl(functionName)`, whose
+ * API-key header is a placeholder for the user to fill in, and which says the function's holding sentences.
  */
 export function renderFunctions(format: ExportFormat, fns: FunctionSpec[], invokeUrl: (fn: string) => string): Record<string, unknown>[] {
   const headers = { "X-Api-Key": API_KEY_PLACEHOLDER };
+  const strict = (f: FunctionSpec) => strictSchema(translateSchema(f.parameters, OPENAI_STRICT));
   switch (format) {
     case "openai":
       return fns.map((f) => ({ type: "function", function: { name: f.name, description: f.description, parameters: f.parameters } }));
+    case "openai-strict":
+      return fns.map((f) => ({ type: "function", function: { name: f.name, description: f.description, parameters: strict(f), strict: true } }));
+    case "openai-responses":
+      return fns.map((f) => ({ type: "function", name: f.name, description: f.description, parameters: strict(f), strict: true }));
     case "anthropic":
       return fns.map((f) => ({ name: f.name, description: f.description, input_schema: f.parameters }));
     case "mcp":
@@ -114,20 +136,44 @@ export function renderFunctions(format: ExportFormat, fns: FunctionSpec[], invok
         url: invokeUrl(f.name),
         method: "POST",
         headers,
-        parameters: f.parameters,
-        speak_during_execution: false,
+        // Retell's parameters object takes type, properties and required only.
+        parameters: { type: "object", properties: f.parameters.properties, required: f.parameters.required },
+        speak_during_execution: f.holding !== undefined,
+        ...(f.holding ? { execution_message_description: f.holding.start, execution_message_type: "static_text" } : {}),
         speak_after_execution: true,
         timeout_ms: 10_000,
       }));
     case "vapi":
-      return fns.map((f) => ({ type: "function", function: { name: f.name, description: f.description, parameters: f.parameters }, server: { url: invokeUrl(f.name), headers } }));
+      return fns.map((f) => {
+        const { properties } = translateSchema(f.parameters, VAPI);
+        const messages = f.holding
+          ? [
+              { type: "request-start", content: f.holding.start, blocking: false },
+              { type: "request-response-delayed", content: f.holding.delayed, timingMilliseconds: VAPI_DELAYED_AFTER_MS },
+            ]
+          : [];
+        return {
+          type: "function",
+          function: { name: f.name, description: f.description, parameters: { type: "object", properties, required: f.parameters.required } },
+          server: { url: invokeUrl(f.name), headers },
+          ...(messages.length > 0 ? { messages } : {}),
+        };
+      });
     case "elevenlabs":
-      return fns.map((f) => ({
-        type: "webhook",
-        name: f.name,
-        description: f.description,
-        api_schema: { url: invokeUrl(f.name), method: "POST", request_headers: headers, request_body_schema: { ...f.parameters, description: f.description } },
-      }));
+      return fns.map((f) => {
+        const { properties } = translateSchema(f.parameters, ELEVENLABS);
+        return {
+          type: "webhook",
+          name: f.name,
+          description: f.description,
+          api_schema: {
+            url: invokeUrl(f.name),
+            method: "POST",
+            request_headers: headers,
+            request_body_schema: { type: "object", description: f.description, properties, required: f.parameters.required },
+          },
+        };
+      });
   }
 }
 
@@ -145,7 +191,7 @@ export class ToolExporter {
     const like = { ...tool, enabledFunctions: tool.enabledFunctions.values };
     const invokeUrl = (fn: string) => `${baseUrl}/api/v1/tools/${tool.id}/invoke?format=${format}&function=${fn}`;
     if (tool.type !== "calcom") {
-      if (!["openai", "anthropic", "mcp"].includes(format)) throw new AppError("INVALID_REQUEST", `Only calendar (calcom) tools can be exported as ${format} webhooks; ${tool.type} tools call your own endpoint`);
+      if ((WEBHOOK_FORMATS as readonly string[]).includes(format)) throw new AppError("INVALID_REQUEST", `Only calendar (calcom) tools can be exported as ${format} webhooks; ${tool.type} tools call your own endpoint`);
       return { format, tool_id: tool.id, event_type_id: null, tools: renderFunctions(format, [storedFunction(like)], invokeUrl) };
     }
     const eventType = tool.agentId ? await this.eventTypes.eventTypeForAgent(organizationId, tool.agentId) : null;

@@ -5,7 +5,7 @@ import type { ActionDeps } from "./deps";
 import type { BookCommand, RescheduleCommand } from "../command";
 import { scheduleCovers } from "../schedule";
 import { freeSlots } from "../slots";
-import { groupSlots, nearestAlternatives, speakDateTime, speakSlots } from "../speech";
+import { groupSlots, nearestAlternatives, sentenceStart, speakDateTime, speakSlots } from "../speech";
 import { localDayRange } from "../time";
 
 /** How many days, from the wanted time's own day, alternatives to a taken time are looked for in. */
@@ -42,7 +42,7 @@ export async function slotTaken(
     held || wasOpen(calendar, eventType, wanted, options.minutes).catch(() => false),
   ]);
   const alternatives = nearestAlternatives(starts, wanted, 3);
-  const when = speakDateTime(wanted, tz, now);
+  const when = sentenceStart(speakDateTime(wanted, tz, now));
   throw new AppError(
     "SLOT_UNAVAILABLE",
     `${held ? `${when} is already booked for you, so I haven't booked it again.` : `${when} is ${open ? "no longer" : "not"} available.`}${

@@ -6,7 +6,7 @@ import type { Calendar } from "../calendar";
 import type { SlotsCommand } from "../command";
 import { bookableEventType, notOnAccount } from "../event-types";
 import { freeSlots } from "../slots";
-import { groupSlots, speakSlots, spokenList, suggestSlots } from "../speech";
+import { groupSlots, speakDays, speakSlots, suggestSlots } from "../speech";
 import { localDayRange } from "../time";
 
 /** `availability` (every open time, by day) and `suggest` (a few well-spread ones to read out), for the next days. */
@@ -33,7 +33,7 @@ export async function slots(deps: ActionDeps, calendar: Calendar, command: Slots
       ? `I don't see any open times in the next ${command.daysAhead} days.`
       : short
         ? `I can offer ${speakSlots(offered, tz, now)}.`
-        : `I have openings on ${spokenList(groupSlots(offered, tz, now).map((d) => d.date_label))}.`;
+        : `I have openings ${speakDays(groupSlots(offered, tz, now).map((d) => d.date_label))}.`;
   return {
     ...answerBase(calendar, command),
     success: true,
