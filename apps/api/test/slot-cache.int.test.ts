@@ -14,8 +14,10 @@ let api: TestApi;
 let skipped = 0;
 const advance = (ms: number) => (skipped += ms);
 
+// The cache on its own: the mirror does not hear of Cal.com's changes here (no AGNI_PUBLIC_URL, no reconciliation
+// within the run), so a test decides when a change is applied. The last describe runs with the mirror live.
 beforeAll(async () => {
-  api = await startTestApi({ clock: () => Date.now() + skipped });
+  api = await startTestApi({ clock: () => Date.now() + skipped, mirror: { publicUrl: false, reconcileIntervalMs: 3_600_000 } });
 });
 afterAll(() => api?.close());
 afterEach(() => {
@@ -215,3 +217,29 @@ describe("the slot cache", () => {
   });
 });
 
+describe("the slot cache with the Cal.com mirror live", () => {
+  let live: TestApi;
+  beforeAll(async () => {
+    live = await startTestApi();
+  });
+  afterAll(() => live?.close());
+
+  it("never offers a time after the Cal.com webhook of the booking that took it has been applied", async () => {
+    const { auth } = await live.org();
+    const { agent, eventType } = await setUpCalendarAgent(live.url, auth, { it: live.sandbox, url: live.sandboxUrl }, "Front desk", ["suggest", "book"]);
+    const suggest = async () => {
+      const res = await live.request("POST", MANAGE, { auth, body: { agent_id: agent.id, timezone: "UTC", action: "suggest" } });
+      expect(res.status).toBe(200);
+      return res.body.data as { slot_times: string[] };
+    };
+    const lookups = () => live.sandbox.requests.filter((r) => r.path === "/v2/slots" && r.query.eventTypeId === String(eventType.id)).length;
+    const first = await suggest();
+    const taken = first.slot_times[0];
+    expect(taken).toBeDefined();
+    // Booked on the Cal.com page: Cal.com's webhook reaches the intake before its booking flow answers.
+    await live.sandbox.webApp.book({ start: String(taken), eventTypeId: eventType.id, attendee: { name: "Page", email: "page@example.com", timeZone: "UTC" } });
+    await live.mirrorSettled();
+    expect((await suggest()).slot_times).not.toContain(taken);
+    expect(lookups()).toBe(2);
+  });
+});
