@@ -9,7 +9,7 @@ export const ToolTypeSchema = z.enum(TOOL_TYPES, {
 export type ToolType = z.infer<typeof ToolTypeSchema>;
 
 /** What a `calcom` tool can be allowed to do; each maps to an action of the appointments endpoint. */
-export const CALCOM_FUNCTIONS = ["book", "reschedule", "cancel", "suggest", "availability"] as const;
+export const CALCOM_FUNCTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link"] as const;
 export type CalcomFunction = (typeof CALCOM_FUNCTIONS)[number];
 
 export const TOOL_NAME_PATTERN = /^[a-z0-9_]+$/;
@@ -58,8 +58,12 @@ export const TransferCallDefinitionSchema = z
 /** Free-form settings for tools whose behaviour the voice runtime owns (`end_call`, `ivr`). */
 export const OpaqueDefinitionSchema = z.record(z.unknown());
 
-/** `calcom`: the server knows the schema; a definition may only override the description shown to the model. */
-export const CalcomToolDefinitionSchema = z.object({ description: z.string().max(1024).optional() }).strict();
+/**
+ * `calcom`: the server knows the schema; a definition may override the description shown to the model, and
+ * `links_only: true` restricts the agent to booking links (book and reschedule answer with the Cal.com page where the
+ * caller confirms it themself; nothing is booked or moved by the agent).
+ */
+export const CalcomToolDefinitionSchema = z.object({ description: z.string().max(1024).optional(), links_only: z.boolean().optional() }).strict();
 
 /** The definition schema each tool type must satisfy, and whether a definition is required. */
 export const TOOL_DEFINITION_SCHEMAS: Record<ToolType, { schema: z.ZodTypeAny; required: boolean }> = {
