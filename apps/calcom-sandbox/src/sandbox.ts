@@ -5,6 +5,7 @@ import type { BookingOps } from "./routes/booking-flows";
 import { bookingOutput, bookingRoutes } from "./routes/bookings";
 import type { AuthedContext, Route, RouteContext } from "./routes/context";
 import { creditRoutes } from "./routes/credits";
+import { bookingPageRoutes } from "./routes/booking-page";
 import { eventTypeOutput, eventTypeRoutes } from "./routes/event-types";
 import { legacyBookingRoutes } from "./routes/legacy-bookings";
 import { meOutput } from "./routes/me";
@@ -105,6 +106,7 @@ const routes = (slotLatencyMs: number): Route[] => [
   ...scheduleRoutes,
   ...webhookRoutes,
   ...creditRoutes,
+  ...bookingPageRoutes,
 ];
 
 export function createSandbox(options: SandboxOptions = {}): Sandbox {

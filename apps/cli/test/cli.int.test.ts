@@ -386,6 +386,17 @@ describe("agni (built binary) against the built API", () => {
     expect((await agni(["appointments", "cancel", id, "--agent", agentId, "--timezone", "UTC"], env)).stdout).toMatch(/is cancelled\.$/m);
   }, PROCESS_HEAVY);
 
+  it("appointments link prints the sentence and the prefilled Cal.com booking page", async () => {
+    const { env } = await freshOrg();
+    const { agentId } = await calendarAgent(env, "link");
+    const linked = await agni(["appointments", "link", "2030-01-07T10:00", "--agent", agentId, "--timezone", "America/New_York", "--name", "Ada", "--email", "ada@example.com"], env);
+    expect(linked).toMatchObject({ code: 0, stderr: "" });
+    expect(linked.stdout).toMatch(/^Here is a booking link for Monday, January 7 at 10:00 AM with your details filled in; open it to confirm the appointment yourself\.$/m);
+    const url = new URL(/^booking link: +(\S+)$/m.exec(linked.stdout)?.[1] ?? "");
+    expect(url.pathname).toMatch(/^\/[^/]+\/intro-call$/);
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ name: "Ada", email: "ada@example.com", date: "2030-01-07", month: "2030-01", slot: "2030-01-07T15:00:00.000Z" });
+  }, PROCESS_HEAVY);
+
   it("webhooks create, list, get, deliveries, redeliver and delete, with events a receiver can verify", async () => {
     const received: { body: string; signature: string; id: string; type: string }[] = [];
     const receiver = createServer((req, res) => {

@@ -27,6 +27,7 @@ function manageOutput(body: { message: string; data: ManageResult }): Output {
         data.appointment_id ? `appointment_id: ${data.appointment_id}` : "",
         data.local_date_time ? `time:           ${data.local_date_time} (${data.date_time})` : "",
         data.action_required ? `action needed:  ${data.action_required}` : "",
+        data.booking_url ? `booking link:   ${data.booking_url}` : "",
         data.slots_as_of ? `slots as of:    ${data.slots_as_of}` : "",
       ].filter(Boolean);
       return [body.message, ...days, ...facts].join("\n");
@@ -70,7 +71,7 @@ function manageCommand(parent: Command, ctx: CliContext, name: AppointmentAction
         timezone: options.timezone,
         call_session_id: options.callSession,
         event_type_id: options.eventType,
-        appointment_datetime: name === "book" ? args[0] : name === "reschedule" ? args[1] : undefined,
+        appointment_datetime: name === "book" || name === "link" ? args[0] : name === "reschedule" ? args[1] : undefined,
         appointment_id: name === "reschedule" || name === "cancel" ? args[0] : undefined,
         name: options.name,
         email: options.email,
@@ -104,6 +105,14 @@ export function registerAppointments(program: Command, ctx: CliContext): void {
     c.option("--notes <text>", "why it moves"),
   );
   manageCommand(appointments, ctx, "cancel", " <appointmentId>", "Cancel an appointment", (c) => c.option("--notes <text>", "why it is cancelled"));
+  manageCommand(appointments, ctx, "link", " [datetime]", "A booking page link with the caller's details and time filled in, for the caller to confirm", (c) =>
+    c
+      .option("--name <name>", "the attendee's name")
+      .option("--email <email>", "the attendee's email")
+      .option("--notes <text>", "notes for the host")
+      .option("--duration <minutes>", "length, for event types with several", parseInteger)
+      .option("--responses <json>", "answers to the event type's questions"),
+  );
 
   appointments
     .command("list")

@@ -3,7 +3,7 @@ import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope.js";
 import { pageLimit } from "../common/paging.js";
 import { E164_PATTERN } from "../common/phone.js";
 
-export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability"] as const;
+export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link"] as const;
 export type AppointmentAction = (typeof APPOINTMENT_ACTIONS)[number];
 
 /**
@@ -69,6 +69,8 @@ export const ManageResultSchema = z.object({
   available_slots: z.array(AvailableDaySchema),
   /** Each offered slot as an instant, so an agent can book exactly what it read out. */
   slot_times: z.array(z.string()).optional(),
+  /** link (and book or reschedule on a links-only tool): the Cal.com page where the caller confirms it themself. */
+  booking_url: z.string().optional(),
   /** suggest and availability: when the offered slots were read from Cal.com (ISO 8601); they are at most the slot cache's TTL old. */
   slots_as_of: z.string().optional(),
 });

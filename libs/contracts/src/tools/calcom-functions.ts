@@ -7,6 +7,7 @@ export const CALCOM_FUNCTION_NAMES = {
   book: "book_appointment",
   reschedule: "reschedule_appointment",
   cancel: "cancel_appointment",
+  link: "get_booking_link",
 } as const satisfies Record<AppointmentAction, string>;
 
 /** The action each exported function runs (the inverse of CALCOM_FUNCTION_NAMES). */

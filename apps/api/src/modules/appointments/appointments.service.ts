@@ -3,6 +3,7 @@ import type { ManageAppointmentBody, ManageResult } from "@agni/contracts";
 import { AppError, forbidden } from "../../errors/app-error";
 import { book } from "./actions/book";
 import { cancel } from "./actions/cancel";
+import { link, rescheduleLink } from "./actions/link";
 import type { ActionDeps } from "./actions/deps";
 import { reschedule } from "./actions/reschedule";
 import { slots } from "./actions/slots";
@@ -15,6 +16,12 @@ import { speakableCalcomError } from "../../errors/calcom-errors";
 import { type ManageCommand, toCommand } from "./command";
 import { type Attempt, type IdempotencyStore, requestHash } from "./idempotency";
 import { speakDateTime } from "./speech";
+
+/** Whether the agent's calendar tool restricts it to booking links (`definition.links_only`). */
+function linksOnly(calendar: Calendar): boolean {
+  const definition = calendar.agent.tools[0]?.definition;
+  return !!definition && typeof definition === "object" && !Array.isArray(definition) && "links_only" in definition && definition.links_only === true;
+}
 
 /**
  * `POST /calcom/appointments/manage`: one agent action on the agent's calendar. The body is parsed once into a
@@ -39,7 +46,11 @@ export class AppointmentsService {
     if (body.org_id !== undefined && body.org_id !== organizationId) throw forbidden("org_id does not match the authenticated organisation");
     const calendar = await this.calendars.open(organizationId, body.agent_id, body.action);
     const command = toCommand(body, this.now());
-    if (command.action === "availability" || command.action === "suggest") return this.run(calendar, command);
+    if (command.action === "availability" || command.action === "suggest" || command.action === "link") return this.run(calendar, command);
+    // A links-only tool never books or moves: the caller gets the page to do it themself (cancel is unaffected).
+    if (linksOnly(calendar) && (command.action === "book" || command.action === "reschedule")) {
+      return this.run(calendar, command, { recovering: false }, true);
+    }
 
     // The derived key names the resolved instant, however the caller wrote it.
     const identity = {
@@ -62,8 +73,10 @@ export class AppointmentsService {
   }
 
   /** Dispatches the command to its handler; Cal.com failures become errors an agent can say. */
-  private async run(calendar: Calendar, command: ManageCommand, attempt: Attempt = { recovering: false }): Promise<ManageResult> {
+  private async run(calendar: Calendar, command: ManageCommand, attempt: Attempt = { recovering: false }, asLink = false): Promise<ManageResult> {
     try {
+      if (asLink && command.action === "book") return await link(this.deps, calendar, command);
+      if (asLink && command.action === "reschedule") return await rescheduleLink(this.deps, calendar, command);
       switch (command.action) {
         case "availability":
         case "suggest":
@@ -74,6 +87,8 @@ export class AppointmentsService {
           return await reschedule(this.deps, calendar, command);
         case "cancel":
           return await cancel(this.deps, calendar, command);
+        case "link":
+          return await link(this.deps, calendar, command);
       }
     } catch (err) {
       if (err instanceof CalcomAuthError) {

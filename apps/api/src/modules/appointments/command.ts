@@ -43,8 +43,17 @@ export interface SlotsCommand extends CommandBase {
   eventTypeId?: number;
 }
 
+/** A booking page for the caller to confirm themself, prefilled with whatever the caller has given. */
+export interface LinkCommand extends CommandBase {
+  action: "link";
+  attendee: { name?: string; email?: string };
+  time?: ResolvedTime;
+  eventTypeId?: number;
+  responses?: ManageAppointmentBody["responses"];
+}
+
 /** One agent action, parsed once: each carries exactly the fields it uses. */
-export type ManageCommand = BookCommand | RescheduleCommand | CancelCommand | SlotsCommand;
+export type ManageCommand = BookCommand | RescheduleCommand | CancelCommand | SlotsCommand | LinkCommand;
 
 /** The contract's schema checks these already; this keeps the types honest without assertions. */
 function required<T>(value: T | undefined, field: string, action: string): T {
@@ -90,5 +99,14 @@ export function toCommand(body: ManageAppointmentBody, now: Date): ManageCommand
     case "availability":
     case "suggest":
       return { ...base, action: body.action, daysAhead: body.days_ahead ?? 7, eventTypeId: body.event_type_id };
+    case "link":
+      return {
+        ...base,
+        action: "link",
+        attendee: { name: body.name, email: body.email },
+        time: body.appointment_datetime === undefined ? undefined : time(),
+        eventTypeId: body.event_type_id,
+        responses: body.responses,
+      };
   }
 }

@@ -87,6 +87,21 @@ export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | nul
       description: `Cancel an existing appointment.${suffix}`,
       parameters: { type: "object", properties: { appointment_id: APPOINTMENT, timezone: TIMEZONE, notes: str("Why it is cancelled.") }, required: ["appointment_id", "timezone"] },
     }),
+    link: () => ({
+      name: NAME.link,
+      description: `Get a link to the booking page, with the caller's details and chosen time filled in, for the caller to confirm the booking themself.${suffix}`,
+      parameters: {
+        type: "object",
+        properties: {
+          name: str("The caller's full name."),
+          email: str("The caller's email address.", { format: "email" }),
+          timezone: TIMEZONE,
+          appointment_datetime: WHEN,
+          notes: str("Anything the host should know."),
+        },
+        required: ["timezone"],
+      },
+    }),
   };
   return (Object.keys(fns) as CalcomFunction[])
     .filter((action) => tool.enabledFunctions.includes(action))
@@ -196,7 +211,7 @@ export class ToolExporter {
     }
     const eventType = tool.agentId ? await this.eventTypes.eventTypeForAgent(organizationId, tool.agentId) : null;
     const fns = calcomFunctions(like, eventType);
-    if (fns.length === 0) throw new AppError("INVALID_REQUEST", "This calendar tool enables no functions; set enabledFunctions (book, reschedule, cancel, suggest, availability)");
+    if (fns.length === 0) throw new AppError("INVALID_REQUEST", "This calendar tool enables no functions; set enabledFunctions (book, reschedule, cancel, suggest, availability, link)");
     return { format, tool_id: tool.id, event_type_id: eventType?.id ?? null, tools: renderFunctions(format, fns, invokeUrl) };
   }
 }

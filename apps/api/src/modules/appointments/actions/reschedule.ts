@@ -12,7 +12,7 @@ import { agentAppointment, catchUp, pastTime, refusedChange } from "./catch-up";
 import type { ActionDeps } from "./deps";
 import { slotTaken } from "./slot-taken";
 
-const cancelledConflict = () => new AppError("CONFLICT", "That appointment was cancelled, so it can't be moved; I can book a new one instead.");
+export const cancelledConflict = () => new AppError("CONFLICT", "That appointment was cancelled, so it can't be moved; I can book a new one instead.");
 
 /**
  * Moves an appointment. One change of an appointment at a time: a reschedule that finds another change in progress
