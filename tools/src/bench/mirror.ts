@@ -1,7 +1,7 @@
 // `npm run bench:mirror`: the live-calendar figures of issue 14, with Cal.com's slot lookups made slow (400 ms, as in
 // production) in the sandbox: `suggest` through the API (warm slot cache) beside the same lookup made directly;
 // Cal.com slot calls per 100 `suggest` calls on one event type; outbound webhook deliveries per second with two API
-// replicas on PostgreSQL; webhook-to-mirror lag once the Cal.com mirror exists. The API runs as its own processes
+// replicas on PostgreSQL; webhook-to-mirror lag (a booking on the Cal.com page until its row is in the mirror). The API runs as its own processes
 // (built first); the sandbox runs in this process so that every slot lookup it serves is counted.
 // Options: --duration <s> (default 10), --latency <ms> (default 400), --database-url <postgres admin url>,
 // --bookings <n> (default 100), --subscriptions <n> (default 10).
@@ -162,6 +162,35 @@ async function main() {
   const deliveriesPerSecond = ((received.length - alreadyDelivered) / drainMs) * 1000;
   await Promise.all([stop(a.child), stop(b.child)]);
 
+  // 3. Webhook-to-mirror lag, PostgreSQL: bookings made on the Cal.com page (the sandbox's web app) reach the API's
+  // public intake as Cal.com's webhooks; the lag runs from the booking until its row is in the mirror's table.
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const mirrorApi = await replica({ PORT: String(port), AGNI_PUBLIC_URL: `http://127.0.0.1:${port}` });
+  const paged = await agentOn(mirrorApi.url, allDay, 15);
+  const db = new pg.Client({ connectionString: pgUrl.toString() });
+  await db.connect();
+  cleanups.push(() => db.end());
+  const lags: number[] = [];
+  const pageSlots = (await call(mirrorApi.url, "POST", "/api/v1/calcom/appointments/manage", { action: "availability", agent_id: paged.agentId, timezone: "UTC", days_ahead: 14 })).slot_times as string[];
+  for (const [i, start] of pageSlots.slice(0, Math.min(BOOKINGS, pageSlots.length)).entries()) {
+    const t = performance.now();
+    const made = await sandbox.webApp.book({ start, eventTypeId: paged.eventTypeId, attendee: { name: `Page ${i}`, email: `page${i}@example.com`, timeZone: "UTC" } });
+    const until = Date.now() + 10_000;
+    while (Date.now() < until) {
+      const { rowCount } = await db.query("SELECT 1 FROM appointments WHERE calcom_booking_uid = $1", [made.uid]);
+      if (rowCount) break;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    lags.push(performance.now() - t);
+  }
+  lags.sort((x, y) => x - y);
+  await stop(mirrorApi.child);
+
   console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   console.log(`Sandbox slot latency ${LATENCY_MS} ms; slot cache TTL 60 s (AGNI_SLOT_CACHE_TTL_MS default); load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}\n`);
   console.log("| suggest | database | calls | p50 ms | p99 ms | req/s | errors |");
@@ -179,7 +208,7 @@ async function main() {
     `Outbound deliveries, 2 replicas on PostgreSQL: ${received.length - alreadyDelivered} of ${expected} (${BOOKINGS} bookings × ${SUBSCRIPTIONS} subscriptions) in ${fmt(drainMs / 1000, 2)} s = ${fmt(deliveriesPerSecond, 0)} deliveries/s` +
       (alreadyDelivered ? ` (${alreadyDelivered} delivered before both replicas listened, not counted)` : ""),
   );
-  console.log("Webhook-to-mirror lag p50/p99: n/a (mirror not built)");
+  console.log(`Webhook-to-mirror lag, PostgreSQL, ${lags.length} bookings on the Cal.com page: p50 ${fmt(quantile(lags, 0.5))} ms, p99 ${fmt(quantile(lags, 0.99))} ms (target p99 < 1 s)`);
 }
 
 try {
