@@ -7,6 +7,7 @@ import type { ActionDeps } from "./actions/deps";
 import { reschedule } from "./actions/reschedule";
 import { slots } from "./actions/slots";
 import { localIso } from "./answer";
+import type { CreditMeter } from "../credits/credit-meter";
 import type { SlotCache } from "../slots/slot-cache";
 import type { AppointmentLocks } from "./appointment-lock";
 import type { AppointmentsRepository } from "./appointments.repository";
@@ -29,6 +30,8 @@ export class AppointmentsService {
     private readonly idempotency: IdempotencyStore,
     locks: AppointmentLocks,
     slots: SlotCache,
+    /** Credit metering (per organisation, off by default): checks before a call's first billable action, counts after. */
+    private readonly meter?: CreditMeter,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.deps = { repo, locks, slots, now };
@@ -39,7 +42,12 @@ export class AppointmentsService {
     if (body.org_id !== undefined && body.org_id !== organizationId) throw forbidden("org_id does not match the authenticated organisation");
     const calendar = await this.calendars.open(organizationId, body.agent_id, body.action);
     const command = toCommand(body, this.now());
-    if (command.action === "availability" || command.action === "suggest") return this.run(calendar, command);
+    const admission = (await this.meter?.admit(calendar, body.action, body.call_session_id)) ?? null;
+    const counted = async (answer: ManageResult) => {
+      await this.meter?.record(admission);
+      return answer;
+    };
+    if (command.action === "availability" || command.action === "suggest") return counted(await this.run(calendar, command));
 
     // The derived key names the resolved instant, however the caller wrote it.
     const identity = {
@@ -56,7 +64,7 @@ export class AppointmentsService {
       organizationId,
       key,
       hash,
-      (attempt) => this.run(calendar, command, attempt),
+      async (attempt) => counted(await this.run(calendar, command, attempt)),
       (answer) => this.stillHolds(calendar, command, answer, idempotencyKey !== undefined),
     );
   }
