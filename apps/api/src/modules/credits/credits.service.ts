@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { conflict } from "../../errors/app-error";
 import { speakableCalcomError } from "../../errors/calcom-errors";
 import type { Calendars } from "../appointments/calendar";
-import type { CreditCheck, CreditMeter, EffectiveCreditSettings } from "./credit-meter";
+import { type CreditCheck, type CreditMeter, effectiveSettings, type EffectiveCreditSettings } from "./credit-meter";
 import type { CreditChargeRow, CreditsRepository, SessionKey } from "./credits.repository";
 
 /** How long "call completed" waits for another completion of the same call before answering 409. */
@@ -54,7 +54,7 @@ export class CreditsService {
       mode: body.mode ?? current.mode,
       perAction: body.credits_per_action ? Object.fromEntries(Object.entries(body.credits_per_action).filter((e) => e[1] !== undefined)) : current.perAction,
     });
-    return this.settings(row.organizationId);
+    return settingsView(effectiveSettings(row));
   }
 
   async charges(organizationId: string, query: { limit: number; offset: number; status?: CreditChargeStatus }) {
