@@ -37,6 +37,10 @@ import { calcomRouter } from "./modules/calcom/calcom.router";
 import { CalcomService } from "./modules/calcom/calcom.service";
 import { SlotCache } from "./modules/slots/slot-cache";
 import { SlotsRepository } from "./modules/slots/slots.repository";
+import { CreditCheck, CreditMeter } from "./modules/credits/credit-meter";
+import { CreditsRepository } from "./modules/credits/credits.repository";
+import { creditsRouter } from "./modules/credits/credits.router";
+import { CreditsService } from "./modules/credits/credits.service";
 import { healthRouter } from "./modules/health/health.router";
 import { OrganizationsRepository } from "./modules/organizations/organizations.repository";
 import { ToolExporter } from "./modules/tools/tool-export";
@@ -132,7 +136,17 @@ export function createApp(deps: AppDeps): Express {
     onRefreshError: (err) => logger.warn({ err }, "background refresh of free slots failed; the cached ones are served until they expire"),
   });
   const calendars = new Calendars(appointmentsRepository, gateway, box);
-  const appointments = new AppointmentsService(appointmentsRepository, calendars, new IdempotencyStore(new IdempotencyRepository(prisma)), new AppointmentLocks(appointmentsRepository), slots);
+  const creditsRepository = new CreditsRepository(prisma);
+  const creditCheck = new CreditCheck();
+  const meter = new CreditMeter(creditsRepository, creditCheck, cache);
+  const appointments = new AppointmentsService(
+    appointmentsRepository,
+    calendars,
+    new IdempotencyStore(new IdempotencyRepository(prisma)),
+    new AppointmentLocks(appointmentsRepository),
+    slots,
+    meter,
+  );
   const eventTypes = new EventTypesService(calendars);
   const calls = new FunctionCalls(appointments);
   const exporter = new ToolExporter(tools, eventTypes);
@@ -146,6 +160,7 @@ export function createApp(deps: AppDeps): Express {
     tools: toolsRouter(tools, exporter, new ToolInvoker(tools, calls, maxCallsPerRequest), config.publicUrl),
     calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma, cache), gateway, box, mirror.lifecycle), mirror.sync),
     appointments: appointmentsRouter({ manage: appointments, reads: new AppointmentReads(appointmentsRepository, calendars), eventTypes }),
+    credits: creditsRouter(new CreditsService(creditsRepository, meter, creditCheck, calendars)),
     webhooks: webhooksRouter(new WebhooksService(new WebhooksRepository(prisma), box, { allowPrivate: config.webhooks?.allowPrivate ?? false }, deps.deliveries)),
   });
   createExpressEndpoints(contract, router, app, {

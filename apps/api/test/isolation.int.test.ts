@@ -107,12 +107,14 @@ function attack(key: string, route: Route): { path: string; body?: unknown }[] |
       return [{ path: path({ id: b.webhook }) }];
     case "webhooks.redeliverWebhookDelivery":
       return [{ path: path({ id: b.webhook, delivery_id: b.delivery }) }];
+    case "credits.completeCall":
+      return [{ path: path({ agent_id: b.agent, call_session_id: "b-call" }) }];
     default:
       return null; // creates and lists of one's own organisation, health
   }
 }
 
-const SCOPED = new Set(["agents.createAgent", "agents.listAgents", "tools.createTool", "apiKeys.createApiKey", "apiKeys.listApiKeys", "calcom.connectCalcom", "calcom.getCalcomStatus", "webhooks.createWebhook", "webhooks.listWebhooks", "health.health", "health.ready"]);
+const SCOPED = new Set(["agents.createAgent", "agents.listAgents", "tools.createTool", "apiKeys.createApiKey", "apiKeys.listApiKeys", "calcom.connectCalcom", "calcom.getCalcomStatus", "webhooks.createWebhook", "webhooks.listWebhooks", "credits.getCreditSettings", "credits.updateCreditSettings", "credits.listCreditCharges", "health.health", "health.ready"]);
 
 describe("tenant isolation over every route of the contract", () => {
   it("knows every route (a new route must be added to the matrix)", () => {
@@ -142,6 +144,7 @@ describe("tenant isolation over every route of the contract", () => {
     expect((await api.request("GET", `/api/v1/calcom/appointments/${b.appointment}`, { auth: bAuth })).body.data.appointment.status).toBe("accepted");
     expect((await api.request("GET", "/api/v1/api-keys", { auth: bAuth })).body.data.map((k: { id: string; revokedAt: string | null }) => k.id)).toContain(b.apiKey);
     expect((await api.request("GET", `/api/v1/webhooks/${b.webhook}`, { auth: bAuth })).status).toBe(200);
+    expect((await api.request("GET", "/api/v1/credits/charges", { auth: bAuth })).body.data).toEqual([]);
     expect((await api.request("GET", `/api/v1/webhooks/${b.webhook}/deliveries`, { auth: bAuth })).body.data.map((d: { id: string; attempt_count: number }) => d.id)).toEqual([b.delivery]);
   });
 });

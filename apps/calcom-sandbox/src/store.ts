@@ -143,6 +143,13 @@ function defaultFields(): BookingField[] {
   ];
 }
 
+export interface SandboxCredits {
+  monthlyRemaining: number;
+  additional: number;
+  charged: Set<string>;
+  charges: { credits: number; creditFor: string; externalRef: string | null }[];
+}
+
 /** The sandbox's whole state. Tests and the admin endpoints reset it by making a new one. */
 export class SandboxStore {
   private seq = { user: 1, schedule: 1, eventType: 1, booking: 1, webhook: 1 };
@@ -152,7 +159,8 @@ export class SandboxStore {
   readonly bookings = new Map<string, StoredBooking>();
   readonly reservations = new Map<string, StoredReservation>();
   readonly webhooks = new Map<number, StoredWebhook>();
-  readonly credits = new Map<number, { monthlyRemaining: number; additional: number; charged: Set<string> }>();
+  /** Each user's credit balance, the `externalRef`s already charged, and every charge made (tests count them). */
+  readonly credits = new Map<number, SandboxCredits>();
   private readonly keys = new Map<string, number>();
 
   addUser(input: NewUser): { user: SandboxUser; apiKey: string } {
@@ -178,7 +186,7 @@ export class SandboxStore {
       overrides: input.schedule?.overrides ?? [],
     });
     user.defaultScheduleId = schedule.id;
-    this.credits.set(user.id, { monthlyRemaining: 500, additional: 0, charged: new Set() });
+    this.credits.set(user.id, { monthlyRemaining: 500, additional: 0, charged: new Set(), charges: [] });
     return { user, apiKey: this.issueKey(user.id, input) };
   }
 

@@ -7,6 +7,7 @@ import { registerApiKeys } from "./commands/api-keys";
 import { registerAppointments, registerEventTypes } from "./commands/appointments";
 import { registerAuth } from "./commands/auth";
 import { registerCalcom } from "./commands/calcom";
+import { registerCredits } from "./commands/credits";
 import { registerMcp } from "./commands/mcp";
 import { registerTools } from "./commands/tools";
 import { registerWebhooks } from "./commands/webhooks";
@@ -43,6 +44,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAppointments(program, ctx);
   registerEventTypes(program, ctx);
   registerWebhooks(program, ctx);
+  registerCredits(program, ctx);
   registerMcp(program, ctx);
   return program;
 }

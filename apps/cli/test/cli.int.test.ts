@@ -397,6 +397,29 @@ describe("agni (built binary) against the built API", () => {
     expect(Object.fromEntries(url.searchParams)).toMatchObject({ name: "Ada", email: "ada@example.com", date: "2030-01-07", month: "2030-01", slot: "2030-01-07T15:00:00.000Z" });
   }, PROCESS_HEAVY);
 
+  it("credits settings, charges and complete: a metered call charged once however often it is completed", async () => {
+    const { env } = await freshOrg();
+    const { agentId } = await calendarAgent(env, "suggest,book");
+    expect((await agni(["credits", "settings"], env)).stdout).toMatch(/^enabled: +false$/m);
+    const on = await agni(["credits", "settings", "--enable", "--mode", "hard", "--costs", "book=2,suggest=0"], env);
+    expect(on).toMatchObject({ code: 0, stderr: "" });
+    expect(on.stdout).toMatch(/^Credit metering is on \(hard mode\)/);
+    expect((await agni(["credits", "settings", "--costs", "book=x"], env)).code).toBe(2);
+
+    const slot = json(await agni(["appointments", "suggest", "--json", "--agent", agentId, "--timezone", "UTC"], env)).data.slot_times[0];
+    const call = `cli-call-${randomUUID()}`;
+    const booked = await agni(["appointments", "book", slot, "--agent", agentId, "--timezone", "UTC", "--name", "Ada", "--email", "ada@example.com", "--call-session", call], env);
+    expect(booked).toMatchObject({ code: 0, stderr: "" });
+    const first = await agni(["credits", "complete", agentId, call], env);
+    expect(first).toMatchObject({ code: 0, stderr: "" });
+    expect(first.stdout).toMatch(/^Call completed; 2 credits charged$/m);
+    const again = json(await agni(["credits", "complete", agentId, call, "--json"], env)).data;
+    expect(again).toMatchObject({ credits: 2, status: "charged", call_session_id: call });
+    const charges = await agni(["credits", "charges", "--status", "charged"], env);
+    expect(charges.stdout.split("\n").filter((line) => line.includes(call))).toHaveLength(1);
+    expect(charges.stdout).toMatch(new RegExp(`^\\S+ +${agentId} +${call} +2 +charged `, "m"));
+  }, PROCESS_HEAVY);
+
   it("webhooks create, list, get, deliveries, redeliver and delete, with events a receiver can verify", async () => {
     const received: { body: string; signature: string; id: string; type: string }[] = [];
     const receiver = createServer((req, res) => {

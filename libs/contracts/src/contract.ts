@@ -3,6 +3,7 @@ import { agentsContract } from "./agents/agents.contract.js";
 import { apiKeysContract } from "./api-keys/api-keys.contract.js";
 import { appointmentsContract } from "./appointments/appointments.contract.js";
 import { calcomContract } from "./calcom/calcom.contract.js";
+import { creditsContract } from "./credits/credits.contract.js";
 import { healthContract } from "./health/health.contract.js";
 import { toolsContract } from "./tools/tools.contract.js";
 import { webhooksContract } from "./webhooks/webhooks.contract.js";
@@ -18,6 +19,7 @@ export const contract = c.router({
   calcom: calcomContract,
   appointments: appointmentsContract,
   webhooks: webhooksContract,
+  credits: creditsContract,
 });
 
 export type AgniContract = typeof contract;

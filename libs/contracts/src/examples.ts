@@ -128,6 +128,21 @@ const booked = {
   available_slots: [],
 };
 
+const creditSettings = { enabled: true, mode: "hard", credits_per_action: { book: 1, reschedule: 1 }, updated_at: "2026-11-24T09:00:00.000Z" };
+const creditCharge = {
+  id: "0192f5d6-1b20-7c3b-9d2a-5b6c7d8e9f11",
+  agent_id: AGENT_ID,
+  call_session_id: "call_7f2c",
+  credits: 2,
+  actions: 2,
+  status: "charged",
+  no_credits_at_check: false,
+  external_ref: `agni:${AGENT_ID}:call_7f2c`,
+  last_error: null,
+  charged_at: "2026-11-24T09:12:00.000Z",
+  created_at: "2026-11-24T09:05:00.000Z",
+};
+
 export const EXAMPLES: Record<string, Record<number, unknown>> = {
   health: { 200: { status: "ok" } },
   ready: { 200: { status: "ok", checks: { database: "ok" } }, 503: { status: "unavailable", checks: { database: "unavailable" } } },
@@ -213,6 +228,10 @@ export const EXAMPLES: Record<string, Record<number, unknown>> = {
   getWebhook: { 200: ok("Webhook fetched successfully", webhook) },
   deleteWebhook: { 200: ok("Webhook deleted; its deliveries have stopped", webhook) },
   listWebhookDeliveries: { 200: ok("Deliveries fetched successfully", [delivery], { meta: page }) },
+  getCreditSettings: { 200: ok("Credit settings fetched successfully", creditSettings) },
+  updateCreditSettings: { 200: ok("Credit metering is on (hard mode)", creditSettings) },
+  listCreditCharges: { 200: ok("Credit charges fetched successfully", [creditCharge], { meta: page }) },
+  completeCall: { 200: ok("Call completed; 2 credits charged", creditCharge) },
   redeliverWebhookDelivery: { 202: ok("Delivery queued", { ...delivery, status: "pending", next_attempt_at: "2026-11-24T12:00:00.000Z" }) },
 };
 
@@ -232,6 +251,8 @@ const PARAMETER_EXAMPLES: Record<string, string> = {
   "calcom.platform_id": String(eventType.id),
   "webhooks.id": WEBHOOK_ID,
   "webhooks.delivery_id": DELIVERY_ID,
+  "credits.agent_id": AGENT_ID,
+  "credits.call_session_id": "call_7f2c",
 };
 
 /**

@@ -19,5 +19,7 @@ export * from "./health/health.contract.js";
 export * from "./webhooks/webhooks.schemas.js";
 export * from "./webhooks/webhooks.contract.js";
 export * from "./webhooks/signature.js";
+export * from "./credits/credits.schemas.js";
+export * from "./credits/credits.contract.js";
 export * from "./contract.js";
 export { maskSecret } from "./common/mask.js";

@@ -15,6 +15,7 @@ const TAGS = [
   { name: "tools", description: "Tools agents carry, their export to LLM and voice platforms, and the webhook those platforms call." },
   { name: "calcom", description: "Cal.com accounts (org-level ones agents are assigned, agents' private keys) and their event types." },
   { name: "appointments", description: "Availability, booking, rescheduling and cancelling on an agent's Cal.com account." },
+  { name: "credits", description: "Credits per interaction: metering agent actions against the Cal.com credit balance, charged once per completed call." },
   { name: "webhooks", description: "Events out: endpoints of the organisation that hear of every change of its appointments, signed, with their deliveries." },
 ];
 
@@ -31,6 +32,7 @@ export function exampleFor(route: AppRoute, operationId: string | undefined, sta
 
 function tagOf(path: string): string {
   const area = path.split("/")[3];
+  if (area === "calcom" && path.includes("/calls/")) return "credits";
   return area === "calcom" && path.includes("appointments") ? "appointments" : (area ?? "health");
 }
 

@@ -1,6 +1,10 @@
 import { sendSuccess } from "../http";
 import { bodyObject, HttpError, type Route } from "./context";
 
+// Cal.com's credits controller (calcom/cal.com apps/api/v2/src/modules/credits/controllers/credits.controller.ts and
+// services/credits.service.ts @ f73f34f5): any API version, auth required; `available` answers hasCredits and the
+// balance, `charge` answers 200 (HttpCode OK) with charged and the remaining balance, and `externalRef` is its
+// idempotency key ("to prevent double-charging"): a reference already charged is not charged again.
 const FOR = ["SMS", "CAL_AI_PHONE_CALL", "AI_AGENT"];
 
 export const creditRoutes: Route[] = [
@@ -31,6 +35,7 @@ export const creditRoutes: Route[] = [
         c.monthlyRemaining -= fromMonthly;
         c.additional -= credits - fromMonthly;
         if (ref) c.charged.add(ref);
+        c.charges.push({ credits, creditFor: b.creditFor, externalRef: ref ?? null });
       }
       sendSuccess(res, { charged: true, remainingBalance: { monthlyRemaining: c.monthlyRemaining, additional: c.additional } });
     },

@@ -23,6 +23,8 @@ export const appointmentsContract = c.router(
       body: ManageAppointmentBodySchema,
       responses: {
         200: successEnvelope(ManageResultSchema),
+        /** Credit metering in hard mode and no Cal.com credits left: `message` is the sentence for the caller. */
+        402: ErrorEnvelopeSchema,
         409: ErrorEnvelopeSchema,
         422: ErrorEnvelopeSchema,
         502: ErrorEnvelopeSchema,

@@ -8,6 +8,7 @@ import type { ActionDeps } from "./actions/deps";
 import { reschedule } from "./actions/reschedule";
 import { slots } from "./actions/slots";
 import { localIso } from "./answer";
+import type { CreditMeter } from "../credits/credit-meter";
 import type { SlotCache } from "../slots/slot-cache";
 import type { AppointmentLocks } from "./appointment-lock";
 import type { AppointmentsRepository } from "./appointments.repository";
@@ -36,6 +37,8 @@ export class AppointmentsService {
     private readonly idempotency: IdempotencyStore,
     locks: AppointmentLocks,
     slots: SlotCache,
+    /** Credit metering (per organisation, off by default): checks before a call's first billable action, counts after. */
+    private readonly meter?: CreditMeter,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.deps = { repo, locks, slots, now };
@@ -46,8 +49,14 @@ export class AppointmentsService {
     if (body.org_id !== undefined && body.org_id !== organizationId) throw forbidden("org_id does not match the authenticated organisation");
     const calendar = await this.calendars.open(organizationId, body.agent_id, body.action);
     const command = toCommand(body, this.now());
-    if (command.action === "availability" || command.action === "suggest" || command.action === "link") return this.run(calendar, command);
-    // A links-only tool never books or moves: the caller gets the page to do it themself (cancel is unaffected).
+    const admission = (await this.meter?.admit(calendar, body.action, body.call_session_id)) ?? null;
+    const counted = async (answer: ManageResult) => {
+      await this.meter?.record(admission);
+      return answer;
+    };
+    if (command.action === "availability" || command.action === "suggest" || command.action === "link") return counted(await this.run(calendar, command));
+    // A links-only tool never books or moves: the caller gets the page to do it themself (cancel is unaffected), and
+    // as nothing changed, nothing is counted.
     if (linksOnly(calendar) && (command.action === "book" || command.action === "reschedule")) {
       return this.run(calendar, command, { recovering: false }, true);
     }
@@ -67,7 +76,7 @@ export class AppointmentsService {
       organizationId,
       key,
       hash,
-      (attempt) => this.run(calendar, command, attempt),
+      async (attempt) => counted(await this.run(calendar, command, attempt)),
       (answer) => this.stillHolds(calendar, command, answer, idempotencyKey !== undefined),
     );
   }
