@@ -112,6 +112,37 @@ describe(`the Cal.com mirror (${TEST_DATABASE_KIND})`, () => {
     expect(await hooksOf(other.apiKey)).toEqual([expect.objectContaining({ id: account.calcomWebhookId, subscriberUrl: `${api.url}/api/v1/calcom/webhooks/${c.accountId}` })]);
   });
 
+  it("imports the calendar as it stood at the connect without events out; a change after the connect is announced", async () => {
+    const { auth, orgId } = await api.org();
+    const host = api.calcomUser("UTC");
+    const eventType = api.sandbox.addEventType(host.id, { title: "Call", slug: `call-${host.id}`, lengthInMinutes: 30 }) as { id: number };
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    expect((await api.request("POST", "/api/v1/webhooks", { auth, body: { url: receiver.url, events: ALL } })).status).toBe(201);
+    const cal = createCalcomClient({ apiKey: host.apiKey, baseUrl: api.sandboxUrl, rateLimit: false });
+    const open = Object.values(await cal.slots.list({ eventTypeId: eventType.id, start: new Date().toISOString(), end: new Date(Date.now() + 14 * 86_400_000).toISOString(), timeZone: "UTC" }))
+      .flat()
+      .map((slot) => slot.start);
+    const page = (start: string | undefined, email: string) => api.sandbox.webApp.book({ start: String(start), eventTypeId: eventType.id, attendee: { name: "Walk In", email, timeZone: "UTC" } });
+    const before = await page(open[0], "before@example.com");
+
+    const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Desk", calcomEventTypeId: eventType.id } })).body.data;
+    expect((await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } })).status).toBe(201);
+    await idle();
+    const listed = async () => (await api.request("GET", `/api/v1/calcom/appointments?agent_id=${agent.id}&status=all`, { auth })).body.data.appointments.map((a: Appt) => a.calcom_booking_uid);
+    expect(await listed()).toEqual([before.uid]);
+    const events = async () => (await api.prisma.appointmentEvent.findMany({ where: { organizationId: orgId } })).map((e) => e.type);
+    expect(await events()).toEqual([]);
+
+    const after = await page(open[1], "after@example.com");
+    await idle();
+    expect(await listed()).toEqual([before.uid, after.uid]);
+    expect(await events()).toEqual(["appointment.booked"]);
+    await receiver.waitFor(1);
+    const afterRow = await api.prisma.appointment.findFirstOrThrow({ where: { organizationId: orgId, calcomBookingUid: after.uid } });
+    expect(receiver.received.map((r) => r.event.data.appointment.id)).toEqual([afterRow.id]);
+  });
+
   it("a booking made on the Cal.com page shows in Agni (get, list) as source calcom, with one appointment.booked per subscription", async () => {
     const c = await calendar();
     const booking = await c.pageBooking(c.slots[0]!);

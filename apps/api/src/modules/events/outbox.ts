@@ -18,11 +18,14 @@ export interface AppointmentChange {
  * subscription of the organisation that wants this type, so that all of it commits or none does. Returns the new
  * deliveries' ids: after the commit, hand them to `DeliveryQueue.enqueue` (a sweep finds any that were not).
  */
-export async function recordAppointmentChange(tx: Prisma.TransactionClient, change: AppointmentChange): Promise<string[]> {
+export async function recordAppointmentChange(tx: Prisma.TransactionClient, change: AppointmentChange, options: { announce?: boolean } = {}): Promise<string[]> {
   const row = change.appointment;
   if (row.calcomAccountId) {
     await tx.calcomAccount.update({ where: { id: row.calcomAccountId }, data: { calendarVersion: { increment: 1 } } });
   }
+  // Not announced: the calendar as it already was when the account was connected (the mirror's first import) changes
+  // what the account holds, not anything that happened since; it bumps the version and sends nothing.
+  if (options.announce === false) return [];
   const previous = change.previous && {
     start_time: change.previous.startTime.toISOString(),
     end_time: change.previous.endTime.toISOString(),

@@ -48,11 +48,16 @@ export class MirrorApplier {
     private readonly logger: Pick<Logger, "warn">,
   ) {}
 
-  /** Applies one change; returns how many appointment changes it recorded (0 when it was known already). */
-  async apply(account: MirrorAccount, change: MirrorChange): Promise<number> {
+  /**
+   * Applies one change; returns how many appointment changes it recorded (0 when it was known already). `announce:
+   * false` records without events out (a booking as it already stood before the account was connected).
+   */
+  async apply(account: MirrorAccount, change: MirrorChange, options: { announce?: boolean } = {}): Promise<number> {
     const links = change.kind === "booking" ? await this.links(account, change.observation) : [];
-    const { changes, deliveries } = await this.repo.applying(account, (w) =>
-      change.kind === "booking" ? this.applyBooking(w, account.id, change.observation, links) : this.applyNoShow(w, change.uid, change.noShow),
+    const { changes, deliveries } = await this.repo.applying(
+      account,
+      (w) => (change.kind === "booking" ? this.applyBooking(w, account.id, change.observation, links) : this.applyNoShow(w, change.uid, change.noShow)),
+      options.announce ?? true,
     );
     await this.deliveries?.enqueue(deliveries);
     return changes;

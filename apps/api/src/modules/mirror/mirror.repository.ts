@@ -75,13 +75,17 @@ export class MirrorRepository {
    * to queue after the commit. A booking our own booking flow recorded meanwhile (a unique violation on the
    * organisation's booking uid) was recorded, with its event, by that flow: nothing more to do.
    */
-  async applying(account: Pick<MirrorAccount, "id" | "organizationId">, decide: (w: MirrorWriter) => Promise<AppointmentChange[]>): Promise<{ changes: number; deliveries: string[] }> {
+  async applying(
+    account: Pick<MirrorAccount, "id" | "organizationId">,
+    decide: (w: MirrorWriter) => Promise<AppointmentChange[]>,
+    announce = true,
+  ): Promise<{ changes: number; deliveries: string[] }> {
     try {
       return await this.prisma.$transaction(async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`mirror:${account.id}`}, 0))`;
         const changes = await decide(new MirrorWriter(tx, account.organizationId));
         const deliveries: string[] = [];
-        for (const change of changes) deliveries.push(...(await recordAppointmentChange(tx, change)));
+        for (const change of changes) deliveries.push(...(await recordAppointmentChange(tx, change, { announce })));
         return { changes: changes.length, deliveries };
       });
     } catch (err) {

@@ -53,7 +53,10 @@ export class Reconciler {
       for (const booking of bookings) {
         result.checked += 1;
         const observation = observationFromBooking(booking);
-        if (observation) result.changed += await this.applier.apply(account, { kind: "booking", observation });
+        // The first run imports the calendar as it stood when the account was connected without announcing it (no
+        // events out for bookings that are not news); a booking changed since the connect is a change like any other.
+        const announce = account.reconcileCursor !== null || updatedAt(booking, startedAt) >= account.connectedAt;
+        if (observation) result.changed += await this.applier.apply(account, { kind: "booking", observation }, { announce });
       }
       if (bookings.length < PAGE) break;
       if (page + 1 >= MAX_PAGES) {
