@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApi, type TestApi } from "./support/test-api";
+import { createActiveTool } from "./support/tools";
+import { startReceiver, type WebhookReceiver } from "./support/webhook-receiver";
+
+// Host confirmation (issue 16, item 2) against the sandbox over HTTP with the mirror live: a booking of an event type
+// that requires confirmation is a pending request; the host's decision — through Agni's confirm/decline, or in
+// Cal.com's web app arriving by webhook — is what the caller's next get says, with one event per decision.
+
+let api: TestApi;
+const receivers: WebhookReceiver[] = [];
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  await api?.close();
+});
+
+const MANAGE = "/api/v1/calcom/appointments/manage";
+const DECISIONS = ["appointment.requested", "appointment.confirmed", "appointment.declined"];
+
+async function setup() {
+  const { auth, orgId } = await api.org();
+  const host = api.calcomUser("UTC");
+  const eventType = api.sandbox.addEventType(host.id, { title: "Consult", slug: `consult-${host.id}`, lengthInMinutes: 30, requiresConfirmation: true }) as { id: number };
+  const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Desk", calcomEventTypeId: eventType.id } })).body.data;
+  const connected = await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
+  expect(connected.status, JSON.stringify(connected.body)).toBe(201);
+  await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "book", "cancel", "confirm", "decline"] } });
+  const receiver = await startReceiver();
+  receivers.push(receiver);
+  expect((await api.request("POST", "/api/v1/webhooks", { auth, body: { url: receiver.url, events: DECISIONS } })).status).toBe(201);
+  const manage = (body: Record<string, unknown>) => api.request("POST", MANAGE, { auth, body: { agent_id: agent.id, timezone: "UTC", ...body } });
+  const slots: string[] = (await manage({ action: "suggest", days_ahead: 14 })).body.data.slot_times;
+  const get = async (id: string) => (await api.request("GET", `/api/v1/calcom/appointments/${id}`, { auth })).body.data.appointment;
+  const events = async () => (await api.prisma.appointmentEvent.findMany({ where: { organizationId: orgId }, orderBy: { createdAt: "asc" } })).map((e) => e.type);
+  const book = async (slot: string) => {
+    const res = await manage({ action: "book", name: "Ada", email: "ada@example.com", appointment_datetime: slot });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.data;
+  };
+  return { manage, slots, get, events, book, receiver };
+}
+
+describe("host confirmation", () => {
+  it("book answers a pending request, stored and reported as pending", async () => {
+    const c = await setup();
+    const booked = await c.book(c.slots[0]!);
+    expect(booked.action_required).toBe("awaiting_host_confirmation");
+    expect(booked.message).toMatch(/^I've sent your request for .+ to the host; you'll get an email once they confirm it\.$/);
+    const shown = await c.get(booked.appointment_id);
+    expect(shown.status).toBe("pending");
+    expect(shown.status_message).toMatch(/is waiting for the host to confirm it/);
+  });
+
+  it("confirm through Agni: confirmed in Cal.com and in the caller's next get, one appointment.confirmed even with Cal.com's webhook", async () => {
+    const c = await setup();
+    const booked = await c.book(c.slots[0]!);
+    const res = await c.manage({ action: "confirm", appointment_id: booked.appointment_id });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data.message).toMatch(/^Confirmed: Your appointment for .+ is confirmed\.$/);
+    await api.mirrorSettled();
+    const shown = await c.get(booked.appointment_id);
+    expect(shown).toMatchObject({ status: "accepted" });
+    expect(shown.status_message).toMatch(/is confirmed\.$/);
+    expect(api.sandbox.bookings().find((b: { uid: string }) => b.uid === shown.calcom_booking_uid)).toMatchObject({ status: "accepted" });
+    expect(await c.events()).toEqual(["appointment.requested", "appointment.confirmed"]);
+    await c.receiver.waitFor(2);
+    expect(c.receiver.received.map((r) => r.event.type)).toEqual(["appointment.requested", "appointment.confirmed"]);
+    const again = await c.manage({ action: "confirm", appointment_id: booked.appointment_id });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/^That booking isn't waiting for the host's confirmation: Your appointment for .+ is confirmed\.$/);
+  });
+
+  it("decline through Agni reaches the caller's next get, one appointment.declined", async () => {
+    const c = await setup();
+    const booked = await c.book(c.slots[0]!);
+    const res = await c.manage({ action: "decline", appointment_id: booked.appointment_id, notes: "Fully booked that day" });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    await api.mirrorSettled();
+    const shown = await c.get(booked.appointment_id);
+    expect(shown.status).toBe("declined");
+    expect(shown.status_message).toMatch(/^Your request for .+ was declined by the host\. They said: Fully booked that day$/);
+    expect(await c.events()).toEqual(["appointment.requested", "appointment.declined"]);
+  });
+
+  it("a host decline in Cal.com's web app arrives by webhook and reaches the caller's next get", async () => {
+    const c = await setup();
+    const booked = await c.book(c.slots[0]!);
+    const uid = (await c.get(booked.appointment_id)).calcom_booking_uid;
+    await api.sandbox.webApp.reject(uid, { reason: "Away" });
+    await api.mirrorSettled();
+    const shown = await c.get(booked.appointment_id);
+    expect(shown.status).toBe("declined");
+    expect(shown.status_message).toMatch(/was declined by the host/);
+    expect(await c.events()).toEqual(["appointment.requested", "appointment.declined"]);
+    await c.receiver.waitFor(2);
+    expect(c.receiver.received.map((r) => r.event.type)).toEqual(["appointment.requested", "appointment.declined"]);
+  });
+});
