@@ -68,9 +68,10 @@ describe("host confirmation", () => {
     expect(await c.events()).toEqual(["appointment.requested", "appointment.confirmed"]);
     await c.receiver.waitFor(2);
     expect(c.receiver.received.map((r) => r.event.type)).toEqual(["appointment.requested", "appointment.confirmed"]);
+    // The same request again (a retried function call) is answered as the first time, not decided twice.
     const again = await c.manage({ action: "confirm", appointment_id: booked.appointment_id });
-    expect(again.status).toBe(409);
-    expect(again.body.message).toMatch(/^That booking isn't waiting for the host's confirmation: Your appointment for .+ is confirmed\.$/);
+    expect(again.body.data?.message).toBe(res.body.data.message);
+    expect(await c.events()).toEqual(["appointment.requested", "appointment.confirmed"]);
   });
 
   it("decline through Agni reaches the caller's next get, one appointment.declined", async () => {
@@ -83,6 +84,38 @@ describe("host confirmation", () => {
     expect(shown.status).toBe("declined");
     expect(shown.status_message).toMatch(/^Your request for .+ was declined by the host\. They said: Fully booked that day$/);
     expect(await c.events()).toEqual(["appointment.requested", "appointment.declined"]);
+    const confirm = await c.manage({ action: "confirm", appointment_id: booked.appointment_id });
+    expect(confirm.status).toBe(409);
+    expect(confirm.body).toMatchObject({ success: false, code: "CONFLICT" });
+    expect(confirm.body.message).toMatch(/^That booking isn't waiting for the host's confirmation: Your request for .+ was declined by the host\. They said: Fully booked that day$/);
+  });
+
+  it("confirming a booking the host already confirmed in Cal.com's web app is a 409 saying it is confirmed; nothing is recorded twice", async () => {
+    const c = await setup();
+    const booked = await c.book(c.slots[0]!);
+    const uid = (await c.get(booked.appointment_id)).calcom_booking_uid;
+    await api.sandbox.webApp.confirm(uid);
+    await api.mirrorSettled();
+    const res = await c.manage({ action: "confirm", appointment_id: booked.appointment_id });
+    expect(res.status, JSON.stringify(res.body)).toBe(409);
+    expect(res.body.message).toMatch(/^That booking isn't waiting for the host's confirmation: Your appointment for .+ is confirmed\.$/);
+    expect(await c.events()).toEqual(["appointment.requested", "appointment.confirmed"]);
+  });
+
+  it("a new calcom tool does not enable confirm or decline (host-side functions are opt-in)", async () => {
+    const { auth } = await api.org();
+    const host = api.calcomUser("UTC");
+    const eventType = api.sandbox.addEventType(host.id, { title: "Call", slug: `call-${host.id}`, lengthInMinutes: 30 }) as { id: number };
+    const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Desk", calcomEventTypeId: eventType.id } })).body.data;
+    await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
+    await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id });
+    const manage = (body: Record<string, unknown>) => api.request("POST", MANAGE, { auth, body: { agent_id: agent.id, timezone: "UTC", ...body } });
+    const slot = (await manage({ action: "suggest" })).body.data.slot_times[0];
+    const booked = (await manage({ action: "book", name: "Bo", email: "bo@example.com", appointment_datetime: slot })).body.data;
+    expect(booked.message).toMatch(/^You're booked for /);
+    const res = await manage({ action: "confirm", appointment_id: booked.appointment_id });
+    expect(res.status).toBe(403);
+    expect(res.body.message).toMatch(/does not allow "confirm"/);
   });
 
   it("a host decline in Cal.com's web app arrives by webhook and reaches the caller's next get", async () => {
