@@ -1,3 +1,7 @@
+import { readFileSync } from "node:fs";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./support/test-api";
 import { createActiveTool } from "./support/tools";
@@ -27,7 +31,7 @@ async function setup() {
   const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Desk", calcomEventTypeId: eventType.id } })).body.data;
   const connected = await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
   expect(connected.status, JSON.stringify(connected.body)).toBe(201);
-  await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "book", "cancel", "confirm", "decline"] } });
+  const tool = await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "book", "cancel", "confirm", "decline"] } });
   const receiver = await startReceiver();
   receivers.push(receiver);
   expect((await api.request("POST", "/api/v1/webhooks", { auth, body: { url: receiver.url, events: DECISIONS } })).status).toBe(201);
@@ -40,7 +44,7 @@ async function setup() {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.data;
   };
-  return { manage, slots, get, events, book, receiver };
+  return { auth, agentId: agent.id as string, toolId: tool.id as string, manage, slots, get, events, book, receiver };
 }
 
 describe("host confirmation", () => {
@@ -130,5 +134,44 @@ describe("host confirmation", () => {
     expect(await c.events()).toEqual(["appointment.requested", "appointment.declined"]);
     await c.receiver.waitFor(2);
     expect(c.receiver.received.map((r) => r.event.type)).toEqual(["appointment.requested", "appointment.declined"]);
+  });
+});
+
+describe("confirm_appointment / decline_appointment in exports and over MCP", () => {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const platformShape = (format: string) => ajv.compile(JSON.parse(readFileSync(new URL(`./fixtures/tool-export/${format}.schema.json`, import.meta.url), "utf8")));
+  const nameOf = (format: string, entry: { name?: string; function?: { name: string } }) => (format === "openai" || format === "vapi" ? entry.function?.name : entry.name);
+
+  it.each(["openai", "anthropic", "mcp", "retell", "vapi", "elevenlabs"])("%s lists them when the tool enables them", async (format) => {
+    const c = await setup();
+    const res = await api.request("GET", `/api/v1/tools/${c.toolId}/export?format=${format}`, { auth: c.auth });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const entries = res.body.data.tools;
+    const valid = platformShape(format);
+    for (const entry of entries) expect(valid(entry), JSON.stringify(valid.errors)).toBe(true);
+    expect(entries.map((e: { name?: string; function?: { name: string } }) => nameOf(format, e)).sort()).toEqual([
+      "book_appointment",
+      "cancel_appointment",
+      "confirm_appointment",
+      "decline_appointment",
+      "suggest_appointment_times",
+    ]);
+  });
+
+  it("an MCP client lists them and a host-side agent confirms a request with confirm_appointment", async () => {
+    const c = await setup();
+    const booked = await c.book(c.slots[1]!);
+    const client = new Client({ name: "agni-test", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${api.url}/mcp?agent_id=${c.agentId}`), { requestInit: { headers: c.auth } }));
+    try {
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      expect(names).toEqual(expect.arrayContaining(["confirm_appointment", "decline_appointment"]));
+      const called = await client.callTool({ name: "confirm_appointment", arguments: { appointment_id: booked.appointment_id, timezone: "UTC" } });
+      expect(called.isError ?? false, JSON.stringify(called)).toBe(false);
+      expect(JSON.stringify(called.content)).toMatch(/Confirmed: Your appointment for .+ is confirmed\./);
+    } finally {
+      await client.close();
+    }
+    expect((await c.get(booked.appointment_id)).status).toBe("accepted");
   });
 });
