@@ -417,7 +417,7 @@ describe("agni (built binary) against the built API", () => {
     expect(confirmed.stdout).toMatch(/^Confirmed: Your appointment for .+ is confirmed\.$/m);
     const again = await agni(["appointments", "decline", first, "--agent", agentId, "--timezone", "UTC"], env);
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/^error: CONFLICT: That booking isn't waiting for the host's confirmation: Your appointment for .+ is confirmed\.$/m);
+    expect(again.stderr).toMatch(/^error: CONFLICT: That booking isn't waiting for the host's confirmation: Your appointment for .+ is confirmed\. \(request \S+\)$/m);
 
     const second = await request(slots[1]!, "bob@example.com");
     const declined = await agni(["appointments", "decline", second, "--agent", agentId, "--timezone", "UTC", "--notes", "Away that day"], env);
