@@ -132,6 +132,9 @@ describe("host confirmation", () => {
     expect(shown.status).toBe("declined");
     expect(shown.status_message).toMatch(/was declined by the host/);
     expect(await c.events()).toEqual(["appointment.requested", "appointment.declined"]);
+    const cancel = await c.manage({ action: "cancel", appointment_id: booked.appointment_id });
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    expect(cancel.body.data.message).toMatch(/^Your request for .+ was already declined by the host, so there is nothing to cancel\.$/);
     await c.receiver.waitFor(2);
     expect(c.receiver.received.map((r) => r.event.type)).toEqual(["appointment.requested", "appointment.declined"]);
   });
