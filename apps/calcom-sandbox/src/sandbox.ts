@@ -2,6 +2,7 @@ import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sendSuccess } from "./http";
 import type { BookingOps } from "./routes/booking-flows";
+import { bookingDecisionRoutes } from "./routes/booking-decision";
 import { bookingOutput, bookingRoutes } from "./routes/bookings";
 import type { AuthedContext, Route, RouteContext } from "./routes/context";
 import { creditRoutes } from "./routes/credits";
@@ -101,6 +102,7 @@ const routes = (slotLatencyMs: number): Route[] => [
   { method: "GET", pattern: /^\/v2\/me\/?$/, auth: "required", handle: ({ res, user }) => sendSuccess(res, meOutput(user)) },
   ...slowSlots(slotLatencyMs),
   ...bookingRoutes,
+  ...bookingDecisionRoutes,
   ...legacyBookingRoutes,
   ...eventTypeRoutes,
   ...scheduleRoutes,

@@ -1,3 +1,4 @@
+import { confirmBooking, declineBooking } from "./routes/booking-decision";
 import { validateReschedule } from "./routes/booking-input";
 import { type BookingOps, cancelBooking, createBooking, findBooking, rescheduleBooking } from "./routes/booking-flows";
 import { bookingOutput } from "./routes/bookings";
@@ -43,13 +44,6 @@ function optionalString(input: Record<string, unknown>, key: string): string | u
   return v;
 }
 
-/** Waiting for the host: confirm and decline refuse anything else ("Booking already confirmed" for an accepted one). */
-function pending(b: StoredBooking): StoredBooking {
-  if (b.status === "accepted") throw new HttpError(400, "Booking already confirmed");
-  if (b.status !== "pending") throw new HttpError(400, "Booking is not awaiting confirmation");
-  return b;
-}
-
 export function createWebApp(ops: () => BookingOps): WebApp {
   const find = (uid: string) => findBooking(ops(), uid, `Booking with uid=${uid} was not found`);
   const out = (b: StoredBooking) => bookingOutput(b, ops().store);
@@ -75,19 +69,11 @@ export function createWebApp(ops: () => BookingOps): WebApp {
       return out(b);
     },
 
-    async confirm(uid) {
-      const b = pending(find(uid));
-      Object.assign(b, { status: "accepted", updatedAt: ops().now() });
-      await ops().notify({ trigger: "BOOKING_CREATED", booking: b, confirmed: true });
-      return out(b);
-    },
+    confirm: async (uid) => out(await confirmBooking(ops(), find(uid))),
 
     async reject(uid, input = {}) {
       const reason = optionalString(input, "reason");
-      const b = pending(find(uid));
-      Object.assign(b, { status: "rejected", rejectionReason: reason, updatedAt: ops().now() });
-      await ops().notify({ trigger: "BOOKING_REJECTED", booking: b });
-      return out(b);
+      return out(await declineBooking(ops(), find(uid), reason));
     },
 
     async markNoShow(uid, input = {}) {

@@ -210,3 +210,24 @@ describe("slots, reservations and credits", () => {
     expect(before.balance.monthlyRemaining - after.balance.monthlyRemaining).toBe(5);
   });
 });
+
+describe("the host's decision through the API (bookings.confirm / bookings.decline)", () => {
+  it("confirms or declines a pending booking with the key of its host; refuses anything else in Cal.com's words", async () => {
+    const { cal, sandbox, user, url } = await start();
+    const et = sandbox.addEventType(user.id, { title: "Needs OK", slug: "needs-ok", lengthInMinutes: 30, requiresConfirmation: true });
+    const first = await cal.bookings.create({ start: at("09:00"), eventTypeId: et.id, attendee });
+    const second = await cal.bookings.create({ start: at("10:00"), eventTypeId: et.id, attendee: { ...attendee, email: "bob@example.com" } });
+    expect([first.status, second.status]).toEqual(["pending", "pending"]);
+
+    // Another Cal.com user's key may not decide on the host's booking.
+    const other = sandbox.addUser({ username: "other", timeZone: "UTC" });
+    const stranger = createCalcomClient({ apiKey: other.apiKey, baseUrl: url, retryBaseMs: 1, rateLimit: { store: new MemoryRateLimitStore() } });
+    await expect(stranger.bookings.confirm(first.uid)).rejects.toBeInstanceOf(CalcomApiError);
+
+    expect(await cal.bookings.confirm(first.uid)).toMatchObject({ uid: first.uid, status: "accepted" });
+    expect(await cal.bookings.decline(second.uid, { reason: "Away" })).toMatchObject({ uid: second.uid, status: "rejected" });
+    await expect(cal.bookings.confirm(first.uid)).rejects.toThrow(/Booking already confirmed/);
+    await expect(cal.bookings.decline(second.uid)).rejects.toThrow(/Booking is not awaiting confirmation/);
+    await expect(cal.bookings.confirm("no-such-uid")).rejects.toBeInstanceOf(CalcomNotFoundError);
+  });
+});

@@ -420,6 +420,35 @@ describe("agni (built binary) against the built API", () => {
     expect(charges.stdout).toMatch(new RegExp(`^\\S+ +${agentId} +${call} +2 +charged `, "m"));
   }, PROCESS_HEAVY);
 
+  it("appointments confirm and decline: a host-side agent decides on pending requests (the seed's event type 3 requires confirmation)", async () => {
+    const { env } = await freshOrg();
+    const agentId = json(await agni(["agents", "create", "--json", "--name", "Host desk", "--event-type-id", "3"], env)).data.id as string;
+    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
+    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest,book,confirm,decline"], env)).data.id as string;
+    json(await agni(["tools", "activate", toolId, "--json"], env));
+    const slots: string[] = json(await agni(["appointments", "suggest", "--json", "--agent", agentId, "--timezone", "UTC"], env)).data.slot_times;
+    const request = async (slot: string, email: string) => {
+      const booked = await agni(["appointments", "book", slot, "--agent", agentId, "--timezone", "UTC", "--name", "Ada", "--email", email], env);
+      expect(booked).toMatchObject({ code: 0, stderr: "" });
+      expect(booked.stdout).toMatch(/^I've sent your request for .+ to the host; you'll get an email once they confirm it\.$/m);
+      expect(booked.stdout).toMatch(/^action needed: +awaiting_host_confirmation$/m);
+      return /^appointment_id: (\S+)$/m.exec(booked.stdout)?.[1] ?? "";
+    };
+    const first = await request(slots[0]!, "ada@example.com");
+    const confirmed = await agni(["appointments", "confirm", first, "--agent", agentId, "--timezone", "UTC"], env);
+    expect(confirmed).toMatchObject({ code: 0, stderr: "" });
+    expect(confirmed.stdout).toMatch(/^Confirmed: Your appointment for .+ is confirmed\.$/m);
+    const again = await agni(["appointments", "decline", first, "--agent", agentId, "--timezone", "UTC"], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^error: CONFLICT: That booking isn't waiting for the host's confirmation: Your appointment for .+ is confirmed\. \(request \S+\)$/m);
+
+    const second = await request(slots[1]!, "bob@example.com");
+    const declined = await agni(["appointments", "decline", second, "--agent", agentId, "--timezone", "UTC", "--notes", "Away that day"], env);
+    expect(declined).toMatchObject({ code: 0, stderr: "" });
+    expect(declined.stdout).toMatch(/^Declined: Your request for .+ was declined by the host\. They said: Away that day$/m);
+    expect(json(await agni(["appointments", "get", second, "--json"], env)).data.appointment).toMatchObject({ status: "declined" });
+  }, PROCESS_HEAVY);
+
   it("webhooks create, list, get, deliveries, redeliver and delete, with events a receiver can verify", async () => {
     const received: { body: string; signature: string; id: string; type: string }[] = [];
     const receiver = createServer((req, res) => {

@@ -22,6 +22,7 @@ export type {
   CreateBookingInput,
   RescheduleBookingInput,
   CancelBookingInput,
+  DeclineBookingInput,
   BookingAttendeeInput,
   BookingLocationInput,
   BookingMetadata,

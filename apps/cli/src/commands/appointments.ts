@@ -72,7 +72,7 @@ function manageCommand(parent: Command, ctx: CliContext, name: AppointmentAction
         call_session_id: options.callSession,
         event_type_id: options.eventType,
         appointment_datetime: name === "book" || name === "link" ? args[0] : name === "reschedule" ? args[1] : undefined,
-        appointment_id: name === "reschedule" || name === "cancel" ? args[0] : undefined,
+        appointment_id: name === "reschedule" || name === "cancel" || name === "confirm" || name === "decline" ? args[0] : undefined,
         name: options.name,
         email: options.email,
         phone: options.phone,
@@ -105,6 +105,10 @@ export function registerAppointments(program: Command, ctx: CliContext): void {
     c.option("--notes <text>", "why it moves"),
   );
   manageCommand(appointments, ctx, "cancel", " <appointmentId>", "Cancel an appointment", (c) => c.option("--notes <text>", "why it is cancelled"));
+  manageCommand(appointments, ctx, "confirm", " <appointmentId>", "The host accepts a booking request awaiting confirmation (host-side agents)");
+  manageCommand(appointments, ctx, "decline", " <appointmentId>", "The host declines a booking request awaiting confirmation (host-side agents)", (c) =>
+    c.option("--notes <text>", "why it is declined; the caller is told"),
+  );
   manageCommand(appointments, ctx, "link", " [datetime]", "A booking page link with the caller's details and time filled in, for the caller to confirm", (c) =>
     c
       .option("--name <name>", "the attendee's name")

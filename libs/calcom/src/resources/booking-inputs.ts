@@ -90,6 +90,12 @@ export interface CancelBookingInput {
   cancelSubsequentBookings?: boolean;
 }
 
+/** The body of `POST /v2/bookings/{uid}/decline` (`DeclineBookingInput_2024_08_13`). */
+export interface DeclineBookingInput {
+  /** Why the host declines it; Cal.com passes it on to the attendee (and the webhook's `rejectionReason`). */
+  reason?: string;
+}
+
 type SortOrder = "asc" | "desc";
 
 /**

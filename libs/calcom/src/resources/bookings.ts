@@ -3,7 +3,7 @@ import { CalcomSlotUnavailableError } from "../errors";
 import type { QueryValue, Transport } from "../http";
 import { isAlreadyCancelled } from "../parse-error";
 import { CAL_API_VERSIONS } from "../versions";
-import type { CancelBookingInput, CreateBookingInput, ListBookingsQuery, RescheduleBookingInput } from "./booking-inputs";
+import type { CancelBookingInput, CreateBookingInput, DeclineBookingInput, ListBookingsQuery, RescheduleBookingInput } from "./booking-inputs";
 
 const version = CAL_API_VERSIONS.bookings;
 
@@ -126,6 +126,17 @@ export function bookingsResource(request: Transport) {
         }
       }
     },
+    /**
+     * The host accepts a booking that awaits confirmation (`POST /v2/bookings/{uid}/confirm`, 200 with the booking).
+     * Cal.com refuses a booking that is not pending with a 400 (calcom/cal.com
+     * apps/api/v2/src/ee/bookings/2024-08-13/controllers/bookings.controller.ts @ cf5215774e07efb16d8f1d4fd9e59b9764f248ad,
+     * services/bookings.service.ts @ cd764fd827c001adedda807a326af9ca0f924beb, which run the web app's confirm handler).
+     */
+    confirm: (uid: string): Promise<CalcomBooking> =>
+      request({ method: "POST", path: `/v2/bookings/${encodeURIComponent(uid)}/confirm`, version, schema: CalcomBookingSchema, retry: false }),
+    /** The host declines a booking that awaits confirmation (`POST /v2/bookings/{uid}/decline`, reason optional). */
+    decline: (uid: string, input: DeclineBookingInput = {}): Promise<CalcomBooking> =>
+      request({ method: "POST", path: `/v2/bookings/${encodeURIComponent(uid)}/decline`, version, body: input, schema: CalcomBookingSchema, retry: false }),
     /**
      * Cancels a booking (200). Cal.com refuses a host's cancel (an API key of the booking's owner) without a reason,
      * so a missing or blank `cancellationReason` is sent as {@link DEFAULT_CANCELLATION_REASON}. Retried like a

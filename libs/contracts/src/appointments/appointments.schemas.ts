@@ -3,7 +3,7 @@ import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope.js";
 import { pageLimit } from "../common/paging.js";
 import { E164_PATTERN } from "../common/phone.js";
 
-export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link"] as const;
+export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline"] as const;
 export type AppointmentAction = (typeof APPOINTMENT_ACTIONS)[number];
 
 /**
@@ -44,6 +44,8 @@ export const ManageAppointmentBodySchema = z
       need("appointment_datetime", "appointment_datetime is required to reschedule");
     }
     if (b.action === "cancel") need("appointment_id", "appointment_id is required to cancel");
+    if (b.action === "confirm") need("appointment_id", "appointment_id is required to confirm");
+    if (b.action === "decline") need("appointment_id", "appointment_id is required to decline");
   });
 export type ManageAppointmentBody = z.infer<typeof ManageAppointmentBodySchema>;
 
@@ -98,6 +100,8 @@ export const AppointmentSchema = z.object({
   source: z.enum(["agni", "calcom"]),
   /** The host marked the attendee as a no-show in Cal.com. */
   no_show: z.boolean(),
+  /** get and list: the appointment's state as the agent tells a caller who calls back (pending, confirmed, declined, cancelled). */
+  status_message: z.string().optional(),
 });
 export type Appointment = z.infer<typeof AppointmentSchema>;
 

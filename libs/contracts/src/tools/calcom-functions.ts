@@ -8,6 +8,8 @@ export const CALCOM_FUNCTION_NAMES = {
   reschedule: "reschedule_appointment",
   cancel: "cancel_appointment",
   link: "get_booking_link",
+  confirm: "confirm_appointment",
+  decline: "decline_appointment",
 } as const satisfies Record<AppointmentAction, string>;
 
 /** The action each exported function runs (the inverse of CALCOM_FUNCTION_NAMES). */

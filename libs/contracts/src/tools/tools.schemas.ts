@@ -9,8 +9,13 @@ export const ToolTypeSchema = z.enum(TOOL_TYPES, {
 export type ToolType = z.infer<typeof ToolTypeSchema>;
 
 /** What a `calcom` tool can be allowed to do; each maps to an action of the appointments endpoint. */
-export const CALCOM_FUNCTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link"] as const;
+export const CALCOM_FUNCTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline"] as const;
 export type CalcomFunction = (typeof CALCOM_FUNCTIONS)[number];
+/**
+ * The host's decisions on bookings awaiting confirmation: for host-side agents only, so a new calcom tool does not
+ * enable them unless its `enabledFunctions` names them (a caller must never confirm their own request).
+ */
+export const HOST_ONLY_FUNCTIONS: readonly CalcomFunction[] = ["confirm", "decline"];
 
 export const TOOL_NAME_PATTERN = /^[a-z0-9_]+$/;
 const identifier = (what: string) =>
@@ -77,6 +82,8 @@ export const HoldingMessagesSchema = z
     suggest: HoldingMessageSchema,
     availability: HoldingMessageSchema,
     link: HoldingMessageSchema,
+    confirm: HoldingMessageSchema,
+    decline: HoldingMessageSchema,
   })
   .partial()
   .strict();
@@ -92,6 +99,8 @@ export const DEFAULT_HOLDING_MESSAGES: Record<CalcomFunction, HoldingMessage> = 
   reschedule: { start: "One moment while I move your appointment…", delayed: "Still moving it, just a moment longer…" },
   cancel: { start: "One moment while I cancel that…", delayed: "Still cancelling it, just a moment longer…" },
   link: { start: "One moment while I put the booking link together…", delayed: "Still preparing the link, just a moment…" },
+  confirm: { start: "One moment while I confirm that booking…", delayed: "Still confirming it, just a moment longer…" },
+  decline: { start: "One moment while I decline that booking…", delayed: "Still declining it, just a moment longer…" },
 };
 
 /**

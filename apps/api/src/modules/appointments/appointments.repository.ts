@@ -134,6 +134,25 @@ export class AppointmentsRepository {
   }
 
   /**
+   * Records the host's decision on a pending appointment: accepted (`appointment.confirmed`) or declined (cancelled,
+   * `appointment.declined`). Only a row still pending changes, so the decision is recorded once whether our call or
+   * Cal.com's webhook for it (applied by the mirror) comes first.
+   */
+  decided(id: string, decision: "confirm" | "decline", reason: string | null): Promise<AppointmentRow> {
+    return this.changing(async (tx) => {
+      const data = decision === "confirm" ? { status: "accepted" as const } : { status: "cancelled" as const, cancellationReason: reason };
+      const { count } = await tx.appointment.updateMany({ where: { id, status: "pending" }, data });
+      const row = await tx.appointment.findUniqueOrThrow({ where: { id } });
+      return count === 1 ? { row, change: { type: decision === "confirm" ? "appointment.confirmed" : "appointment.declined", appointment: row } } : { row };
+    });
+  }
+
+  /** Whether the host declined the appointment (it is stored cancelled; its `appointment.declined` event says why). */
+  async declined(organizationId: string, id: string): Promise<boolean> {
+    return (await this.prisma.appointmentEvent.count({ where: { organizationId, appointmentId: id, type: "appointment.declined" } })) > 0;
+  }
+
+  /**
    * The agent's calendar as the Cal.com mirror holds it: the agent's own appointments and every other appointment of
    * its account (made outside Agni, or by another agent sharing an org-level account) of the agent's event type, if it
    * has one.

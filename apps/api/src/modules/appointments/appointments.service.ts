@@ -3,6 +3,7 @@ import type { ManageAppointmentBody, ManageResult } from "@agni/contracts";
 import { AppError, forbidden } from "../../errors/app-error";
 import { book } from "./actions/book";
 import { cancel } from "./actions/cancel";
+import { decide } from "./actions/host-decision";
 import { link, rescheduleLink } from "./actions/link";
 import type { ActionDeps } from "./actions/deps";
 import { reschedule } from "./actions/reschedule";
@@ -98,6 +99,9 @@ export class AppointmentsService {
           return await cancel(this.deps, calendar, command);
         case "link":
           return await link(this.deps, calendar, command);
+        case "confirm":
+        case "decline":
+          return await decide(this.deps, calendar, command);
       }
     } catch (err) {
       if (err instanceof CalcomAuthError) {
@@ -117,7 +121,7 @@ export class AppointmentsService {
     if (!said.appointment_id) return true;
     const row = await this.repo.find(calendar.agent.organizationId, said.appointment_id, calendar.agent.id);
     if (!row) return true;
-    const holds = said.action === "cancel" ? row.status === "cancelled" : row.status !== "cancelled" && row.startTime.toISOString() === said.date_time;
+    const holds = said.action === "cancel" || said.action === "decline" ? row.status === "cancelled" : row.status !== "cancelled" && row.startTime.toISOString() === said.date_time;
     if (holds || !explicitKey) return holds;
     const tz = command.timezone;
     const now = speakDateTime(row.startTime, tz, this.now());

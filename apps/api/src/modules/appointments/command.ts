@@ -36,6 +36,12 @@ export interface CancelCommand extends CommandBase {
   appointmentId: string;
 }
 
+/** The host's decision on a booking awaiting confirmation (`notes`: a decline's reason). */
+export interface DecisionCommand extends CommandBase {
+  action: "confirm" | "decline";
+  appointmentId: string;
+}
+
 /** `availability` lists every open time; `suggest` offers a few well-spread ones. */
 export interface SlotsCommand extends CommandBase {
   action: "availability" | "suggest";
@@ -53,7 +59,7 @@ export interface LinkCommand extends CommandBase {
 }
 
 /** One agent action, parsed once: each carries exactly the fields it uses. */
-export type ManageCommand = BookCommand | RescheduleCommand | CancelCommand | SlotsCommand | LinkCommand;
+export type ManageCommand = BookCommand | RescheduleCommand | CancelCommand | SlotsCommand | LinkCommand | DecisionCommand;
 
 /** The contract's schema checks these already; this keeps the types honest without assertions. */
 function required<T>(value: T | undefined, field: string, action: string): T {
@@ -96,6 +102,9 @@ export function toCommand(body: ManageAppointmentBody, now: Date): ManageCommand
       return { ...base, action: "reschedule", appointmentId: required(body.appointment_id, "appointment_id", "reschedule"), time: time() };
     case "cancel":
       return { ...base, action: "cancel", appointmentId: required(body.appointment_id, "appointment_id", "cancel") };
+    case "confirm":
+    case "decline":
+      return { ...base, action: body.action, appointmentId: required(body.appointment_id, "appointment_id", body.action) };
     case "availability":
     case "suggest":
       return { ...base, action: body.action, daysAhead: body.days_ahead ?? 7, eventTypeId: body.event_type_id };

@@ -87,6 +87,16 @@ export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | nul
       description: `Cancel an existing appointment.${suffix}`,
       parameters: { type: "object", properties: { appointment_id: APPOINTMENT, timezone: TIMEZONE, notes: str("Why it is cancelled.") }, required: ["appointment_id", "timezone"] },
     }),
+    confirm: () => ({
+      name: NAME.confirm,
+      description: `For the host: accept a booking request that awaits the host's confirmation.${suffix}`,
+      parameters: { type: "object", properties: { appointment_id: APPOINTMENT, timezone: TIMEZONE }, required: ["appointment_id", "timezone"] },
+    }),
+    decline: () => ({
+      name: NAME.decline,
+      description: `For the host: decline a booking request that awaits the host's confirmation.${suffix}`,
+      parameters: { type: "object", properties: { appointment_id: APPOINTMENT, timezone: TIMEZONE, notes: str("Why the host declines it; the caller is told.") }, required: ["appointment_id", "timezone"] },
+    }),
     link: () => ({
       name: NAME.link,
       description: `Get a link to the booking page, with the caller's details and chosen time filled in, for the caller to confirm the booking themself.${suffix}`,
@@ -211,7 +221,7 @@ export class ToolExporter {
     }
     const eventType = tool.agentId ? await this.eventTypes.eventTypeForAgent(organizationId, tool.agentId) : null;
     const fns = calcomFunctions(like, eventType);
-    if (fns.length === 0) throw new AppError("INVALID_REQUEST", "This calendar tool enables no functions; set enabledFunctions (book, reschedule, cancel, suggest, availability, link)");
+    if (fns.length === 0) throw new AppError("INVALID_REQUEST", "This calendar tool enables no functions; set enabledFunctions (book, reschedule, cancel, suggest, availability, link, confirm, decline)");
     return { format, tool_id: tool.id, event_type_id: eventType?.id ?? null, tools: renderFunctions(format, fns, invokeUrl) };
   }
 }

@@ -79,11 +79,14 @@ export async function book(deps: ActionDeps, calendar: Calendar, command: BookCo
       notes: command.notes ?? null,
     }));
   const pending = booking.status === "pending";
+  const when = speakDateTime(start, timezone, deps.now());
+  const twice = ambiguous ? ` That time happens twice because the clocks change that night; I ${pending ? "asked for" : "booked"} the first one.` : "";
   return appointmentAnswer(calendar, command, row, {
-    summary: "Appointment confirmed",
-    message: `You're booked for ${speakDateTime(start, timezone, deps.now())}.${
-      ambiguous ? " That time happens twice because the clocks change that night; I booked the first one." : ""
-    }${pending ? " The host still needs to confirm it." : ""}`,
+    summary: pending ? "Booking requested" : "Appointment confirmed",
+    // An event type that requires confirmation: nothing is booked until the host accepts (Cal.com emails the attendee).
+    message: pending
+      ? `I've sent your request for ${when} to the host; you'll get an email once they confirm it.${twice}`
+      : `You're booked for ${when}.${twice}`,
     action_required: pending ? "awaiting_host_confirmation" : undefined,
   });
 }

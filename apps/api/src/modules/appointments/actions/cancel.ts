@@ -29,7 +29,11 @@ async function cancelHeld(deps: ActionDeps, calendar: Calendar, command: CancelC
   return cancelled(deps, calendar, command, await deps.repo.cancelled(row.id, command.notes ?? null), true);
 }
 
-function cancelled(deps: ActionDeps, calendar: Calendar, command: CancelCommand, row: AppointmentRow, justNow: boolean): ManageResult {
+async function cancelled(deps: ActionDeps, calendar: Calendar, command: CancelCommand, row: AppointmentRow, justNow: boolean): Promise<ManageResult> {
   const when = speakDateTime(row.startTime, command.timezone, deps.now());
+  // A request the host declined is gone already; the caller hears that, not that they cancelled it.
+  if (!justNow && (await deps.repo.declined(row.organizationId, row.id))) {
+    return appointmentAnswer(calendar, command, row, { summary: "Declined", message: `Your request for ${when} was already declined by the host, so there is nothing to cancel.` });
+  }
   return appointmentAnswer(calendar, command, row, { summary: "Cancelled", message: `Your appointment for ${when} ${justNow ? "is" : "was already"} cancelled.` });
 }
