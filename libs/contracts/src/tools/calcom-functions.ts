@@ -8,6 +8,7 @@ export const CALCOM_FUNCTION_NAMES = {
   reschedule: "reschedule_appointment",
   cancel: "cancel_appointment",
   link: "get_booking_link",
+  find: "find_appointment",
 } as const satisfies Record<AppointmentAction, string>;
 
 /** The action each exported function runs (the inverse of CALCOM_FUNCTION_NAMES). */

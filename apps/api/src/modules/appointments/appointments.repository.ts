@@ -151,6 +151,32 @@ export class AppointmentsRepository {
     return this.prisma.appointment.findMany({ where, orderBy: { startTime: "asc" }, take: filter.limit });
   }
 
+  /**
+   * The account's upcoming (not cancelled, not yet over) appointments with this attendee phone (E.164) and email
+   * (lower-case), each when given, starting within [from, to) when given; earliest first. Every booking the mirror
+   * holds for the account counts, whoever made it. Indexed by (calcom_account_id, attendee_phone | attendee_email).
+   */
+  upcomingMatching(
+    organizationId: string,
+    accountId: string,
+    match: { phone?: string; email?: string; from?: Date; to?: Date },
+    filter: { now: Date; limit: number },
+  ) {
+    return this.prisma.appointment.findMany({
+      where: {
+        organizationId,
+        calcomAccountId: accountId,
+        status: { not: "cancelled" },
+        endTime: { gte: filter.now },
+        ...(match.phone ? { attendeePhone: match.phone } : {}),
+        ...(match.email ? { attendeeEmail: match.email } : {}),
+        ...(match.from || match.to ? { startTime: { ...(match.from ? { gte: match.from } : {}), ...(match.to ? { lt: match.to } : {}) } } : {}),
+      },
+      orderBy: { startTime: "asc" },
+      take: filter.limit,
+    });
+  }
+
   /** The one write on the appointment path to cached data: the account's status (its cache entries are dropped). */
   async markAccount(organizationId: string, id: string, status: "invalid" | "error", error: string) {
     await this.prisma.calcomAccount.update({ where: { id }, data: { status, error } });

@@ -3,6 +3,7 @@ import type { ManageAppointmentBody, ManageResult } from "@agni/contracts";
 import { AppError, forbidden } from "../../errors/app-error";
 import { book } from "./actions/book";
 import { cancel } from "./actions/cancel";
+import { find } from "./actions/find";
 import { link, rescheduleLink } from "./actions/link";
 import type { ActionDeps } from "./actions/deps";
 import { reschedule } from "./actions/reschedule";
@@ -46,7 +47,9 @@ export class AppointmentsService {
     if (body.org_id !== undefined && body.org_id !== organizationId) throw forbidden("org_id does not match the authenticated organisation");
     const calendar = await this.calendars.open(organizationId, body.agent_id, body.action);
     const command = toCommand(body, this.now());
-    if (command.action === "availability" || command.action === "suggest" || command.action === "link") return this.run(calendar, command);
+    if (command.action === "availability" || command.action === "suggest" || command.action === "link" || command.action === "find") {
+      return this.run(calendar, command);
+    }
     // A links-only tool never books or moves: the caller gets the page to do it themself (cancel is unaffected).
     if (linksOnly(calendar) && (command.action === "book" || command.action === "reschedule")) {
       return this.run(calendar, command, { recovering: false }, true);
@@ -89,6 +92,8 @@ export class AppointmentsService {
           return await cancel(this.deps, calendar, command);
         case "link":
           return await link(this.deps, calendar, command);
+        case "find":
+          return await find(this.deps, calendar, command);
       }
     } catch (err) {
       if (err instanceof CalcomAuthError) {
