@@ -10,6 +10,12 @@ export type NewAppointment = Omit<Prisma.AppointmentUncheckedCreateInput, "id" |
   calcomBookingUid: string;
 };
 
+/** By our id, or by any Cal.com booking uid in the appointment's reschedule chain. */
+function byIdOrUid(idOrUid: string): Prisma.AppointmentWhereInput {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrUid);
+  return { OR: [...(isUuid ? [{ id: idOrUid }] : []), { calcomBookingUids: { has: idOrUid } }] };
+}
+
 /** Everything the appointments module stores: appointments and what it needs about agents. Always org-scoped. */
 export class AppointmentsRepository {
   constructor(
@@ -65,13 +71,16 @@ export class AppointmentsRepository {
 
   /** By our id, or by any Cal.com booking uid in the appointment's reschedule chain. */
   find(organizationId: string, idOrUid: string, agentId?: string): Promise<AppointmentRow | null> {
-    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrUid);
+    return this.prisma.appointment.findFirst({ where: { organizationId, ...(agentId ? { agentId } : {}), ...byIdOrUid(idOrUid) } });
+  }
+
+  /**
+   * By id or uid, an appointment the agent may change: its own, or one made outside Agni (no agent) on the agent's
+   * Cal.com account — what `find` returns. Another agent's booking on a shared account is not this agent's.
+   */
+  findChangeable(organizationId: string, idOrUid: string, agentId: string, accountId: string): Promise<AppointmentRow | null> {
     return this.prisma.appointment.findFirst({
-      where: {
-        organizationId,
-        ...(agentId ? { agentId } : {}),
-        OR: [...(isUuid ? [{ id: idOrUid }] : []), { calcomBookingUids: { has: idOrUid } }],
-      },
+      where: { organizationId, AND: [{ OR: [{ agentId }, { agentId: null, calcomAccountId: accountId }] }, byIdOrUid(idOrUid)] },
     });
   }
 
