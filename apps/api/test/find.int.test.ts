@@ -1,3 +1,6 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { EXPORT_FORMATS } from "@agni/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./support/test-api";
 import { createActiveTool } from "./support/tools";
@@ -22,7 +25,7 @@ async function setup(definition?: Record<string, unknown>) {
   const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Front desk", calcomEventTypeId: eventType.id } })).body.data;
   const connected = await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
   expect(connected.status).toBe(201);
-  await createActiveTool(api, auth, {
+  const tool = await createActiveTool(api, auth, {
     name: "calendar",
     type: "calcom",
     agentId: agent.id,
@@ -37,7 +40,7 @@ async function setup(definition?: Record<string, unknown>) {
     await api.mirrorSettled();
     return booking as { uid: string };
   };
-  return { auth, agent, manage, slots, bookOnPage };
+  return { auth, agent, tool, manage, slots, bookOnPage };
 }
 
 /** The caller's local day of an instant. */
@@ -140,5 +143,36 @@ describe("find", () => {
     const book = await manage({ action: "book", name: "Ada", phone: "(415) 555-0100", appointment_datetime: slot });
     expect(book.status).toBe(400);
     expect(JSON.stringify(book.body)).toMatch(/E\.164/);
+  });
+
+  it("is find_appointment in every export format, over MCP and through a voice platform's webhook", async () => {
+    const { auth, agent, tool, slots, bookOnPage } = await setup();
+    const [start] = await slots();
+    await bookOnPage(String(start), { name: "Ada Lovelace", email: "ada@example.com", phoneNumber: "+14155550100" });
+    for (const format of EXPORT_FORMATS) {
+      const res = await api.request("GET", `/api/v1/tools/${tool.id}/export?format=${format}`, { auth });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const names = (res.body.data.tools as { name?: string; function?: { name: string } }[]).map((t) => t.function?.name ?? t.name);
+      expect(names, format).toContain("find_appointment");
+    }
+
+    const client = new Client({ name: "agni-test", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${api.url}/mcp?agent_id=${agent.id}`), { requestInit: { headers: auth } }));
+    try {
+      const listed = await client.listTools();
+      const find = listed.tools.find((t) => t.name === "find_appointment");
+      expect(find?.inputSchema).toMatchObject({ type: "object", required: ["timezone"] });
+      const called = await client.callTool({ name: "find_appointment", arguments: { phone: "(415) 555-0100", timezone: TZ } });
+      expect(JSON.stringify(called.content)).toMatch(/I found your appointment for /);
+    } finally {
+      await client.close();
+    }
+
+    const retell = await api.request("GET", `/api/v1/tools/${tool.id}/export?format=retell`, { auth });
+    const entry = (retell.body.data.tools as { name: string; url: string }[]).find((t) => t.name === "find_appointment");
+    const url = new URL(String(entry?.url));
+    const res = await api.request("POST", url.pathname + url.search, { auth, body: { call: { call_id: "retell-find-1" }, name: "find_appointment", args: { email: "ADA@example.com", timezone: TZ } } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ result: expect.stringMatching(/^I found your appointment for /) });
   });
 });
