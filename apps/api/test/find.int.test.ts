@@ -2,6 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { EXPORT_FORMATS } from "@agni/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setUpSharedCalendar } from "./support/api-process";
 import { startTestApi, type TestApi } from "./support/test-api";
 import { createActiveTool } from "./support/tools";
 
@@ -92,6 +93,20 @@ describe("find", () => {
     // Another organisation's agent on its own account never sees it, even with the right phone.
     const other = await setup();
     expect((await other.manage({ action: "find", phone: "(415) 555-0142" })).body.data.appointments).toEqual([]);
+  });
+
+  it("on an organisation's shared account, an agent finds its own and outside bookings, never another agent's (which it could not change)", async () => {
+    const { auth } = await api.org();
+    const { agents } = await setUpSharedCalendar(api.url, auth, { it: api.sandbox, url: api.sandboxUrl }, ["Desk A", "Desk B"], ["suggest", "book", "cancel", "find"]);
+    const [a, b] = agents.map(({ agent }) => (body: Record<string, unknown>) => api.request("POST", MANAGE, { auth, body: { agent_id: agent.id, timezone: TZ, ...body } }));
+    if (!a || !b) throw new Error("two agents expected");
+    const slot = (await a({ action: "suggest" })).body.data.slot_times[0] as string;
+    const booked = await a({ action: "book", name: "Ada", email: "ada@example.com", phone: "+14155550111", appointment_datetime: slot });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(200);
+    await api.mirrorSettled();
+    expect((await a({ action: "find", phone: "(415) 555-0111" })).body.data.appointment_id).toBe(booked.body.data.appointment_id);
+    expect((await b({ action: "find", phone: "(415) 555-0111" })).body.data).toMatchObject({ success: false, action_required: "none_found" });
+    expect((await b({ action: "cancel", appointment_id: booked.body.data.appointment_id })).status).toBe(404);
   });
 
   it("a name alone asks for the day or a contact; name and day find it ignoring case and spacing; more than 3 on a name and day ask for one more detail", async () => {

@@ -162,12 +162,14 @@ export class AppointmentsRepository {
 
   /**
    * The account's upcoming (not cancelled, not yet over) appointments with this attendee phone (E.164) and email
-   * (lower-case), each when given, starting within [from, to) when given; earliest first. Every booking the mirror
-   * holds for the account counts, whoever made it. Indexed by (calcom_account_id, attendee_phone | attendee_email).
+   * (lower-case), each when given, starting within [from, to) when given; earliest first. The ones the agent may
+   * change (findChangeable): its own and every booking made outside Agni that the mirror holds for the account.
+   * Indexed by (calcom_account_id, attendee_phone | attendee_email).
    */
   upcomingMatching(
     organizationId: string,
     accountId: string,
+    agentId: string,
     match: { phone?: string; email?: string; from?: Date; to?: Date },
     filter: { now: Date; limit: number },
   ) {
@@ -175,6 +177,7 @@ export class AppointmentsRepository {
       where: {
         organizationId,
         calcomAccountId: accountId,
+        OR: [{ agentId }, { agentId: null }],
         status: { not: "cancelled" },
         endTime: { gte: filter.now },
         ...(match.phone ? { attendeePhone: match.phone } : {}),

@@ -33,8 +33,8 @@ function localDay(date: string, timezone: string): { start: Date; end: Date } {
 }
 
 /**
- * `find`: the caller's upcoming appointments on the agent's Cal.com account — every booking the mirror holds, made
- * through Agni or not. Match rules: every detail the caller gives must match (phone as E.164, email ignoring case, name
+ * `find`: the caller's upcoming appointments on the agent's Cal.com account that the agent may change — its own and
+ * every booking made outside Agni that the mirror holds (not another agent's on a shared account). Match rules: every detail the caller gives must match (phone as E.164, email ignoring case, name
  * ignoring case and spacing, date as a day in the caller's zone); a name alone is never enough (it needs the date, or
  * a phone number or email); more than MAX_NAME_MATCHES on a name and date ask for a phone number or email. Answers
  * name only times, never anyone's details.
@@ -53,6 +53,7 @@ export async function find(deps: ActionDeps, calendar: Calendar, command: FindCo
   const rows = await deps.repo.upcomingMatching(
     calendar.agent.organizationId,
     calendar.accountId,
+    calendar.agent.id,
     { phone, email, from: day?.start, to: day?.end },
     { now, limit: byContact ? MAX_MATCHES : MAX_DAY_ROWS },
   );
