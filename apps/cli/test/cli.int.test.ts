@@ -449,6 +449,23 @@ describe("agni (built binary) against the built API", () => {
     expect(json(await agni(["appointments", "get", second, "--json"], env)).data.appointment).toMatchObject({ status: "declined" });
   }, PROCESS_HEAVY);
 
+  it("appointments find reads a national phone number and prints the caller's appointments with their ids", async () => {
+    const { env } = await freshOrg();
+    const { agentId } = await calendarAgent(env, "suggest,book,find");
+    const slot = json(await agni(["appointments", "suggest", "--json", "--agent", agentId, "--timezone", "America/New_York"], env)).data.slot_times[0] as string;
+    const booked = await agni(["appointments", "book", slot, "--agent", agentId, "--timezone", "America/New_York", "--name", "Ada", "--email", "ada@example.com", "--phone", "+14155550177"], env);
+    expect(booked).toMatchObject({ code: 0, stderr: "" });
+    const id = /^appointment_id: (\S+)$/m.exec(booked.stdout)?.[1];
+    const found = await agni(["appointments", "find", "--phone", "(415) 555-0177", "--agent", agentId, "--timezone", "America/New_York"], env);
+    expect(found).toMatchObject({ code: 0, stderr: "" });
+    expect(found.stdout).toMatch(/^I found your appointment for .+\.$/m);
+    expect(found.stdout).toMatch(new RegExp(`^  ${id}  \\S+  accepted$`, "m"));
+    expect(found.stdout).toMatch(new RegExp(`^appointment_id: ${id}$`, "m"));
+    const nameOnly = await agni(["appointments", "find", "--name", "Ada", "--agent", agentId, "--timezone", "America/New_York"], env);
+    expect(nameOnly.stdout).toMatch(/^To find your appointment I need the day it's on, or the phone number or email address you booked with\.$/m);
+    expect(nameOnly.stdout).toMatch(/^action needed: +more_detail_needed$/m);
+  }, PROCESS_HEAVY);
+
   it("webhooks create, list, get, deliveries, redeliver and delete, with events a receiver can verify", async () => {
     const received: { body: string; signature: string; id: string; type: string }[] = [];
     const receiver = createServer((req, res) => {

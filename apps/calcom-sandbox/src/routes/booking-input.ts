@@ -8,8 +8,12 @@ import { check, type FieldError, isDateString, isInt, isObject, isTimeZone, refu
 // packages/platform/types/bookings/2024-08-13/inputs/create-booking.input.ts @ 9527f3c977bbad000f98b436b17fca7aa9594fa4
 const CREATE = ["start", "attendee", "bookingFieldsResponses", "eventTypeId", "eventTypeSlug", "username", "teamSlug", "organizationSlug", "guests", "meetingUrl", "location", "metadata", "lengthInMinutes", "routing", "emailVerificationCode", "reservedSlotUid", "instant", "recurrenceCount"];
 const ATTENDEE = ["name", "email", "timeZone", "phoneNumber", "language"];
-// E.164-shaped; Cal.com checks with libphonenumber's isValidPhoneNumber (the sandbox does not ship its metadata).
-const PHONE = /^\+[1-9]\d{6,14}$/;
+// E.164-shaped once spaces, dashes, dots and brackets are left out; Cal.com checks with libphonenumber's
+// isValidPhoneNumber, which reads "+1 415 555 0100" as well as "+14155550100", and keeps the number as given
+// (calcom/cal.com packages/platform/types/bookings/2024-08-13/inputs/create-booking.input.ts
+// @ 01b0c0955a3fe9b485c8599a62d37449ffcadf7e; the sandbox does not ship libphonenumber's metadata).
+const E164 = /^\+[1-9]\d{6,14}$/;
+const PHONE = { test: (value: string) => E164.test(value.replace(/[\s().-]/g, "")) };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function attendeeErrors(a: unknown): FieldError[] {

@@ -23,6 +23,7 @@ function manageOutput(body: { message: string; data: ManageResult }): Output {
     human: () => {
       const { data } = body;
       const days = data.available_slots.map((d) => `  ${d.date_label} (${d.date}): ${d.slots.join(", ")}`);
+      const found = (data.appointments ?? []).map((a) => `  ${a.appointment_id}  ${a.local_date_time}  ${a.status}`);
       const facts = [
         data.appointment_id ? `appointment_id: ${data.appointment_id}` : "",
         data.local_date_time ? `time:           ${data.local_date_time} (${data.date_time})` : "",
@@ -30,7 +31,7 @@ function manageOutput(body: { message: string; data: ManageResult }): Output {
         data.booking_url ? `booking link:   ${data.booking_url}` : "",
         data.slots_as_of ? `slots as of:    ${data.slots_as_of}` : "",
       ].filter(Boolean);
-      return [body.message, ...days, ...facts].join("\n");
+      return [body.message, ...days, ...found, ...facts].join("\n");
     },
   };
 }
@@ -49,6 +50,7 @@ type ManageOptions = {
   days?: number;
   duration?: number;
   responses?: string;
+  date?: string;
 };
 
 /** Options every action takes, plus those of the given actions. */
@@ -76,6 +78,7 @@ function manageCommand(parent: Command, ctx: CliContext, name: AppointmentAction
         name: options.name,
         email: options.email,
         phone: options.phone,
+        date: options.date,
         notes: options.notes,
         days_ahead: options.days,
         duration_minutes: options.duration,
@@ -116,6 +119,13 @@ export function registerAppointments(program: Command, ctx: CliContext): void {
       .option("--notes <text>", "notes for the host")
       .option("--duration <minutes>", "length, for event types with several", parseInteger)
       .option("--responses <json>", "answers to the event type's questions"),
+  );
+  manageCommand(appointments, ctx, "find", "", "The caller's upcoming appointments, by the phone or email they booked with, or their name and the day", (c) =>
+    c
+      .option("--phone <number>", "the phone booked with, any format, e.g. (415) 555-0100 (national numbers read in the tool's default_region)")
+      .option("--email <email>", "the email booked with")
+      .option("--name <name>", "the attendee's name (with --date)")
+      .option("--date <YYYY-MM-DD>", "the day of the appointment, in --timezone"),
   );
 
   appointments

@@ -3,7 +3,7 @@ import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope.js";
 import { pageLimit } from "../common/paging.js";
 import { E164_PATTERN } from "../common/phone.js";
 
-export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline"] as const;
+export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline", "find"] as const;
 export type AppointmentAction = (typeof APPOINTMENT_ACTIONS)[number];
 
 /**
@@ -17,10 +17,13 @@ export const ManageAppointmentBodySchema = z
     org_id: z.string().min(1).max(255).optional(),
     name: z.string().trim().min(1).max(200).optional(),
     email: z.string().trim().email("email must be an email address").max(320).optional(),
-    phone: z.string().trim().regex(E164_PATTERN, "phone must be in E.164 format, such as +14155550123").optional(),
+    /** E.164 (+14155550123); `find` also reads national formats like (415) 555-0100, in the tool's default region. */
+    phone: z.string().trim().min(1).max(40).optional(),
     timezone: TimeZoneSchema,
     appointment_datetime: z.string().min(1).max(64).optional(),
     appointment_id: z.string().min(1).max(128).optional(),
+    /** find: the day of the appointment (YYYY-MM-DD, in `timezone`); with a name, it is how a caller is matched. */
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "date must be a day like 2026-05-04").optional(),
     call_session_id: z.string().min(1).max(200).optional(),
     notes: z.string().max(2000).optional(),
     days_ahead: z.number().int().min(1, "days_ahead must be between 1 and 30").max(30, "days_ahead must be between 1 and 30").optional(),
@@ -46,6 +49,12 @@ export const ManageAppointmentBodySchema = z
     if (b.action === "cancel") need("appointment_id", "appointment_id is required to cancel");
     if (b.action === "confirm") need("appointment_id", "appointment_id is required to confirm");
     if (b.action === "decline") need("appointment_id", "appointment_id is required to decline");
+    if (b.phone !== undefined && b.action !== "find" && !E164_PATTERN.test(b.phone)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["phone"], message: "phone must be in E.164 format, such as +14155550123" });
+    }
+    if (b.action === "find" && !b.phone && !b.email && !b.name) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["phone"], message: "phone, email or name (with appointment_datetime for the day) is required to find an appointment" });
+    }
   });
 export type ManageAppointmentBody = z.infer<typeof ManageAppointmentBodySchema>;
 
@@ -73,6 +82,8 @@ export const ManageResultSchema = z.object({
   slot_times: z.array(z.string()).optional(),
   /** link (and book or reschedule on a links-only tool): the Cal.com page where the caller confirms it themself. */
   booking_url: z.string().optional(),
+  /** find: the caller's upcoming appointments that match what they gave (ids for reschedule and cancel). */
+  appointments: z.array(z.object({ appointment_id: z.string(), date_time: z.string(), local_date_time: z.string(), status: z.string() })).optional(),
   /** suggest and availability: when the offered slots were read from Cal.com (ISO 8601); they are at most the slot cache's TTL old. */
   slots_as_of: z.string().optional(),
 });

@@ -10,6 +10,7 @@ export const CALCOM_FUNCTION_NAMES = {
   link: "get_booking_link",
   confirm: "confirm_appointment",
   decline: "decline_appointment",
+  find: "find_appointment",
 } as const satisfies Record<AppointmentAction, string>;
 
 /** The action each exported function runs (the inverse of CALCOM_FUNCTION_NAMES). */

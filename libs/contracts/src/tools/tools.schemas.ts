@@ -9,7 +9,7 @@ export const ToolTypeSchema = z.enum(TOOL_TYPES, {
 export type ToolType = z.infer<typeof ToolTypeSchema>;
 
 /** What a `calcom` tool can be allowed to do; each maps to an action of the appointments endpoint. */
-export const CALCOM_FUNCTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline"] as const;
+export const CALCOM_FUNCTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline", "find"] as const;
 export type CalcomFunction = (typeof CALCOM_FUNCTIONS)[number];
 /**
  * The host's decisions on bookings awaiting confirmation: for host-side agents only, so a new calcom tool does not
@@ -84,6 +84,7 @@ export const HoldingMessagesSchema = z
     link: HoldingMessageSchema,
     confirm: HoldingMessageSchema,
     decline: HoldingMessageSchema,
+    find: HoldingMessageSchema,
   })
   .partial()
   .strict();
@@ -101,16 +102,26 @@ export const DEFAULT_HOLDING_MESSAGES: Record<CalcomFunction, HoldingMessage> = 
   link: { start: "One moment while I put the booking link together…", delayed: "Still preparing the link, just a moment…" },
   confirm: { start: "One moment while I confirm that booking…", delayed: "Still confirming it, just a moment longer…" },
   decline: { start: "One moment while I decline that booking…", delayed: "Still declining it, just a moment longer…" },
+  find: { start: "Let me look up your appointment…", delayed: "Still looking for it, just a moment…" },
 };
 
 /**
  * `calcom`: the server knows the schema; a definition may override the description shown to the model and what the
  * agent says while each function runs (voice exports), and `links_only: true` restricts the agent to booking links
  * (book and reschedule answer with the Cal.com page where the caller confirms it themself; nothing is booked or moved
- * by the agent).
+ * by the agent), and `default_region` (ISO 3166 country code, default "US") is how `find` reads a phone number given
+ * without a country code.
  */
 export const CalcomToolDefinitionSchema = z
-  .object({ description: z.string().max(1024).optional(), holding_messages: HoldingMessagesSchema.optional(), links_only: z.boolean().optional() })
+  .object({
+    description: z.string().max(1024).optional(),
+    holding_messages: HoldingMessagesSchema.optional(),
+    links_only: z.boolean().optional(),
+    default_region: z
+      .string()
+      .regex(/^[A-Z]{2}$/, "default_region must be a two-letter country code in capitals, such as US or GB")
+      .optional(),
+  })
   .strict();
 
 /** The definition schema each tool type must satisfy, and whether a definition is required. */

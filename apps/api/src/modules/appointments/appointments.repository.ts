@@ -10,6 +10,12 @@ export type NewAppointment = Omit<Prisma.AppointmentUncheckedCreateInput, "id" |
   calcomBookingUid: string;
 };
 
+/** By our id, or by any Cal.com booking uid in the appointment's reschedule chain. */
+function byIdOrUid(idOrUid: string): Prisma.AppointmentWhereInput {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrUid);
+  return { OR: [...(isUuid ? [{ id: idOrUid }] : []), { calcomBookingUids: { has: idOrUid } }] };
+}
+
 /** Everything the appointments module stores: appointments and what it needs about agents. Always org-scoped. */
 export class AppointmentsRepository {
   constructor(
@@ -65,13 +71,16 @@ export class AppointmentsRepository {
 
   /** By our id, or by any Cal.com booking uid in the appointment's reschedule chain. */
   find(organizationId: string, idOrUid: string, agentId?: string): Promise<AppointmentRow | null> {
-    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrUid);
+    return this.prisma.appointment.findFirst({ where: { organizationId, ...(agentId ? { agentId } : {}), ...byIdOrUid(idOrUid) } });
+  }
+
+  /**
+   * By id or uid, an appointment the agent may change: its own, or one made outside Agni (no agent) on the agent's
+   * Cal.com account — what `find` returns. Another agent's booking on a shared account is not this agent's.
+   */
+  findChangeable(organizationId: string, idOrUid: string, agentId: string, accountId: string): Promise<AppointmentRow | null> {
     return this.prisma.appointment.findFirst({
-      where: {
-        organizationId,
-        ...(agentId ? { agentId } : {}),
-        OR: [...(isUuid ? [{ id: idOrUid }] : []), { calcomBookingUids: { has: idOrUid } }],
-      },
+      where: { organizationId, AND: [{ OR: [{ agentId }, { agentId: null, calcomAccountId: accountId }] }, byIdOrUid(idOrUid)] },
     });
   }
 
@@ -168,6 +177,35 @@ export class AppointmentsRepository {
     if (filter.status === "past") Object.assign(where, { status: { not: "cancelled" }, endTime: { lt: filter.now } });
     if (filter.status === "cancelled") Object.assign(where, { status: "cancelled" });
     return this.prisma.appointment.findMany({ where, orderBy: { startTime: "asc" }, take: filter.limit });
+  }
+
+  /**
+   * The account's upcoming (not cancelled, not yet over) appointments with this attendee phone (E.164) and email
+   * (lower-case), each when given, starting within [from, to) when given; earliest first. The ones the agent may
+   * change (findChangeable): its own and every booking made outside Agni that the mirror holds for the account.
+   * Indexed by (calcom_account_id, attendee_phone | attendee_email).
+   */
+  upcomingMatching(
+    organizationId: string,
+    accountId: string,
+    agentId: string,
+    match: { phone?: string; email?: string; from?: Date; to?: Date },
+    filter: { now: Date; limit: number },
+  ) {
+    return this.prisma.appointment.findMany({
+      where: {
+        organizationId,
+        calcomAccountId: accountId,
+        OR: [{ agentId }, { agentId: null }],
+        status: { not: "cancelled" },
+        endTime: { gte: filter.now },
+        ...(match.phone ? { attendeePhone: match.phone } : {}),
+        ...(match.email ? { attendeeEmail: match.email } : {}),
+        ...(match.from || match.to ? { startTime: { ...(match.from ? { gte: match.from } : {}), ...(match.to ? { lt: match.to } : {}) } } : {}),
+      },
+      orderBy: { startTime: "asc" },
+      take: filter.limit,
+    });
   }
 
   /** The one write on the appointment path to cached data: the account's status (its cache entries are dropped). */

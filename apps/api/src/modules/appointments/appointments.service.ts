@@ -3,6 +3,7 @@ import type { ManageAppointmentBody, ManageResult } from "@agni/contracts";
 import { AppError, forbidden } from "../../errors/app-error";
 import { book } from "./actions/book";
 import { cancel } from "./actions/cancel";
+import { find } from "./actions/find";
 import { decide } from "./actions/host-decision";
 import { link, rescheduleLink } from "./actions/link";
 import type { ActionDeps } from "./actions/deps";
@@ -55,7 +56,7 @@ export class AppointmentsService {
       await this.meter?.record(admission);
       return answer;
     };
-    if (command.action === "availability" || command.action === "suggest" || command.action === "link") return counted(await this.run(calendar, command));
+    if (command.action === "availability" || command.action === "suggest" || command.action === "link" || command.action === "find") return counted(await this.run(calendar, command));
     // A links-only tool never books or moves: the caller gets the page to do it themself (cancel is unaffected), and
     // as nothing changed, nothing is counted.
     if (linksOnly(calendar) && (command.action === "book" || command.action === "reschedule")) {
@@ -102,6 +103,8 @@ export class AppointmentsService {
         case "confirm":
         case "decline":
           return await decide(this.deps, calendar, command);
+        case "find":
+          return await find(this.deps, calendar, command);
       }
     } catch (err) {
       if (err instanceof CalcomAuthError) {

@@ -58,8 +58,18 @@ export interface LinkCommand extends CommandBase {
   responses?: ManageAppointmentBody["responses"];
 }
 
+/** The caller's upcoming appointments, looked up by what they say identifies them (see actions/find.ts). */
+export interface FindCommand extends CommandBase {
+  action: "find";
+  phone?: string;
+  email?: string;
+  name?: string;
+  /** A local day (YYYY-MM-DD) in the caller's zone. */
+  date?: string;
+}
+
 /** One agent action, parsed once: each carries exactly the fields it uses. */
-export type ManageCommand = BookCommand | RescheduleCommand | CancelCommand | SlotsCommand | LinkCommand | DecisionCommand;
+export type ManageCommand = BookCommand | RescheduleCommand | CancelCommand | SlotsCommand | LinkCommand | DecisionCommand | FindCommand;
 
 /** The contract's schema checks these already; this keeps the types honest without assertions. */
 function required<T>(value: T | undefined, field: string, action: string): T {
@@ -117,5 +127,7 @@ export function toCommand(body: ManageAppointmentBody, now: Date): ManageCommand
         eventTypeId: body.event_type_id,
         responses: body.responses,
       };
+    case "find":
+      return { ...base, action: "find", phone: body.phone, email: body.email, name: body.name, date: body.date };
   }
 }

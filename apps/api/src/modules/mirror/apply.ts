@@ -1,5 +1,6 @@
 import type { AgniEventType } from "@agni/contracts";
 import type { Logger } from "pino";
+import { storedEmail, storedPhone } from "../../lib/contact";
 import type { AppointmentRow } from "../appointments/appointments.repository";
 import type { AppointmentChange } from "../events/outbox";
 import type { DeliveryQueue } from "../webhooks/delivery-queue";
@@ -135,8 +136,9 @@ export class MirrorApplier {
       calcomBookingUid: o.uid,
       calcomBookingUids: [...older, o.uid],
       attendeeName: o.attendee.name,
-      attendeeEmail: o.attendee.email,
-      attendeePhone: o.attendee.phone,
+      // Stored normalised (E.164, lower-case) so `find` looks them up exactly, through an index.
+      attendeeEmail: storedEmail(o.attendee.email),
+      attendeePhone: storedPhone(o.attendee.phone),
       attendeeTimezone: o.attendee.timeZone ?? "UTC",
       startTime: o.start,
       endTime: o.end,

@@ -112,6 +112,21 @@ export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | nul
         required: ["timezone"],
       },
     }),
+    find: () => ({
+      name: NAME.find,
+      description: `Find the caller's upcoming appointments (their ids, for rescheduling or cancelling) by the phone number or email address they booked with, or by their name and the day of the appointment. A name alone is not enough.${suffix}`,
+      parameters: {
+        type: "object",
+        properties: {
+          phone: str("The phone number the caller booked with, in any format, e.g. (415) 555-0100 or +14155550100."),
+          email: str("The email address the caller booked with.", { format: "email" }),
+          name: str("The caller's full name (give date too)."),
+          date: str("The day of the appointment, YYYY-MM-DD, in the caller's time zone.", { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }),
+          timezone: TIMEZONE,
+        },
+        required: ["timezone"],
+      },
+    }),
   };
   return (Object.keys(fns) as CalcomFunction[])
     .filter((action) => tool.enabledFunctions.includes(action))

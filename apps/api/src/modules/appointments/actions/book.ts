@@ -12,6 +12,7 @@ import { speakDateTime } from "../speech";
 import { pastTime } from "./catch-up";
 import type { ActionDeps } from "./deps";
 import { slotTaken } from "./slot-taken";
+import { storedEmail, storedPhone } from "../../../lib/contact";
 
 /**
  * How booking works: the time must be ahead; the event type (requested, configured, or the account's only one) must
@@ -68,8 +69,8 @@ export async function book(deps: ActionDeps, calendar: Calendar, command: BookCo
       calcomEventTypeId: eventType.id,
       calcomBookingUid: booking.uid,
       attendeeName: attendee.name,
-      attendeeEmail: attendee.email ?? null,
-      attendeePhone: attendee.phone ?? null,
+      attendeeEmail: storedEmail(attendee.email),
+      attendeePhone: storedPhone(attendee.phone),
       attendeeTimezone: timezone,
       startTime: start,
       endTime: end,

@@ -22,9 +22,12 @@ export async function catchUp(repo: AppointmentsRepository, calendar: Calendar, 
 /** Cal.com refused a change of a booking it has (it says the booking was already moved or cancelled), or no longer has it. */
 export const refusedChange = (err: unknown) => err instanceof CalcomValidationError || err instanceof CalcomNotFoundError;
 
-/** The appointment this agent made, by our id or any of its Cal.com booking uids; 404 otherwise. */
+/**
+ * The appointment this agent made, or one made outside Agni on its Cal.com account (as `find` returns them), by our
+ * id or any of its Cal.com booking uids; 404 otherwise.
+ */
 export async function agentAppointment(repo: AppointmentsRepository, calendar: Calendar, idOrUid: string): Promise<AppointmentRow> {
-  const row = await repo.find(calendar.agent.organizationId, idOrUid, calendar.agent.id);
+  const row = await repo.findChangeable(calendar.agent.organizationId, idOrUid, calendar.agent.id, calendar.accountId);
   if (!row) throw notFound("Appointment");
   return row;
 }
