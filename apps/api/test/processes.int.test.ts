@@ -15,7 +15,7 @@ const secrets = deploymentSecrets();
 const processes: ApiProcess[] = [];
 let auth: Record<string, string>;
 
-async function replica(env: Record<string, string> = {}) {
+async function replica(env: Record<string, string | undefined> = {}) {
   const p = await startApiProcess({ ...secrets, DATABASE_URL: db.url, ...env });
   processes.push(p);
   return p;
@@ -68,17 +68,23 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("API processes on one Postgre
     ["PostgreSQL (no Redis configured)", {}],
   ] as const) {
     it(`share one Cal.com request budget per key through ${backend}`, async () => {
-      // One agent: the key's whole budget; the slot cache off, so that every suggest spends from it.
+      // One agent: the key's whole budget; the slot cache off, so that every suggest spends from it. The mirror's
+      // background calls (its webhook, its first reconciliation) spend from the same 4, as many as their share allows
+      // by then, so the test counts what reached Cal.com rather than assuming how much was left.
       const budget = { ...env, AGNI_CALCOM_RATE_LIMIT: "4", AGNI_CALCOM_AGENT_SHARE: "100", AGNI_SLOT_CACHE_TTL_MS: "0" };
       const [a, b] = [await replica(budget), await replica(budget)];
-      const { agent, eventType } = await calendarAgent(a); // spends 1 of the key's 4 (its first suggest)
+      const { agent, eventType } = await calendarAgent(a); // its first suggest spends 1 of the key's 4
       const sent = () => sandbox.requests.filter((r) => r.path === "/v2/slots" && r.query.eventTypeId === String(eventType.id)).length;
       const suggest = { action: "suggest", agent_id: agent.id, timezone: "UTC" };
       const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => call(i % 2 ? b : a, "POST", "/api/v1/calcom/appointments/manage", suggest)));
       const statuses = answers.map((r) => r.status).sort();
-      expect(statuses).toEqual([...Array(3).fill(200), ...Array(7).fill(429)]);
+      const ok = statuses.filter((s) => s === 200).length;
+      expect(statuses).toEqual([...Array(ok).fill(200), ...Array(10 - ok).fill(429)]);
+      expect(ok).toBeLessThanOrEqual(3);
       expect(answers.find((r) => r.status === 429)!.body.code).toBe("RATE_LIMITED");
-      expect(sent()).toBe(4); // each replica alone would have let 4 through: 8
+      // Every answered suggest reached Cal.com, and together with the first one never more than the key's 4 (each
+      // replica alone would have let 4 through: 8).
+      expect(sent()).toBe(1 + ok);
     });
   }
 
