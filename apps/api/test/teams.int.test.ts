@@ -58,7 +58,9 @@ async function setup(options: { collective?: boolean } = {}) {
   };
   const get = async (id: string) => (await api.request("GET", `/api/v1/calcom/appointments/${id}`, { auth })).body.data.appointment;
   const hostOf = (uid: string) => api.sandbox.bookings().find((b: { uid: string }) => b.uid === uid)?.hosts[0]?.name;
-  return { auth, team, dana, sam, eventType, manage, calcomSlots, busy, get, hostOf };
+  const accountId: string = connected.body.data.provider_id;
+  const list = async () => (await api.request("GET", `/api/v1/calcom/appointments?agent_id=${agent.id}&status=all`, { auth })).body.data.appointments as { calcom_booking_uid: string; host_name: string | null; source: string }[];
+  return { auth, team, dana, sam, eventType, manage, calcomSlots, busy, get, hostOf, accountId, list };
 }
 
 const book = (c: Awaited<ReturnType<typeof setup>>, slot: string) => c.manage({ action: "book", name: "Ada", email: "ada@example.com", appointment_datetime: slot });
@@ -103,6 +105,22 @@ describe("round-robin team event types", () => {
     const refused = await c.manage({ action: "reschedule", appointment_id: booked.body.data.appointment_id, appointment_datetime: third });
     expect(refused.status, JSON.stringify(refused.body)).toBe(422);
     expect(refused.body.code).toBe("SLOT_UNAVAILABLE");
+  });
+});
+
+describe("team bookings made in Cal.com", () => {
+  it("reach the mirror by reconciliation (Cal.com fires no user webhook for them) with their host", async () => {
+    const c = await setup();
+    const [slot] = await c.calcomSlots();
+    await api.mirrorSettled(); // the connect's first reconciliation is over
+    const made = await sandboxCall("POST", "/v2/bookings", { start: slot, eventTypeId: c.eventType.id, attendee: { name: "Grace", email: "grace@example.com", timeZone: "UTC" } });
+    expect(made.data.hosts[0].name).toBe("Dana");
+    await api.mirrorSettled();
+    expect((await c.list()).map((a) => a.calcom_booking_uid)).not.toContain(made.data.uid);
+    const sync = await api.request("POST", `/api/v1/calcom/accounts/${c.accountId}/sync`, { auth: c.auth });
+    expect(sync.status, JSON.stringify(sync.body)).toBe(200);
+    await api.mirrorSettled();
+    expect((await c.list()).find((a) => a.calcom_booking_uid === made.data.uid)).toMatchObject({ host_name: "Dana", source: "calcom" });
   });
 });
 
