@@ -41,7 +41,7 @@ async function setup(options: { collective?: boolean } = {}) {
   const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Desk", calcomEventTypeId: eventType.id } })).body.data;
   const connected = await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: owner.apiKey, api_base_url: api.sandboxUrl } });
   expect(connected.status, JSON.stringify(connected.body)).toBe(201);
-  await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "availability", "book", "reschedule", "cancel"] } });
+  await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest", "availability", "book", "reschedule", "cancel", "link"] } });
   const manage = (body: Record<string, unknown>) => api.request("POST", MANAGE, { auth, body: { agent_id: agent.id, timezone: "UTC", ...body } });
   /** The team event type's open times as Cal.com has them now (read from the sandbox, not through Agni's cache). */
   const calcomSlots = async (): Promise<string[]> => {
@@ -105,6 +105,20 @@ describe("round-robin team event types", () => {
     const refused = await c.manage({ action: "reschedule", appointment_id: booked.body.data.appointment_id, appointment_datetime: third });
     expect(refused.status, JSON.stringify(refused.body)).toBe(422);
     expect(refused.body.code).toBe("SLOT_UNAVAILABLE");
+  });
+});
+
+describe("booking links of team event types", () => {
+  it("open the team's booking page, /team/<team slug>/<event slug>", async () => {
+    const c = await setup();
+    const [slot] = await c.calcomSlots();
+    const res = await c.manage({ action: "link", name: "Ada", email: "ada@example.com", appointment_datetime: slot });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const url = new URL(res.body.data.booking_url);
+    expect(url.pathname).toBe(`/team/${c.team.slug}/intro`);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`&#34;event_type_id&#34;:${c.eventType.id}`);
   });
 });
 
