@@ -12,6 +12,8 @@ import { legacyBookingRoutes } from "./routes/legacy-bookings";
 import { meOutput } from "./routes/me";
 import { scheduleRoutes } from "./routes/schedules";
 import { slotRoutes } from "./routes/slots";
+import { teamEventTypeOutput, teamRoutes } from "./routes/teams";
+import { addTeam, addTeamEventType, type NewTeam, type NewTeamEventType, type StoredTeam } from "./teams";
 import { webhookRoutes } from "./routes/webhooks";
 import { applySeed, type Seed } from "./seed";
 import { handleAdmin } from "./server/admin";
@@ -57,6 +59,10 @@ export interface Sandbox {
   addUser(input: NewUser): { user: SandboxUser; apiKey: string };
   addEventType(userId: number, input: NewEventType): ReturnType<typeof eventTypeOutput>;
   addSchedule(userId: number, input: Omit<StoredSchedule, "id" | "ownerId" | "isDefault"> & { isDefault?: boolean }): StoredSchedule;
+  /** A team of existing users (the first member its owner unless roles say otherwise). */
+  addTeam(input: NewTeam): StoredTeam;
+  /** A round-robin or collective event type of a team, as GET /v2/teams/{teamId}/event-types/{id} answers it. */
+  addTeamEventType(teamId: number, input: NewTeamEventType): ReturnType<typeof teamEventTypeOutput>;
   revokeKey(apiKey: string): boolean;
   /** Every booking (all users), as Cal.com would return them, plus the host's user id. */
   bookings(): (ReturnType<typeof bookingOutput> & { userId: number })[];
@@ -105,6 +111,7 @@ const routes = (slotLatencyMs: number): Route[] => [
   ...bookingDecisionRoutes,
   ...legacyBookingRoutes,
   ...eventTypeRoutes,
+  ...teamRoutes,
   ...scheduleRoutes,
   ...webhookRoutes,
   ...creditRoutes,
@@ -150,6 +157,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     addUser: (input) => store.addUser(input),
     addEventType: (userId, input) => eventTypeOutput(store.addEventType(userId, input), store),
     addSchedule: (userId, input) => store.addSchedule(userId, input),
+    addTeam: (input) => addTeam(store, input),
+    addTeamEventType: (teamId, input) => teamEventTypeOutput(addTeamEventType(store, teamId, input), store),
     revokeKey: (apiKey) => store.revokeKey(apiKey),
     bookings: () => [...store.bookings.values()].map((b) => ({ ...bookingOutput(b, store), userId: b.userId })),
     reset() {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Schedule, SlotRules, WeeklyHours } from "./slots";
+import type { StoredTeam, TeamFields } from "./teams";
 
 export interface SandboxUser {
   id: number;
@@ -30,8 +31,9 @@ export interface BookingField {
   placeholder?: string;
 }
 
-export interface StoredEventType extends SlotRules {
+export interface StoredEventType extends SlotRules, Partial<TeamFields> {
   id: number;
+  /** The owning user; 0 for a team's event type (Cal.com's userId null), whose `teamId` and `hosts` say who hosts. */
   ownerId: number;
   title: string;
   slug: string;
@@ -67,6 +69,8 @@ export interface StoredBooking {
   rescheduledBy?: string;
   rescheduledFromUid?: string;
   rescheduledToUid?: string;
+  /** A team booking's other hosts (a collective event's), busy with the organizer `userId`. */
+  coHostIds?: number[];
   noShowHost?: boolean;
   /** Cal.com's creationSource: API_V2 for API bookings, WEBAPP for the booking page. */
   creationSource: "API_V2" | "WEBAPP";
@@ -152,13 +156,14 @@ export interface SandboxCredits {
 
 /** The sandbox's whole state. Tests and the admin endpoints reset it by making a new one. */
 export class SandboxStore {
-  private seq = { user: 1, schedule: 1, eventType: 1, booking: 1, webhook: 1 };
+  private seq = { user: 1, schedule: 1, eventType: 1, booking: 1, webhook: 1, team: 1 };
   readonly users = new Map<number, SandboxUser>();
   readonly schedules = new Map<number, StoredSchedule>();
   readonly eventTypes = new Map<number, StoredEventType>();
   readonly bookings = new Map<string, StoredBooking>();
   readonly reservations = new Map<string, StoredReservation>();
   readonly webhooks = new Map<number, StoredWebhook>();
+  readonly teams = new Map<number, StoredTeam>();
   /** Each user's credit balance, the `externalRef`s already charged, and every charge made (tests count them). */
   readonly credits = new Map<number, SandboxCredits>();
   private readonly keys = new Map<string, number>();
@@ -196,8 +201,9 @@ export class SandboxStore {
     return schedule;
   }
 
-  addEventType(ownerId: number, input: NewEventType): StoredEventType {
-    if (!this.users.has(ownerId)) throw new Error(`no user ${ownerId}`);
+  /** A user's event type, or (with `team`, owner 0) a team's: see teams.ts `addTeamEventType`. */
+  addEventType(ownerId: number, input: NewEventType, team?: TeamFields): StoredEventType {
+    if (!team && !this.users.has(ownerId)) throw new Error(`no user ${ownerId}`);
     const fields = defaultFields();
     for (const f of input.bookingFields ?? []) {
       const field: BookingField = { required: false, hidden: false, isDefault: false, type: "text", slug: "", ...f } as BookingField;
@@ -225,6 +231,7 @@ export class SandboxStore {
       scheduleId: input.scheduleId ?? null,
       bookingFields: fields,
       requiresConfirmation: input.requiresConfirmation ?? false,
+      ...team,
     };
     this.eventTypes.set(eventType.id, eventType);
     return eventType;
@@ -252,6 +259,10 @@ export class SandboxStore {
 
   newBookingIds() {
     return { id: this.seq.booking++, uid: randomBytes(11).toString("base64url") };
+  }
+
+  newTeamId() {
+    return this.seq.team++;
   }
 
   newWebhookId() {

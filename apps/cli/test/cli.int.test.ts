@@ -386,6 +386,26 @@ describe("agni (built binary) against the built API", () => {
     expect((await agni(["appointments", "cancel", id, "--agent", agentId, "--timezone", "UTC"], env)).stdout).toMatch(/is cancelled\.$/m);
   }, PROCESS_HEAVY);
 
+  it("a round-robin team event type (the seed's event type 4: Dana, then Sam) books with a host the CLI names", async () => {
+    const { env } = await freshOrg();
+    const agentId = json(await agni(["agents", "create", "--json", "--name", "Team desk", "--event-type-id", "4"], env)).data.id as string;
+    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
+    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "suggest,book,reschedule"], env)).data.id as string;
+    json(await agni(["tools", "activate", toolId, "--json"], env));
+    const lookup = await agni(["event-types", "lookup", "4", "--agent", agentId], env);
+    expect(lookup.stdout).toMatch(/scheduling_type: +round_robin/);
+    const slots = json(await agni(["appointments", "suggest", "--json", "--agent", agentId, "--timezone", "Europe/London"], env)).data.slot_times as string[];
+    const booked = await agni(["appointments", "book", slots[0]!, "--agent", agentId, "--timezone", "Europe/London", "--name", "Ada", "--email", "ada@example.com"], env);
+    expect(booked).toMatchObject({ code: 0, stderr: "" });
+    expect(booked.stdout).toMatch(/^You're booked with Dana for /);
+    const id = /^appointment_id: (\S+)$/m.exec(booked.stdout)?.[1];
+    const list = (await agni(["appointments", "list", "--agent", agentId], env)).stdout.split("\n");
+    expect(list.find((line) => line.startsWith("ID "))).toMatch(/ CONTACT +HOST +SOURCE$/);
+    expect(list.find((line) => line.startsWith(`${id} `))).toMatch(/ ada@example\.com +Dana +agni$/);
+    const moved = await agni(["appointments", "reschedule", id!, slots[1]!, "--agent", agentId, "--timezone", "Europe/London"], env);
+    expect(moved.stdout).toMatch(/^Your appointment with Dana is moved to /);
+  }, PROCESS_HEAVY);
+
   it("appointments link prints the sentence and the prefilled Cal.com booking page", async () => {
     const { env } = await freshOrg();
     const { agentId } = await calendarAgent(env, "link");

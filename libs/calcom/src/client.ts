@@ -7,6 +7,7 @@ import { eventTypesResource } from "./resources/event-types";
 import { meResource } from "./resources/me";
 import { schedulesResource } from "./resources/schedules";
 import { slotsResource } from "./resources/slots";
+import { teamsResource } from "./resources/teams";
 import { webhooksResource } from "./resources/webhooks";
 
 export interface CalcomClientOptions {
@@ -72,6 +73,7 @@ export function createCalcomClient(options: CalcomClientOptions) {
     schedules: schedulesResource(request),
     webhooks: webhooksResource(request),
     credits: creditsResource(request),
+    teams: teamsResource(request),
   };
 }
 

@@ -33,6 +33,14 @@ export type {
 } from "./resources/booking-inputs";
 export { CalcomSlotsSchema, CalcomReservationSchema, type CalcomSlots, type CalcomReservation, type ListSlotsQuery, type ReserveSlotInput } from "./resources/slots";
 export { CalcomEventTypeSchema, CalcomBookingFieldSchema, type CalcomEventType, type CalcomBookingField, type ListEventTypesQuery } from "./resources/event-types";
+export {
+  CalcomTeamSchema,
+  CalcomTeamEventTypeSchema,
+  CalcomTeamHostSchema,
+  type CalcomTeam,
+  type CalcomTeamEventType,
+  type CalcomTeamHost,
+} from "./resources/teams";
 export { CalcomScheduleSchema, type CalcomSchedule } from "./resources/schedules";
 export { CalcomWebhookSchema, type CalcomWebhook, type WebhookInput } from "./resources/webhooks";
 export { CalcomCreditsSchema, CalcomChargeSchema, type ChargeInput } from "./resources/credits";

@@ -76,6 +76,8 @@ const appointment = {
   end_time: "2026-11-25T09:30:00.000Z",
   duration_minutes: 30,
   status: "accepted",
+  host_name: "Dana Levi",
+  calcom_team_id: null,
   call_session_id: "call_7f2c",
   source: "agni",
   no_show: false,

@@ -13,6 +13,7 @@ const COLUMNS: readonly Column<Appointment>[] = [
   ["STATUS", (a) => a.status],
   ["ATTENDEE", (a) => a.attendee_name],
   ["CONTACT", (a) => a.attendee_email ?? a.attendee_phone],
+  ["HOST", (a) => a.host_name],
   ["SOURCE", (a) => a.source],
 ];
 

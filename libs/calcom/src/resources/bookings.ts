@@ -19,6 +19,8 @@ export const CalcomBookingSchema = z
     duration: z.number().optional(),
     eventTypeId: z.number().int().nullable().optional(),
     eventType: z.object({ id: z.number().int(), slug: z.string().optional() }).passthrough().nullable().optional(),
+    /** The booking's host (its organizer; for a round-robin team event, the member it was given to). */
+    hosts: z.array(z.object({ id: z.number().int().optional(), name: z.string().nullable().optional(), email: z.string().nullable().optional(), username: z.string().nullable().optional() }).passthrough()).optional(),
     attendees: z
       .array(z.object({ name: z.string(), email: z.string().nullable().optional(), timeZone: z.string().optional(), phoneNumber: z.string().nullable().optional() }).passthrough())
       .default([]),

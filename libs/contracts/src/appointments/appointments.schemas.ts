@@ -106,6 +106,10 @@ export const AppointmentSchema = z.object({
   end_time: z.string(),
   duration_minutes: z.number().int(),
   status: z.string(),
+  /** Who hosts it in Cal.com: for a round-robin team event type, the team member it was given to. */
+  host_name: z.string().nullable(),
+  /** The Cal.com team whose event type it is (round-robin or collective); null for the account's own event types. */
+  calcom_team_id: z.number().int().nullable(),
   call_session_id: z.string().nullable(),
   /** Where it was made: through Agni, or in Cal.com (its booking page, the host). */
   source: z.enum(["agni", "calcom"]),
@@ -139,6 +143,10 @@ export const EventTypeSummarySchema = z.object({
   length_in_minutes: z.number().int(),
   length_options: z.array(z.number().int()),
   hidden: z.boolean(),
+  /** A team event type's scheduling: one of the hosts (round_robin) or all of them (collective); absent for one's own. */
+  scheduling_type: z.enum(["round_robin", "collective", "managed"]).optional(),
+  /** A team event type's hosts, by name. */
+  hosts: z.array(z.string()).optional(),
   required_questions: z.array(z.object({ slug: z.string(), label: z.string(), type: z.string(), options: z.array(z.string()).optional() })),
 });
 export type EventTypeSummary = z.infer<typeof EventTypeSummarySchema>;

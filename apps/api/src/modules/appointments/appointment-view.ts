@@ -19,6 +19,8 @@ export function toAppointment(row: AppointmentRow): Appointment {
     end_time: row.endTime.toISOString(),
     duration_minutes: row.durationMinutes,
     status: row.status,
+    host_name: row.hostName,
+    calcom_team_id: row.calcomTeamId,
     call_session_id: row.callSessionId,
     source: row.source,
     no_show: row.noShow,
@@ -31,3 +33,6 @@ export function timesOf(booking: CalcomBooking) {
   const end = new Date(booking.end);
   return { start, end, durationMinutes: Math.round((end.getTime() - start.getTime()) / 60_000) };
 }
+
+/** The booking's host as Cal.com names it (its organizer), if it says. */
+export const hostNameOf = (booking: CalcomBooking): string | null => booking.hosts?.[0]?.name || null;

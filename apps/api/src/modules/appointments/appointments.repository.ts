@@ -85,7 +85,7 @@ export class AppointmentsRepository {
   }
 
   /** Records a reschedule: the new Cal.com booking becomes current and joins the chain. */
-  rescheduled(id: string, booking: { uid: string; start: Date; end: Date; durationMinutes: number }): Promise<AppointmentRow> {
+  rescheduled(id: string, booking: { uid: string; start: Date; end: Date; durationMinutes: number; hostName?: string | null }): Promise<AppointmentRow> {
     return this.changing(async (tx) => {
       // Locked, as the Cal.com mirror locks it: the mirror may be recording this same reschedule (its webhook) right now.
       await tx.$queryRaw`SELECT id FROM appointments WHERE id = ${id}::uuid FOR UPDATE`;
@@ -99,6 +99,8 @@ export class AppointmentsRepository {
           startTime: booking.start,
           endTime: booking.end,
           durationMinutes: booking.durationMinutes,
+          // A team booking may change hands on a reschedule (round-robin without "same host").
+          ...(booking.hostName ? { hostName: booking.hostName } : {}),
           status: "accepted",
         },
       });

@@ -37,7 +37,7 @@ export interface Prefill {
  * The day and month are the caller's, in `timezone`, since the page shows that zone.
  */
 export function bookingPageUrl(calendar: Calendar, eventType: CalcomEventType, timezone: string, prefill: Prefill): string {
-  const url = new URL(`${webOrigin(calendar)}/${encodeURIComponent(ownerUsername(calendar, eventType))}/${encodeURIComponent(eventType.slug)}`);
+  const url = new URL(`${webOrigin(calendar)}/${pageOwner(calendar, eventType)}/${encodeURIComponent(eventType.slug)}`);
   const q = url.searchParams;
   for (const [slug, answer] of Object.entries(prefill.responses ?? {})) q.set(slug, Array.isArray(answer) ? answer.join(",") : String(answer));
   if (prefill.name) q.set("name", prefill.name);
@@ -64,6 +64,22 @@ export function reschedulePageUrl(calendar: Calendar, bookingUid: string): strin
 function webOrigin(calendar: Calendar): string {
   const { account } = effectiveAccountOf(calendar.agent);
   return calcomWebOrigin(account?.apiBaseUrl ?? "https://api.cal.com");
+}
+
+/**
+ * Whose page it is: a team event type's team (`team/<team slug>`: calcom/cal.com apps/web/app/(booking-page-wrapper)/
+ * team/[slug]/[type]/page.tsx @ b0b018ae113abb64d74106b565a5502496705f0e), else its host.
+ */
+function pageOwner(calendar: Calendar, eventType: CalcomEventType): string {
+  const team = teamSlugOf(eventType);
+  return team ? `team/${encodeURIComponent(team)}` : encodeURIComponent(ownerUsername(calendar, eventType));
+}
+
+/** The team's slug on a team event type (`team.slug` of TeamEventTypeOutput_2024_06_14). */
+function teamSlugOf(eventType: CalcomEventType): string | undefined {
+  const team: unknown = eventType.team;
+  if (eventType.teamId == null || typeof team !== "object" || team === null || !("slug" in team)) return undefined;
+  return typeof team.slug === "string" && team.slug ? team.slug : undefined;
 }
 
 /** The host whose page it is: the event type's (Cal.com lists its hosts' usernames), else the account's own user. */

@@ -118,6 +118,7 @@ export class MirrorApplier {
       startTime: o.start,
       endTime: o.end,
       durationMinutes: minutes(o),
+      ...(o.hostName ? { hostName: o.hostName } : {}),
       status: o.status === "pending" ? "pending" : "accepted",
     });
     const previous = { startTime: row.startTime, endTime: row.endTime, calcomBookingUid: row.calcomBookingUid };
@@ -143,6 +144,7 @@ export class MirrorApplier {
       startTime: o.start,
       endTime: o.end,
       durationMinutes: minutes(o),
+      hostName: o.hostName,
       status: stored(o.status),
       cancellationReason: RANK[o.status] === 2 ? o.reason : null,
       callSessionId: agentId ? o.callSessionId : null,

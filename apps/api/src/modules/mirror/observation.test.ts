@@ -34,6 +34,7 @@ describe("what the mirror reads from a Cal.com delivery", () => {
         callSessionId: "call-1",
         notes: "Side door",
         reason: null,
+        hostName: null,
       },
     });
     const previous = { uid: "old-uid", id: 6, start: null, end: null };

@@ -22,6 +22,8 @@ export interface BookingObservation {
   notes: string | null;
   /** Why it was cancelled or declined. */
   reason: string | null;
+  /** Its host (Cal.com's organizer), when the source names one. */
+  hostName: string | null;
 }
 
 /** One thing to apply to the mirror: a booking's state, or a no-show mark. */
@@ -52,6 +54,7 @@ export function changeFromWebhook(event: CalcomWebhookEvent): MirrorChange | nul
     agentId: str(b.metadata.agni_agent_id),
     callSessionId: str(b.metadata.call_session_id),
     notes: str(b.responses.notes),
+    hostName: str(b.organizer?.name),
   };
   switch (event.triggerEvent) {
     case "BOOKING_CREATED":
@@ -91,5 +94,6 @@ export function observationFromBooking(b: CalcomBooking): BookingObservation | n
     callSessionId: str(metadata.call_session_id),
     notes: str(b.bookingFieldsResponses?.notes),
     reason: b.cancellationReason ?? str(b.rejectionReason),
+    hostName: str(b.hosts?.[0]?.name),
   };
 }

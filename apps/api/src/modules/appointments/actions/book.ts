@@ -2,13 +2,14 @@ import { CalcomSlotUnavailableError, type CalcomBooking } from "@agni/calcom";
 import type { ManageResult } from "@agni/contracts";
 import { AppError } from "../../../errors/app-error";
 import { appointmentAnswer } from "../answer";
-import { timesOf } from "../appointment-view";
+import { hostNameOf, timesOf } from "../appointment-view";
 import { acceptsPhoneOnly, bookingLength, bookingResponses } from "../booking-fields";
 import type { Calendar } from "../calendar";
 import type { BookCommand } from "../command";
 import { bookableEventType } from "../event-types";
 import type { Attempt } from "../idempotency";
 import { speakDateTime } from "../speech";
+import { withHosts } from "../team-speech";
 import { pastTime } from "./catch-up";
 import type { ActionDeps } from "./deps";
 import { slotTaken } from "./slot-taken";
@@ -75,19 +76,23 @@ export async function book(deps: ActionDeps, calendar: Calendar, command: BookCo
       startTime: start,
       endTime: end,
       durationMinutes,
+      hostName: hostNameOf(booking),
+      calcomTeamId: eventType.teamId ?? null,
       status: booking.status === "pending" ? "pending" : "accepted",
       callSessionId: command.callSessionId ?? null,
       notes: command.notes ?? null,
     }));
   const pending = booking.status === "pending";
   const when = speakDateTime(start, timezone, deps.now());
+  // A team event type: who got it ("You're booked with Dana for …"), as Cal.com assigned it.
+  const hosts = withHosts(eventType, row.hostName ?? hostNameOf(booking));
   const twice = ambiguous ? ` That time happens twice because the clocks change that night; I ${pending ? "asked for" : "booked"} the first one.` : "";
   return appointmentAnswer(calendar, command, row, {
     summary: pending ? "Booking requested" : "Appointment confirmed",
     // An event type that requires confirmation: nothing is booked until the host accepts (Cal.com emails the attendee).
     message: pending
-      ? `I've sent your request for ${when} to the host; you'll get an email once they confirm it.${twice}`
-      : `You're booked for ${when}.${twice}`,
+      ? `I've sent your request for ${when}${hosts} to the host; you'll get an email once they confirm it.${twice}`
+      : `You're booked${hosts} for ${when}.${twice}`,
     action_required: pending ? "awaiting_host_confirmation" : undefined,
   });
 }

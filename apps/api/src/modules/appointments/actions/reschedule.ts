@@ -2,12 +2,13 @@ import { CalcomSlotUnavailableError, type CalcomBooking } from "@agni/calcom";
 import type { ManageResult } from "@agni/contracts";
 import { AppError } from "../../../errors/app-error";
 import { appointmentAnswer } from "../answer";
-import { timesOf } from "../appointment-view";
+import { hostNameOf, timesOf } from "../appointment-view";
 import type { AppointmentRow } from "../appointments.repository";
 import type { Calendar } from "../calendar";
 import type { RescheduleCommand } from "../command";
 import { bookableEventType } from "../event-types";
 import { speakDateTime } from "../speech";
+import { movedHost } from "../team-speech";
 import { agentAppointment, catchUp, pastTime, refusedChange } from "./catch-up";
 import type { ActionDeps } from "./deps";
 import { slotTaken } from "./slot-taken";
@@ -54,10 +55,12 @@ async function move(deps: ActionDeps, calendar: Calendar, command: RescheduleCom
     if (now !== row) return move(deps, calendar, command, now, true);
     throw err;
   }
-  const updated = await deps.repo.rescheduled(row.id, { uid: booking.uid, ...timesOf(booking) });
+  const updated = await deps.repo.rescheduled(row.id, { uid: booking.uid, ...timesOf(booking), hostName: hostNameOf(booking) });
+  // A team appointment keeps its host when Cal.com allows (the event type's "same host" setting), else may change hands.
+  const { withHost, handedOver } = movedHost(row.calcomTeamId, row.hostName, updated.hostName);
   return appointmentAnswer(calendar, command, updated, {
     summary: "Rescheduled",
-    message: `Your appointment is moved to ${speakDateTime(updated.startTime, command.timezone, deps.now())}.${
+    message: `Your appointment${withHost} is moved to ${speakDateTime(updated.startTime, command.timezone, deps.now())}${handedOver}.${
       command.time.ambiguous ? " That time happens twice because the clocks change that night; I used the first one." : ""
     }`,
   });
