@@ -20,6 +20,7 @@ export { CalcomMeSchema, type CalcomMe } from "./resources/me";
 export { CalcomBookingSchema, DEFAULT_CANCELLATION_REASON, type CalcomBooking } from "./resources/bookings";
 export type {
   CreateBookingInput,
+  CreateInstantBookingInput,
   RescheduleBookingInput,
   CancelBookingInput,
   DeclineBookingInput,
