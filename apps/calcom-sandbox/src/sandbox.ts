@@ -8,6 +8,7 @@ import type { AuthedContext, Route, RouteContext } from "./routes/context";
 import { creditRoutes } from "./routes/credits";
 import { bookingPageRoutes } from "./routes/booking-page";
 import { eventTypeOutput, eventTypeRoutes } from "./routes/event-types";
+import { type InstantMeeting, instantMeetings, instantRoutes } from "./routes/instant";
 import { legacyBookingRoutes } from "./routes/legacy-bookings";
 import { meOutput } from "./routes/me";
 import { scheduleRoutes } from "./routes/schedules";
@@ -58,6 +59,8 @@ export interface Sandbox {
   addEventType(userId: number, input: NewEventType): ReturnType<typeof eventTypeOutput>;
   addSchedule(userId: number, input: Omit<StoredSchedule, "id" | "ownerId" | "isDefault"> & { isDefault?: boolean }): StoredSchedule;
   revokeKey(apiKey: string): boolean;
+  /** Every instant meeting started (`instant: true`), oldest first: they are not among the calendar's bookings. */
+  instantMeetings(): InstantMeeting[];
   /** Every booking (all users), as Cal.com would return them, plus the host's user id. */
   bookings(): (ReturnType<typeof bookingOutput> & { userId: number })[];
   /** Back to the seed (or empty), without faults. */
@@ -108,6 +111,7 @@ const routes = (slotLatencyMs: number): Route[] => [
   ...scheduleRoutes,
   ...webhookRoutes,
   ...creditRoutes,
+  ...instantRoutes,
   ...bookingPageRoutes,
 ];
 
@@ -151,6 +155,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     addEventType: (userId, input) => eventTypeOutput(store.addEventType(userId, input), store),
     addSchedule: (userId, input) => store.addSchedule(userId, input),
     revokeKey: (apiKey) => store.revokeKey(apiKey),
+    instantMeetings: () => instantMeetings(store),
     bookings: () => [...store.bookings.values()].map((b) => ({ ...bookingOutput(b, store), userId: b.userId })),
     reset() {
       store = fresh();

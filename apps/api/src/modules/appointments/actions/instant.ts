@@ -45,7 +45,7 @@ function instantFailure(err: unknown, eventTypeId: number): unknown {
     return new AppError("INVALID_REQUEST", `I couldn't start a meeting with the team just now; ${offerBooking}`, { calcom_status: err.status, calcom_message: err.message });
   }
   // Unreachable, or an answer lost on the way: it may have rung the team, so it is not repeated here.
-  return new AppError("BAD_GATEWAY", `I couldn't reach the team's calendar just now; please try again in a moment, or ${offerBooking.charAt(0).toLowerCase()}${offerBooking.slice(1)}`);
+  return new AppError("BAD_GATEWAY", `I couldn't reach the team's calendar just now; please try again in a moment, or ${offerBooking}`);
 }
 
 /** The caller's way into the meeting: Cal.com's video link (`location`, or the deprecated `meetingUrl`). */
