@@ -42,6 +42,9 @@ export interface StoredEventType extends SlotRules {
   bookingFields: BookingField[];
   /** New bookings wait for the host (status pending, BOOKING_REQUESTED) unless the host made them. */
   requiresConfirmation: boolean;
+  teamId?: number;
+  isInstantEvent?: boolean;
+  instantMeetingExpiryTimeOffsetInSeconds?: number;
 }
 
 export interface StoredBooking {
@@ -127,6 +130,9 @@ export interface NewEventType {
   scheduleId?: number;
   description?: string;
   requiresConfirmation?: boolean;
+  teamId?: number;
+  isInstantEvent?: boolean;
+  instantMeetingExpiryTimeOffsetInSeconds?: number;
 }
 
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
@@ -225,6 +231,9 @@ export class SandboxStore {
       scheduleId: input.scheduleId ?? null,
       bookingFields: fields,
       requiresConfirmation: input.requiresConfirmation ?? false,
+      teamId: input.teamId,
+      isInstantEvent: input.isInstantEvent,
+      instantMeetingExpiryTimeOffsetInSeconds: input.instantMeetingExpiryTimeOffsetInSeconds,
     };
     this.eventTypes.set(eventType.id, eventType);
     return eventType;

@@ -397,6 +397,14 @@ describe("agni (built binary) against the built API", () => {
     expect(Object.fromEntries(url.searchParams)).toMatchObject({ name: "Ada", email: "ada@example.com", date: "2030-01-07", month: "2030-01", slot: "2030-01-07T15:00:00.000Z" });
   }, PROCESS_HEAVY);
 
+  it("appointments instant: the seed's personal event type is not set up for instant meetings, so the API's sentence and exit 1", async () => {
+    const { env } = await freshOrg();
+    const { agentId } = await calendarAgent(env, "instant");
+    const refused = await agni(["appointments", "instant", "--agent", agentId, "--timezone", "UTC", "--name", "Ada", "--email", "ada@example.com"], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: INVALID_REQUEST: This kind of appointment can't be started right away; I can book you the next available time instead\. \(request \S+\)$/m);
+  }, PROCESS_HEAVY);
+
   it("credits settings, charges and complete: a metered call charged once however often it is completed", async () => {
     const { env } = await freshOrg();
     const { agentId } = await calendarAgent(env, "suggest,book");
