@@ -402,7 +402,7 @@ describe("agni (built binary) against the built API", () => {
     const { agentId } = await calendarAgent(env, "instant");
     const refused = await agni(["appointments", "instant", "--agent", agentId, "--timezone", "UTC", "--name", "Ada", "--email", "ada@example.com"], env);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^error: INVALID_REQUEST: This kind of appointment can't be started right away; I can book you the next available time instead\. \(request \S+\)$/m);
+    expect(refused.stderr).toMatch(/^error: INVALID_REQUEST: This kind of appointment can't be started right away; I can book you the next available time instead\. Event type 1 is not set up for instant meetings in Cal\.com .*\(request \S+\)$/m);
   }, PROCESS_HEAVY);
 
   it("credits settings, charges and complete: a metered call charged once however often it is completed", async () => {
