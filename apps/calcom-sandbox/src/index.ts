@@ -3,3 +3,4 @@ export type { Seed } from "./seed";
 export type { SandboxUser, NewUser, NewEventType } from "./store";
 export type { WebApp, WebAppBooking, Actor } from "./web-app";
 export type { DeliveryFilter, HeldDelivery, WebhookDeliveryAttempt, WebhookDeliveryOptions, WebhookFault, WebhookTarget } from "./webhook-delivery";
+export type { NewTeam, NewTeamEventType, StoredTeam, TeamHost } from "./teams";

@@ -22,6 +22,14 @@ for (const seeded of seed.users) {
   lines.push(`User "${user.username}" (id ${user.id}, ${user.timeZone})${seeded.apiKey ? `, API key ${seeded.apiKey}` : ""}`);
   for (const t of types) lines.push(`  event type ${t.id}: ${t.title} (${t.lengthInMinutes} min)`);
 }
+for (const team of sandbox.store.teams.values()) {
+  const members = team.members.map((m) => `${sandbox.store.userById(m.userId).username} (${m.role.toLowerCase()})`).join(", ");
+  lines.push(`Team "${team.slug}" (id ${team.id}): ${members}`);
+  for (const t of [...sandbox.store.eventTypes.values()].filter((e) => e.teamId === team.id)) {
+    const hosts = (t.hosts ?? []).map((h) => sandbox.store.userById(h.userId).name).join(", ");
+    lines.push(`  event type ${t.id}: ${t.title} (${t.lengthInMinutes} min, ${t.schedulingType === "COLLECTIVE" ? "collective" : "round-robin"}: ${hosts})`);
+  }
+}
 lines.push(
   "Test controls: POST /_sandbox/reset, POST|DELETE /_sandbox/faults, GET /_sandbox/bookings,",
   "  POST /_sandbox/web-app/bookings[/{uid}/reschedule|cancel|confirm|reject|no-show],",

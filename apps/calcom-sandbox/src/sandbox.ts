@@ -13,6 +13,8 @@ import { legacyBookingRoutes } from "./routes/legacy-bookings";
 import { meOutput } from "./routes/me";
 import { scheduleRoutes } from "./routes/schedules";
 import { slotRoutes } from "./routes/slots";
+import { teamEventTypeOutput, teamRoutes } from "./routes/teams";
+import { addTeam, addTeamEventType, type NewTeam, type NewTeamEventType, type StoredTeam } from "./teams";
 import { webhookRoutes } from "./routes/webhooks";
 import { applySeed, type Seed } from "./seed";
 import { handleAdmin } from "./server/admin";
@@ -58,6 +60,10 @@ export interface Sandbox {
   addUser(input: NewUser): { user: SandboxUser; apiKey: string };
   addEventType(userId: number, input: NewEventType): ReturnType<typeof eventTypeOutput>;
   addSchedule(userId: number, input: Omit<StoredSchedule, "id" | "ownerId" | "isDefault"> & { isDefault?: boolean }): StoredSchedule;
+  /** A team of existing users (the first member its owner unless roles say otherwise). */
+  addTeam(input: NewTeam): StoredTeam;
+  /** A round-robin or collective event type of a team, as GET /v2/teams/{teamId}/event-types/{id} answers it. */
+  addTeamEventType(teamId: number, input: NewTeamEventType): ReturnType<typeof teamEventTypeOutput>;
   revokeKey(apiKey: string): boolean;
   /** Every instant meeting started (`instant: true`), oldest first: they are not among the calendar's bookings. */
   instantMeetings(): InstantMeeting[];
@@ -108,6 +114,7 @@ const routes = (slotLatencyMs: number): Route[] => [
   ...bookingDecisionRoutes,
   ...legacyBookingRoutes,
   ...eventTypeRoutes,
+  ...teamRoutes,
   ...scheduleRoutes,
   ...webhookRoutes,
   ...creditRoutes,
@@ -154,6 +161,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     addUser: (input) => store.addUser(input),
     addEventType: (userId, input) => eventTypeOutput(store.addEventType(userId, input), store),
     addSchedule: (userId, input) => store.addSchedule(userId, input),
+    addTeam: (input) => addTeam(store, input),
+    addTeamEventType: (teamId, input) => teamEventTypeOutput(addTeamEventType(store, teamId, input), store),
     revokeKey: (apiKey) => store.revokeKey(apiKey),
     instantMeetings: () => instantMeetings(store),
     bookings: () => [...store.bookings.values()].map((b) => ({ ...bookingOutput(b, store), userId: b.userId })),

@@ -178,12 +178,14 @@ export function availableSlots(input: {
   to: number;
   now: number;
   timeZone?: string;
+  /** The free ranges between the clipped start and `to`, when not the schedule less `busy` (a team's aggregate). */
+  free?: (from: number, to: number) => Interval[];
 }): number[] {
   const { schedule, rules, now } = input;
   const notice = rules.minimumBookingNotice ?? 0;
   const eventLength = input.duration || rules.lengthInMinutes;
   const from = Math.max(input.from, now + Math.max(notice, 1) * MINUTE);
-  const free = subtract(availabilityRanges(schedule, from, input.to), input.busy);
+  const free = input.free ? input.free(from, input.to) : subtract(availabilityRanges(schedule, from, input.to), input.busy);
   const starts = getSlots({
     now,
     timeZone: input.timeZone ?? "UTC",

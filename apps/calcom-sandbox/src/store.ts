@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Schedule, SlotRules, WeeklyHours } from "./slots";
+import type { StoredTeam, TeamFields } from "./teams";
 
 export interface SandboxUser {
   id: number;
@@ -30,8 +31,9 @@ export interface BookingField {
   placeholder?: string;
 }
 
-export interface StoredEventType extends SlotRules {
+export interface StoredEventType extends SlotRules, Partial<TeamFields> {
   id: number;
+  /** The owning user; 0 for a team's event type (Cal.com's userId null), whose `teamId` and `hosts` say who hosts. */
   ownerId: number;
   title: string;
   slug: string;
@@ -42,8 +44,9 @@ export interface StoredEventType extends SlotRules {
   bookingFields: BookingField[];
   /** New bookings wait for the host (status pending, BOOKING_REQUESTED) unless the host made them. */
   requiresConfirmation: boolean;
-  teamId?: number;
+  /** Set up for instant meetings ("connect now"); Cal.com offers it on team event types only (see routes/instant.ts). */
   isInstantEvent?: boolean;
+  /** How long the team has to accept an instant meeting (Cal.com's default: 90 s). */
   instantMeetingExpiryTimeOffsetInSeconds?: number;
 }
 
@@ -70,6 +73,8 @@ export interface StoredBooking {
   rescheduledBy?: string;
   rescheduledFromUid?: string;
   rescheduledToUid?: string;
+  /** A team booking's other hosts (a collective event's), busy with the organizer `userId`. */
+  coHostIds?: number[];
   noShowHost?: boolean;
   /** Cal.com's creationSource: API_V2 for API bookings, WEBAPP for the booking page. */
   creationSource: "API_V2" | "WEBAPP";
@@ -130,7 +135,6 @@ export interface NewEventType {
   scheduleId?: number;
   description?: string;
   requiresConfirmation?: boolean;
-  teamId?: number;
   isInstantEvent?: boolean;
   instantMeetingExpiryTimeOffsetInSeconds?: number;
 }
@@ -158,13 +162,14 @@ export interface SandboxCredits {
 
 /** The sandbox's whole state. Tests and the admin endpoints reset it by making a new one. */
 export class SandboxStore {
-  private seq = { user: 1, schedule: 1, eventType: 1, booking: 1, webhook: 1 };
+  private seq = { user: 1, schedule: 1, eventType: 1, booking: 1, webhook: 1, team: 1 };
   readonly users = new Map<number, SandboxUser>();
   readonly schedules = new Map<number, StoredSchedule>();
   readonly eventTypes = new Map<number, StoredEventType>();
   readonly bookings = new Map<string, StoredBooking>();
   readonly reservations = new Map<string, StoredReservation>();
   readonly webhooks = new Map<number, StoredWebhook>();
+  readonly teams = new Map<number, StoredTeam>();
   /** Each user's credit balance, the `externalRef`s already charged, and every charge made (tests count them). */
   readonly credits = new Map<number, SandboxCredits>();
   private readonly keys = new Map<string, number>();
@@ -202,8 +207,9 @@ export class SandboxStore {
     return schedule;
   }
 
-  addEventType(ownerId: number, input: NewEventType): StoredEventType {
-    if (!this.users.has(ownerId)) throw new Error(`no user ${ownerId}`);
+  /** A user's event type, or (with `team`, owner 0) a team's: see teams.ts `addTeamEventType`. */
+  addEventType(ownerId: number, input: NewEventType, team?: TeamFields): StoredEventType {
+    if (!team && !this.users.has(ownerId)) throw new Error(`no user ${ownerId}`);
     const fields = defaultFields();
     for (const f of input.bookingFields ?? []) {
       const field: BookingField = { required: false, hidden: false, isDefault: false, type: "text", slug: "", ...f } as BookingField;
@@ -231,9 +237,9 @@ export class SandboxStore {
       scheduleId: input.scheduleId ?? null,
       bookingFields: fields,
       requiresConfirmation: input.requiresConfirmation ?? false,
-      teamId: input.teamId,
-      isInstantEvent: input.isInstantEvent,
-      instantMeetingExpiryTimeOffsetInSeconds: input.instantMeetingExpiryTimeOffsetInSeconds,
+      ...team,
+      ...(input.isInstantEvent !== undefined ? { isInstantEvent: input.isInstantEvent } : {}),
+      ...(input.instantMeetingExpiryTimeOffsetInSeconds !== undefined ? { instantMeetingExpiryTimeOffsetInSeconds: input.instantMeetingExpiryTimeOffsetInSeconds } : {}),
     };
     this.eventTypes.set(eventType.id, eventType);
     return eventType;
@@ -261,6 +267,10 @@ export class SandboxStore {
 
   newBookingIds() {
     return { id: this.seq.booking++, uid: randomBytes(11).toString("base64url") };
+  }
+
+  newTeamId() {
+    return this.seq.team++;
   }
 
   newWebhookId() {

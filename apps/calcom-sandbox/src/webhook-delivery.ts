@@ -76,7 +76,7 @@ export class WebhookDeliveries {
     const body = JSON.stringify(webhookBody(store, event, this.now()));
     const headers = { "content-type": "application/json", "x-cal-webhook-version": "2021-10-20" };
     await Promise.all(
-      this.subscribers(booking.userId, event.trigger).map((w) => this.enqueue(this.delivery(w, event.trigger, booking.uid, body, headers, !!this.options.tasker))),
+      this.subscribers(this.organizerSubscribed(booking), event.trigger).map((w) => this.enqueue(this.delivery(w, event.trigger, booking.uid, body, headers, !!this.options.tasker))),
     );
   }
 
@@ -178,13 +178,23 @@ export class WebhookDeliveries {
     this.timer = undefined;
   }
 
-  private subscribers(userId: number, trigger: string): StoredWebhook[] {
+  /**
+   * The user whose own webhooks hear of a booking: its organizer, except for a team event type's booking, which only
+   * team and event-type webhooks hear (handleNewBooking's `triggerForUser = !teamId || parentId`: calcom/cal.com
+   * packages/features/bookings/lib/handleNewBooking.ts @ 9d8f3ffb959a39fc8414e554cd5ac0af70887481; the same rule in the
+   * cancel and confirm handlers). The sandbox has no team-level webhooks, so none fire for team bookings.
+   */
+  private organizerSubscribed(booking: StoredBooking): number | null {
+    return this.store().eventTypes.get(booking.eventTypeId)?.teamId === undefined ? booking.userId : null;
+  }
+
+  private subscribers(userId: number | null, trigger: string): StoredWebhook[] {
     return [...this.store().webhooks.values()].filter((w) => w.userId === userId && w.active && w.triggers.includes(trigger));
   }
 
   private schedule(b: StoredBooking): void {
     const payload = JSON.stringify(meetingEndedBody(this.store(), b));
-    for (const w of this.subscribers(b.userId, "MEETING_ENDED")) this.scheduled.push({ webhookId: w.id, bookingUid: b.uid, startAfter: b.end, payload });
+    for (const w of this.subscribers(this.organizerSubscribed(b), "MEETING_ENDED")) this.scheduled.push({ webhookId: w.id, bookingUid: b.uid, startAfter: b.end, payload });
   }
 
   private unschedule(b: StoredBooking): void {

@@ -1,8 +1,20 @@
 import type { TestApi } from "./test-api";
 
-/** TEMPORARY shim until the team model lands: a "team" event type on a fresh host. */
+/**
+ * A team of two on the sandbox (the owner, whose key the agent connects with, and a member who hosts) with a
+ * round-robin event type, set up for instant meetings or not (`isInstantEvent`).
+ */
 export function instantTeamEventType(api: TestApi, options: { instant: boolean }) {
-  const host = api.calcomUser("UTC");
-  const et = api.sandbox.addEventType(host.id, { title: "Urgent help", slug: `urgent-${host.id}`, lengthInMinutes: 30, teamId: 1000 + host.id, isInstantEvent: options.instant }) as { id: number };
-  return { apiKey: host.apiKey, eventTypeId: et.id };
+  const owner = api.calcomUser("UTC");
+  const member = api.calcomUser("UTC");
+  const team = api.sandbox.addTeam({ name: `Support ${owner.id}`, members: [{ userId: owner.id }, { userId: member.id }] });
+  const et = api.sandbox.addTeamEventType(team.id, {
+    title: "Urgent help",
+    slug: `urgent-${team.id}`,
+    lengthInMinutes: 30,
+    schedulingType: "roundRobin",
+    hosts: [{ userId: member.id }],
+    isInstantEvent: options.instant,
+  });
+  return { apiKey: owner.apiKey, eventTypeId: et.id, teamId: team.id };
 }

@@ -1,6 +1,7 @@
 import { busyFor } from "../busy";
 import { bookability } from "../slots";
 import type { SandboxStore, SandboxUser, StoredBooking, StoredEventType } from "../store";
+import { assignHosts } from "../teams";
 import { checkLength, checkResponses, type CreateBookingBody, validateCreate } from "./booking-input";
 import { HttpError, type RouteContext } from "./context";
 import { parseUtc } from "./slots";
@@ -10,6 +11,8 @@ import { parseUtc } from "./slots";
 // (@ cd764fd827c001adedda807a326af9ca0f924beb, 3d4e8782eb22f7e512a77fa043ecc7eafafed01c, 5b6d63e6300b8d930530b1b876d556a12fcfbd96).
 
 const TAKEN = "User either already has booking at this time or is not available";
+// A team event type's (errors.service.ts: hosts_unavailable_for_booking / no_available_users_found_error).
+const TEAM_TAKEN = "One of the hosts either already has booking at this time or is not available";
 const OUT_OF_BOUNDS = `The event type can't be booked at the "start" time provided. This could be because it's too soon (violating the minimum booking notice) or too far in the future (outside the event's scheduling window). Try fetching available slots first using the GET /v2/slots endpoint and then make a booking with "start" time equal to one of the available slots: https://cal.com/docs/api-reference/v2/slots`;
 
 /** What the booking flows need, whether a request or the web app drives them. */
@@ -28,7 +31,13 @@ export function bookedEventType(store: SandboxStore, body: CreateBookingBody): S
     if (!et) throw new HttpError(404, `Event type with id ${body.eventTypeId} not found.`);
     return et;
   }
-  if (body.teamSlug) throw new HttpError(404, `Team with slug ${body.teamSlug} not found`);
+  if (body.teamSlug) {
+    const team = [...store.teams.values()].find((t) => t.slug === body.teamSlug);
+    if (!team) throw new HttpError(404, `Team with slug ${body.teamSlug} not found`);
+    const et = [...store.eventTypes.values()].find((e) => e.teamId === team.id && e.slug === body.eventTypeSlug);
+    if (!et) throw new HttpError(404, `Event type with slug ${body.eventTypeSlug} belonging to team ${body.teamSlug} not found.`);
+    return et;
+  }
   const user = [...store.users.values()].find((u) => u.username === body.username);
   if (!user) throw new HttpError(404, `User with username ${body.username} not found`);
   const et = [...store.eventTypes.values()].find((e) => e.ownerId === user.id && e.slug === body.eventTypeSlug);
@@ -61,12 +70,23 @@ function utc(value: string): number {
   return ms;
 }
 
-/** handleNewBooking's checks of the time, in its order: past, out of bounds, then the host's availability. */
-function assertBookable(ctx: BookingOps, et: StoredEventType, start: number, duration: number, exceptUid?: string): void {
+/**
+ * handleNewBooking's checks of the time, in its order: past, out of bounds, then the host's availability. A team event
+ * type's hosts are chosen here (teams.ts `assignHosts`); a personal one's host is its owner.
+ */
+function assertBookable(ctx: BookingOps, et: StoredEventType, start: number, duration: number, exceptUid?: string): { organizerId: number; coHostIds: number[] } {
+  if (et.teamId !== undefined) {
+    const hosts = assignHosts(ctx.store, et, start, duration, ctx.now(), exceptUid ?? null);
+    if (hosts === "past") throw new HttpError(400, "Attempting to book a meeting in the past.");
+    if (hosts === "notice") throw new HttpError(400, OUT_OF_BOUNDS);
+    if (hosts === "busy") throw new HttpError(400, TEAM_TAKEN);
+    return hosts;
+  }
   const verdict = bookability(start, duration, ctx.store.scheduleFor(et), et, busyFor(ctx.store, et, exceptUid), ctx.now());
   if (verdict === "past") throw new HttpError(400, "Attempting to book a meeting in the past.");
   if (verdict === "notice") throw new HttpError(400, OUT_OF_BOUNDS);
   if (verdict !== "ok") throw new HttpError(400, TAKEN);
+  return { organizerId: et.ownerId, coHostIds: [] };
 }
 
 /**
@@ -84,13 +104,14 @@ export async function createBooking(ops: BookingOps, body: unknown, creationSour
   if (!a.email && emailField?.required !== false) throw new HttpError(400, "responses - {email}error_required_field, ", "zod");
   const start = utc(body.start);
   if (start >= ops.now()) claimReservation(ops, et, start, start + duration * 60_000, body.reservedSlotUid);
-  assertBookable(ops, et, start, duration);
+  const { organizerId, coHostIds } = assertBookable(ops, et, start, duration);
   const now = ops.now();
-  const host = ops.store.userById(et.ownerId);
+  const host = ops.store.userById(organizerId);
   const guests = body.guests ?? [];
   const booking: StoredBooking = {
     ...ops.store.newBookingIds(),
-    userId: et.ownerId,
+    userId: organizerId,
+    ...(coHostIds.length ? { coHostIds } : {}),
     eventTypeId: et.id,
     title: `${et.title} between ${host.name} and ${a.name}`,
     status: et.requiresConfirmation ? "pending" : "accepted",
@@ -133,16 +154,20 @@ export async function rescheduleBooking(ops: BookingOps, uid: string, input: Res
   if (old.status === "cancelled") throw new HttpError(400, `Can't reschedule booking with uid=${uid} because it has been cancelled. Please provide uid of a booking that is not cancelled.`);
   const et = ops.store.eventTypes.get(old.eventTypeId);
   if (!et) throw new Error(`sandbox store: booking ${old.uid} has no event type`);
-  const host = ops.store.userById(old.userId);
   const start = utc(input.start);
   // transformInputRescheduleBooking: the new booking lasts the event type's length.
   const duration = et.lengthInMinutes;
-  assertBookable(ops, et, start, duration, old.uid);
+  // A team booking's hosts are chosen again, the original round-robin host kept when the event type says so.
+  const { organizerId, coHostIds } = assertBookable(ops, et, start, duration, old.uid);
+  const host = ops.store.userById(organizerId);
   const now = ops.now();
   const confirmed = !et.requiresConfirmation || input.rescheduledBy === host.email;
   const booking: StoredBooking = {
     ...old,
     ...ops.store.newBookingIds(),
+    userId: organizerId,
+    coHostIds: coHostIds.length ? coHostIds : undefined,
+    title: `${et.title} between ${host.name} and ${old.attendee.name}`,
     attendee: { ...old.attendee, noShow: undefined },
     start,
     end: start + duration * 60_000,

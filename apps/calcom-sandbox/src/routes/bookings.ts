@@ -5,6 +5,7 @@ import { validateCancel, validateListQuery, validateReschedule } from "./booking
 import { BOOKINGS_VERSIONS, HttpError, type Route, type RouteContext } from "./context";
 import { createInstantBooking, isInstantRequest } from "./instant";
 import { parseUtc } from "./slots";
+import { visibleTo } from "../teams";
 
 // The 2024-08-13 bookings controller. Messages and their order follow calcom/cal.com
 // apps/api/v2/src/ee/bookings/2024-08-13/services/{bookings,input,errors}.service.ts
@@ -81,7 +82,7 @@ export function listBookings(ctx: RouteContext, user: SandboxUser, q: URLSearchP
   const within = (v: number, after: number | null | undefined, before: number | null | undefined) => (after == null || v >= after) && (before == null || v <= before);
   const list = [...ctx.store.bookings.values()].filter(
     (b) =>
-      b.userId === user.id &&
+      visibleTo(ctx.store, b, user.id) &&
       (!statuses.length || statuses.some((s) => STATUS_FILTERS[s]?.(b, now))) &&
       (!ids.length || ids.includes(b.eventTypeId)) &&
       (!q.get("attendeeEmail") || b.attendee.email === q.get("attendeeEmail")) &&

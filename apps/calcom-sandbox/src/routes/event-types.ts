@@ -4,7 +4,7 @@ import { EVENT_TYPES_VERSIONS, HttpError, type Route } from "./context";
 
 /** `EventTypeOutput_2024_06_14`. */
 export function eventTypeOutput(et: StoredEventType, store: SandboxStore) {
-  const owner = store.userById(et.ownerId);
+  const owner = store.users.get(et.ownerId);
   return {
     id: et.id,
     ownerId: et.ownerId,
@@ -34,7 +34,7 @@ export function eventTypeOutput(et: StoredEventType, store: SandboxStore) {
     ...(et.bookingWindow ? { bookingWindow: et.bookingWindow } : {}),
     hidden: et.hidden,
     bookingRequiresAuthentication: false,
-    users: [owner.username],
+    users: owner ? [owner.username] : [],
   };
 }
 

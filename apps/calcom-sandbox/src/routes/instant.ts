@@ -1,4 +1,4 @@
-import type { SandboxStore, StoredEventType } from "../store";
+import type { SandboxStore } from "../store";
 import { bookedEventType } from "./booking-flows";
 import { checkLength, validateCreate } from "./booking-input";
 import { HttpError, type Route, type RouteContext } from "./context";
@@ -48,11 +48,6 @@ export function instantMeetings(store: SandboxStore): InstantMeeting[] {
 /** Cal.com's default `instantMeetingExpiryTimeOffsetInSeconds`. */
 export const DEFAULT_INSTANT_EXPIRY_SECONDS = 90;
 
-/** The team an event type belongs to, or null for a personal one. */
-function teamIdOf(et: StoredEventType): number | null {
-  return et.teamId ?? null;
-}
-
 /** Whether a create body asks for an instant booking (`"instant" in body && body.instant`). */
 export const isInstantRequest = (body: unknown): boolean => body !== null && typeof body === "object" && "instant" in body && body.instant === true;
 
@@ -91,8 +86,15 @@ export function createInstantBooking(ctx: RouteContext) {
   const body = ctx.body;
   validateCreate(body);
   const et = bookedEventType(ctx.store, body);
-  const teamId = teamIdOf(et);
-  if (teamId === null) throw new HttpError(400, "Instant bookings are only supported for team event types, not individual user event types.");
+  // createBooking checks a round-robin or collective event type's hosts before it branches to the instant flow.
+  if (et.schedulingType && !et.hosts?.length) {
+    throw new HttpError(
+      422,
+      `Can't book this team event type because it has no hosts. Please, add at least 1 host to event type with id=${et.id} belonging to team with id=${et.teamId} and try again.`,
+    );
+  }
+  const teamId = et.teamId;
+  if (teamId === undefined) throw new HttpError(400, "Instant bookings are only supported for team event types, not individual user event types.");
   const duration = checkLength(et, body.lengthInMinutes);
   const a = body.attendee;
   const emailField = et.bookingFields.find((f) => f.slug === "email");

@@ -1,8 +1,9 @@
 import { DateTime } from "luxon";
-import { busyFor, reservedFor } from "../busy";
+import { busyFor, reservedFor, reservedForEventType } from "../busy";
 import { sendJson, sendSuccess } from "../http";
 import { availableSlots, dateKey, renderInstant } from "../slots";
 import type { SandboxStore, StoredEventType, StoredReservation } from "../store";
+import { hostSchedule, isMember, teamFreeRanges, teamOf } from "../teams";
 import { bodyObject, HttpError, LEGACY_SLOTS_VERSIONS, type Route, type RouteContext, SLOTS_VERSIONS } from "./context";
 import { check, type FieldError, isDateString, isTimeZone, refuse, unknownProperties } from "./validate";
 
@@ -19,6 +20,7 @@ export function parseUtc(value: unknown): number | null {
 const COMMON = ["start", "end", "timeZone", "duration", "format", "bookingUidToReschedule", "rrHostSubsetIds", "type"];
 const BY_ID = [...COMMON, "eventTypeId"];
 const BY_SLUG = [...COMMON, "eventTypeSlug", "username", "organizationSlug"];
+const BY_TEAM_SLUG = [...COMMON, "eventTypeSlug", "teamSlug", "organizationSlug"];
 const BY_USERNAMES = [...COMMON, "usernames", "organizationSlug"];
 
 function validateSlotsQuery(q: Record<string, string>): void {
@@ -31,6 +33,7 @@ function validateSlotsQuery(q: Record<string, string>): void {
   ];
   if ("eventTypeId" in q) return refuse([...unknownProperties(q, BY_ID), ...common(), ...check("eventTypeId", [Number.isNaN(parseInt(q.eventTypeId ?? "")) && "eventTypeId must be a number conforming to the specified constraints"])]);
   if ("username" in q && "eventTypeSlug" in q) return refuse([...unknownProperties(q, BY_SLUG), ...common()]);
+  if ("teamSlug" in q && "eventTypeSlug" in q) return refuse([...unknownProperties(q, BY_TEAM_SLUG), ...common()]);
   const usernames = (q.usernames ?? "").split(",").filter(Boolean);
   refuse([
     ...unknownProperties(q, BY_USERNAMES),
@@ -47,6 +50,13 @@ function eventTypeOf(store: SandboxStore, q: Record<string, string>): StoredEven
     if (!et) throw new HttpError(404, "Event Type not found");
     return et;
   }
+  if (q.teamSlug !== undefined) {
+    const team = [...store.teams.values()].find((t) => t.slug === q.teamSlug);
+    if (!team) throw new HttpError(404, `Team with slug ${q.teamSlug} not found`);
+    const teamEt = [...store.eventTypes.values()].find((e) => e.teamId === team.id && e.slug === q.eventTypeSlug);
+    if (!teamEt) throw new HttpError(404, "Event Type not found");
+    return teamEt;
+  }
   const user = [...store.users.values()].find((u) => u.username === q.username);
   if (!user) throw new HttpError(404, `User with username ${q.username} not found`);
   const et = [...store.eventTypes.values()].find((e) => e.ownerId === user.id && e.slug === q.eventTypeSlug);
@@ -60,16 +70,21 @@ function slotsBetween(ctx: RouteContext, et: StoredEventType, from: number, rawT
   const to = midnight ? rawTo + 86_399_000 : rawTo;
   if (to < from) throw new HttpError(400, "Invalid time range given - check the 'start' and 'end' query parameters.");
   const now = ctx.now();
+  const [firstHost] = et.hosts ?? [];
+  // A team event type: the hosts' aggregated free ranges (teams.ts), the booking window in the first host's zone.
+  const team = et.teamId !== undefined;
+  if (team && !firstHost) return [];
   const starts = availableSlots({
-    schedule: ctx.store.scheduleFor(et),
+    schedule: team ? hostSchedule(ctx.store, et, firstHost?.userId ?? -1) : ctx.store.scheduleFor(et),
     rules: et,
     duration,
-    busy: busyFor(ctx.store, et, rescheduleUid),
-    reserved: reservedFor(ctx.store, et.ownerId, now),
+    busy: team ? [] : busyFor(ctx.store, et, rescheduleUid),
+    reserved: team ? reservedForEventType(ctx.store, et.id, now) : reservedFor(ctx.store, et.ownerId, now),
     from,
     to,
     now,
     timeZone,
+    ...(team ? { free: (a: number, b: number) => teamFreeRanges(ctx.store, et, a, b, rescheduleUid) } : {}),
   });
   // With a time zone, only the requested dates (in that zone) are kept (util.ts filterSlotsByRequestedDateRange).
   if (!timeZone) return starts;
@@ -100,7 +115,8 @@ function reserve(ctx: RouteContext): StoredReservation {
   }
   const et = ctx.store.eventTypes.get(Number(b.eventTypeId));
   if (!et) throw new HttpError(404, `Event Type with ID=${b.eventTypeId} not found`);
-  if (b.reservationDuration && ctx.user && ctx.user.id !== et.ownerId) {
+  const team = teamOf(ctx.store, et);
+  if (b.reservationDuration && ctx.user && !(team ? isMember(team, ctx.user.id) : ctx.user.id === et.ownerId)) {
     throw new HttpError(403, "authenticated user is not owner of event type, does not have memberships in common with owner of the event type, nor does belong to event type's team or org.");
   }
   const start = parseUtc(b.slotStart);

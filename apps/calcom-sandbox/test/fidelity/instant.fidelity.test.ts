@@ -60,4 +60,25 @@ describe("bookings create: instant", () => {
     expect(w.sandbox.instantMeetings()).toMatchObject([{ uid: data.uid, expires: NOW.getTime() + 90_000 }]);
     expect(w.sandbox.bookings()).toHaveLength(0);
   });
+
+  it("refuses a team event type without hosts with 422 before the instant flow, as every team booking", async () => {
+    // bookings.service.ts createBooking: checkEventTypeHasHosts for COLLECTIVE / ROUND_ROBIN comes before `if (body.instant)`.
+    const w = await world();
+    const team = instantTeam(w, { hosts: false });
+    const res = await w.call("POST", "/v2/bookings", { key: team.apiKey, body: { start: NOW_ISO, eventTypeId: team.eventTypeId, attendee: w.attendee, instant: true } });
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toBe(
+      `Can't book this team event type because it has no hosts. Please, add at least 1 host to event type with id=${team.eventTypeId} belonging to team with id=${team.teamId} and try again.`,
+    );
+    expect(w.sandbox.instantMeetings()).toHaveLength(0);
+  });
+
+  it("answers isInstantEvent on the team's event type (TeamEventTypeOutput_2024_06_14), false unless set", async () => {
+    const w = await world();
+    const team = instantTeam(w);
+    const list = await w.call("GET", `/v2/teams/${team.teamId}/event-types`);
+    expect(list.body.data).toMatchObject([{ id: team.eventTypeId, isInstantEvent: true, teamId: team.teamId }]);
+    const own = await w.call("GET", `/v2/event-types/${w.eventType.id}`, { key: w.apiKey });
+    expect(own.body.data.isInstantEvent).toBe(false);
+  });
 });
