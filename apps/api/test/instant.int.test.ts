@@ -119,6 +119,27 @@ describe("instant", () => {
     }
   });
 
+  it("is billable (1 credit by default): with metering on in hard mode and no credits, the caller hears so and nobody is rung", async () => {
+    const team = instantTeamEventType(api, { instant: true });
+    const { auth, manage } = await agentFor(team.apiKey, team.eventTypeId);
+    expect((await api.request("PUT", "/api/v1/credits/settings", { auth, body: { enabled: true, mode: "hard" } })).status).toBe(200);
+    api.sandbox.store.creditsOf(team.ownerId).monthlyRemaining = 0;
+    const before = bookingRequests();
+    const refused = await manage({ action: "instant", ...CALLER, call_session_id: "call-instant-broke" });
+    expect(refused.status).toBe(402);
+    expect(refused.body).toMatchObject({ code: "PAYMENT_REQUIRED", message: "I'm sorry, I can't make changes to the calendar right now. Please try again later or contact us directly." });
+    expect(bookingRequests()).toBe(before);
+
+    // Another account, with credits (Cal.com's answer is reused for 30 s per account): the meeting counts 1.
+    const paidTeam = instantTeamEventType(api, { instant: true });
+    const paid = await agentFor(paidTeam.apiKey, paidTeam.eventTypeId);
+    expect((await api.request("PUT", "/api/v1/credits/settings", { auth: paid.auth, body: { enabled: true, mode: "hard" } })).status).toBe(200);
+    const started = await paid.manage({ action: "instant", ...CALLER, call_session_id: "call-instant-paid" });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const done = await api.request("POST", `/api/v1/calcom/agents/${paid.agent.id}/calls/call-instant-paid/complete`, { auth: paid.auth });
+    expect(done.body.data).toMatchObject({ credits: 1, actions: 1, status: "charged" });
+  });
+
   it("is book_instant_meeting in every export format, over MCP and through a voice platform's webhook", async () => {
     const team = instantTeamEventType(api, { instant: true });
     const { auth, agent, tool } = await agentFor(team.apiKey, team.eventTypeId);

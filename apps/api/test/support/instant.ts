@@ -16,5 +16,5 @@ export function instantTeamEventType(api: TestApi, options: { instant: boolean }
     hosts: [{ userId: member.id }],
     isInstantEvent: options.instant,
   });
-  return { apiKey: owner.apiKey, eventTypeId: et.id, teamId: team.id };
+  return { apiKey: owner.apiKey, ownerId: owner.id, eventTypeId: et.id, teamId: team.id };
 }
