@@ -88,6 +88,13 @@ describe("instant", () => {
       expect(res.body).toMatchObject({ success: false, code: "INVALID_REQUEST", message: "This kind of appointment can't be started right away; I can book you the next available time instead." });
       expect(res.body.details.reason).toMatch(/not set up for instant meetings/);
     }
+    // An event type of a team the account is not in, or of nobody, is not the agent's to ring.
+    const otherTeam = instantTeamEventType(api, { instant: true });
+    for (const id of [otherTeam.eventTypeId, 999_999]) {
+      const res = await manage({ action: "instant", ...CALLER, event_type_id: id });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toBe(`Event type ${id} was not found on the agent's Cal.com account`);
+    }
     expect(bookingRequests()).toBe(before);
   });
 
