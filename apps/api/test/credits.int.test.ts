@@ -35,11 +35,11 @@ async function calendar() {
 }
 
 describe("credit settings", () => {
-  it("are off by default with book and reschedule costing 1, and refuse bad bodies with the envelope", async () => {
+  it("are off by default with book, reschedule and instant costing 1, and refuse bad bodies with the envelope", async () => {
     const { auth, settings } = await calendar();
     const got = await api.request("GET", "/api/v1/credits/settings", { auth });
     expect(got.status).toBe(200);
-    expect(got.body.data).toEqual({ enabled: false, mode: "hard", credits_per_action: { book: 1, reschedule: 1 }, updated_at: null });
+    expect(got.body.data).toEqual({ enabled: false, mode: "hard", credits_per_action: { book: 1, reschedule: 1, instant: 1 }, updated_at: null });
     for (const body of [{}, { mode: "strict" }, { credits_per_action: { book: -1 } }, { credits_per_action: { dance: 1 } }, { enabled: "yes" }]) {
       const res = await settings(body);
       expect(res.status, JSON.stringify(body)).toBe(400);

@@ -8,6 +8,7 @@ import type { AuthedContext, Route, RouteContext } from "./routes/context";
 import { creditRoutes } from "./routes/credits";
 import { bookingPageRoutes } from "./routes/booking-page";
 import { eventTypeOutput, eventTypeRoutes } from "./routes/event-types";
+import { type InstantMeeting, instantMeetings, instantRoutes } from "./routes/instant";
 import { legacyBookingRoutes } from "./routes/legacy-bookings";
 import { meOutput } from "./routes/me";
 import { scheduleRoutes } from "./routes/schedules";
@@ -64,6 +65,8 @@ export interface Sandbox {
   /** A round-robin or collective event type of a team, as GET /v2/teams/{teamId}/event-types/{id} answers it. */
   addTeamEventType(teamId: number, input: NewTeamEventType): ReturnType<typeof teamEventTypeOutput>;
   revokeKey(apiKey: string): boolean;
+  /** Every instant meeting started (`instant: true`), oldest first: they are not among the calendar's bookings. */
+  instantMeetings(): InstantMeeting[];
   /** Every booking (all users), as Cal.com would return them, plus the host's user id. */
   bookings(): (ReturnType<typeof bookingOutput> & { userId: number })[];
   /** Back to the seed (or empty), without faults. */
@@ -115,6 +118,7 @@ const routes = (slotLatencyMs: number): Route[] => [
   ...scheduleRoutes,
   ...webhookRoutes,
   ...creditRoutes,
+  ...instantRoutes,
   ...bookingPageRoutes,
 ];
 
@@ -160,6 +164,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     addTeam: (input) => addTeam(store, input),
     addTeamEventType: (teamId, input) => teamEventTypeOutput(addTeamEventType(store, teamId, input), store),
     revokeKey: (apiKey) => store.revokeKey(apiKey),
+    instantMeetings: () => instantMeetings(store),
     bookings: () => [...store.bookings.values()].map((b) => ({ ...bookingOutput(b, store), userId: b.userId })),
     reset() {
       store = fresh();

@@ -44,6 +44,10 @@ export interface StoredEventType extends SlotRules, Partial<TeamFields> {
   bookingFields: BookingField[];
   /** New bookings wait for the host (status pending, BOOKING_REQUESTED) unless the host made them. */
   requiresConfirmation: boolean;
+  /** Set up for instant meetings ("connect now"); Cal.com offers it on team event types only (see routes/instant.ts). */
+  isInstantEvent?: boolean;
+  /** How long the team has to accept an instant meeting (Cal.com's default: 90 s). */
+  instantMeetingExpiryTimeOffsetInSeconds?: number;
 }
 
 export interface StoredBooking {
@@ -131,6 +135,8 @@ export interface NewEventType {
   scheduleId?: number;
   description?: string;
   requiresConfirmation?: boolean;
+  isInstantEvent?: boolean;
+  instantMeetingExpiryTimeOffsetInSeconds?: number;
 }
 
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
@@ -232,6 +238,8 @@ export class SandboxStore {
       bookingFields: fields,
       requiresConfirmation: input.requiresConfirmation ?? false,
       ...team,
+      ...(input.isInstantEvent !== undefined ? { isInstantEvent: input.isInstantEvent } : {}),
+      ...(input.instantMeetingExpiryTimeOffsetInSeconds !== undefined ? { instantMeetingExpiryTimeOffsetInSeconds: input.instantMeetingExpiryTimeOffsetInSeconds } : {}),
     };
     this.eventTypes.set(eventType.id, eventType);
     return eventType;

@@ -417,6 +417,29 @@ describe("agni (built binary) against the built API", () => {
     expect(Object.fromEntries(url.searchParams)).toMatchObject({ name: "Ada", email: "ada@example.com", date: "2030-01-07", month: "2030-01", slot: "2030-01-07T15:00:00.000Z" });
   }, PROCESS_HEAVY);
 
+  it("appointments instant: the seed's personal event type is not set up for instant meetings, so the API's sentence and exit 1", async () => {
+    const { env } = await freshOrg();
+    const { agentId } = await calendarAgent(env, "instant");
+    const refused = await agni(["appointments", "instant", "--agent", agentId, "--timezone", "UTC", "--name", "Ada", "--email", "ada@example.com"], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: INVALID_REQUEST: This kind of appointment can't be started right away; I can book you the next available time instead\. Event type 1 is not set up for instant meetings in Cal\.com .*\(request \S+\)$/m);
+  }, PROCESS_HEAVY);
+
+  it("appointments instant on the seed's instant team event type (6, Urgent help): the sentence and the meeting link", async () => {
+    const { env } = await freshOrg();
+    const agentId = json(await agni(["agents", "create", "--json", "--name", "Urgent line", "--event-type-id", "6"], env)).data.id as string;
+    json(await agni(["agent-calcom", "connect", agentId, "--json", "--calcom-api-key", SANDBOX_KEY, "--api-base-url", sandbox.url], env));
+    const toolId = json(await agni(["tools", "create", "--json", "--name", "calendar", "--type", "calcom", "--agent", agentId, "--enabled-functions", "instant"], env)).data.id as string;
+    json(await agni(["tools", "activate", toolId, "--json"], env));
+    const started = await agni(["appointments", "instant", "--agent", agentId, "--timezone", "Europe/London", "--name", "Ada", "--email", "ada@example.com", "--notes", "Pipe burst"], env);
+    expect(started).toMatchObject({ code: 0, stderr: "" });
+    expect(started.stdout).toMatch(/^I've started a video meeting for you now, and a team member is being rung to join you\. Here is the meeting link; open it to join, and someone should be with you shortly\.$/m);
+    expect(started.stdout).toMatch(/^action needed: +join_meeting$/m);
+    const link = new URL(/^meeting link: +(\S+)$/m.exec(started.stdout)?.[1] ?? "");
+    expect(link.pathname).toMatch(/^\/video\/[\w-]+$/);
+    expect((await fetch(link)).status).toBe(200);
+  }, PROCESS_HEAVY);
+
   it("credits settings, charges and complete: a metered call charged once however often it is completed", async () => {
     const { env } = await freshOrg();
     const { agentId } = await calendarAgent(env, "suggest,book");

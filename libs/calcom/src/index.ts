@@ -20,6 +20,7 @@ export { CalcomMeSchema, type CalcomMe } from "./resources/me";
 export { CalcomBookingSchema, DEFAULT_CANCELLATION_REASON, type CalcomBooking } from "./resources/bookings";
 export type {
   CreateBookingInput,
+  CreateInstantBookingInput,
   RescheduleBookingInput,
   CancelBookingInput,
   DeclineBookingInput,
@@ -32,6 +33,7 @@ export type {
   ListBookingsQuery,
 } from "./resources/booking-inputs";
 export { CalcomSlotsSchema, CalcomReservationSchema, type CalcomSlots, type CalcomReservation, type ListSlotsQuery, type ReserveSlotInput } from "./resources/slots";
+export { CalcomTeamSchema, type CalcomTeam } from "./resources/team-event-types";
 export { CalcomEventTypeSchema, CalcomBookingFieldSchema, type CalcomEventType, type CalcomBookingField, type ListEventTypesQuery } from "./resources/event-types";
 export {
   CalcomTeamSchema,

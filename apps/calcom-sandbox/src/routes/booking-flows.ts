@@ -25,7 +25,7 @@ export function findBooking(ops: Pick<BookingOps, "store">, uid: string, notFoun
 }
 
 /** getBookedEventType + handleEventTypeToBeBookedNotFound (errors.service.ts). */
-function bookedEventType(store: SandboxStore, body: CreateBookingBody): StoredEventType {
+export function bookedEventType(store: SandboxStore, body: CreateBookingBody): StoredEventType {
   if (body.eventTypeId) {
     const et = store.eventTypes.get(body.eventTypeId);
     if (!et) throw new HttpError(404, `Event type with id ${body.eventTypeId} not found.`);

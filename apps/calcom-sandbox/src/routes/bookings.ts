@@ -3,6 +3,7 @@ import type { SandboxStore, SandboxUser, StoredBooking } from "../store";
 import { callerOf, cancelBooking, createBooking, findBooking, rescheduleBooking } from "./booking-flows";
 import { validateCancel, validateListQuery, validateReschedule } from "./booking-input";
 import { BOOKINGS_VERSIONS, HttpError, type Route, type RouteContext } from "./context";
+import { createInstantBooking, isInstantRequest } from "./instant";
 import { parseUtc } from "./slots";
 import { visibleTo } from "../teams";
 
@@ -106,7 +107,8 @@ export const bookingRoutes: Route[] = [
     pattern: /^\/v2\/bookings\/?$/,
     versions: BOOKINGS_VERSIONS,
     auth: "optional",
-    handle: async (ctx) => sendSuccess(ctx.res, bookingOutput(await createBooking(ctx, ctx.body, "API_V2"), ctx.store), 201),
+    handle: async (ctx) =>
+      sendSuccess(ctx.res, isInstantRequest(ctx.body) ? createInstantBooking(ctx) : bookingOutput(await createBooking(ctx, ctx.body, "API_V2"), ctx.store), 201),
   },
   {
     method: "GET",

@@ -28,7 +28,7 @@ export function eventTypeOutput(et: StoredEventType, store: SandboxStore) {
     seatsPerTimeSlot: null,
     forwardParamsSuccessRedirect: null,
     successRedirectUrl: null,
-    isInstantEvent: false,
+    isInstantEvent: et.isInstantEvent ?? false,
     seatsShowAvailabilityCount: null,
     scheduleId: et.scheduleId,
     ...(et.bookingWindow ? { bookingWindow: et.bookingWindow } : {}),

@@ -30,6 +30,7 @@ function manageOutput(body: { message: string; data: ManageResult }): Output {
         data.local_date_time ? `time:           ${data.local_date_time} (${data.date_time})` : "",
         data.action_required ? `action needed:  ${data.action_required}` : "",
         data.booking_url ? `booking link:   ${data.booking_url}` : "",
+        data.meeting_url ? `meeting link:   ${data.meeting_url}` : "",
         data.slots_as_of ? `slots as of:    ${data.slots_as_of}` : "",
       ].filter(Boolean);
       return [body.message, ...days, ...found, ...facts].join("\n");
@@ -119,6 +120,14 @@ export function registerAppointments(program: Command, ctx: CliContext): void {
       .option("--email <email>", "the attendee's email")
       .option("--notes <text>", "notes for the host")
       .option("--duration <minutes>", "length, for event types with several", parseInteger)
+      .option("--responses <json>", "answers to the event type's questions"),
+  );
+  manageCommand(appointments, ctx, "instant", "", "Start a meeting now with whoever on the team answers (event types set up for instant meetings)", (c) =>
+    c
+      .requiredOption("--name <name>", "the attendee's name")
+      .option("--email <email>", "the attendee's email")
+      .option("--phone <e164>", "the attendee's phone, e.g. +14155550123")
+      .option("--notes <text>", "what the caller needs, for whoever answers")
       .option("--responses <json>", "answers to the event type's questions"),
   );
   manageCommand(appointments, ctx, "find", "", "The caller's upcoming appointments, by the phone or email they booked with, or their name and the day", (c) =>

@@ -72,6 +72,12 @@ export type CreateBookingInput = EventTypeSelector & {
   emailVerificationCode?: string;
 };
 
+/**
+ * The body of `POST /v2/bookings` for an instant meeting (`CreateInstantBookingInput_2024_08_13`): a booking with
+ * `instant: true`, which Cal.com accepts for team event types only. `start` is now.
+ */
+export type CreateInstantBookingInput = Omit<CreateBookingInput, "lengthInMinutes" | "routing" | "emailVerificationCode"> & { instant: true };
+
 /** The body of `POST /v2/bookings/{uid}/reschedule` (`RescheduleBookingInput_2024_08_13`, not the seated form). */
 export interface RescheduleBookingInput {
   /** ISO 8601 in UTC. */

@@ -3,7 +3,7 @@ import { CalcomSlotUnavailableError } from "../errors";
 import type { QueryValue, Transport } from "../http";
 import { isAlreadyCancelled } from "../parse-error";
 import { CAL_API_VERSIONS } from "../versions";
-import type { CancelBookingInput, CreateBookingInput, DeclineBookingInput, ListBookingsQuery, RescheduleBookingInput } from "./booking-inputs";
+import type { CancelBookingInput, CreateBookingInput, CreateInstantBookingInput, DeclineBookingInput, ListBookingsQuery, RescheduleBookingInput } from "./booking-inputs";
 
 const version = CAL_API_VERSIONS.bookings;
 
@@ -113,6 +113,16 @@ export function bookingsResource(request: Transport) {
     createOrFind,
     /** `createOrFind`, for callers that do not need to know whether the booking was made now. */
     create: async (input: CreateBookingInput, options: { lookupFirst?: boolean } = {}): Promise<CalcomBooking> => (await createOrFind(input, options)).booking,
+    /**
+     * Starts an instant meeting (`POST /v2/bookings` with `instant: true`). Cal.com answers with a booking awaiting a
+     * host (`status: "awaiting_host"`, its Cal Video link as `location`), notifies the team's members and fires
+     * INSTANT_MEETING; a non-team event type is a 400 (calcom/cal.com
+     * apps/api/v2/src/ee/bookings/2024-08-13/services/bookings.service.ts @ 015b57aa35e8f11ded25dc1cedd7460a58440f72,
+     * packages/features/instant-meeting/handleInstantMeeting.ts @ 008b94bb87bdf05f6f9b39de430cd58e0c133310). Sent
+     * once: every try would ring the team again, and Cal.com has no way to find the first one's booking.
+     */
+    createInstant: (input: CreateInstantBookingInput): Promise<CalcomBooking> =>
+      request({ method: "POST", path: "/v2/bookings", version, body: input, schema: CalcomBookingSchema, retry: false }),
     /**
      * Moves a booking; Cal.com answers with a new booking (new uid) and cancels the old one. Before a retry the old
      * booking is read: if it already points to its replacement, that replacement is the answer.

@@ -34,6 +34,8 @@ export const CalcomEventTypeSchema = z
     slotInterval: z.number().int().nullable().optional(),
     minimumBookingNotice: z.number().int().nullable().optional(),
     bookingFields: z.array(CalcomBookingFieldSchema).default([]),
+    /** Set up for instant meetings ("connect now"): in Cal.com only a team event type can be. */
+    isInstantEvent: z.boolean().optional(),
     /** The usernames of its hosts; the booking page of a personal event type is `/<username>/<slug>`. */
     users: z.array(z.string()).optional(),
   })

@@ -3,7 +3,7 @@ import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope.js";
 import { pageLimit } from "../common/paging.js";
 import { E164_PATTERN } from "../common/phone.js";
 
-export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline", "find"] as const;
+export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline", "find", "instant"] as const;
 export type AppointmentAction = (typeof APPOINTMENT_ACTIONS)[number];
 
 /**
@@ -41,6 +41,11 @@ export const ManageAppointmentBodySchema = z
       need("name", "name is required to book");
       if (!b.email && !b.phone) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["email"], message: "email or phone is required to book" });
       need("appointment_datetime", "appointment_datetime is required to book");
+    }
+    if (b.action === "instant") {
+      need("name", "name is required to start an instant meeting");
+      if (!b.email && !b.phone) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["email"], message: "email or phone is required to start an instant meeting" });
+      if (b.appointment_datetime !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["appointment_datetime"], message: "an instant meeting starts now: leave out appointment_datetime (use book for a later time)" });
     }
     if (b.action === "reschedule") {
       need("appointment_id", "appointment_id is required to reschedule");
@@ -82,6 +87,8 @@ export const ManageResultSchema = z.object({
   slot_times: z.array(z.string()).optional(),
   /** link (and book or reschedule on a links-only tool): the Cal.com page where the caller confirms it themself. */
   booking_url: z.string().optional(),
+  /** instant: the video meeting the caller joins now (Cal.com's meeting link), when Cal.com gave one. */
+  meeting_url: z.string().optional(),
   /** find: the caller's upcoming appointments that match what they gave (ids for reschedule and cancel). */
   appointments: z.array(z.object({ appointment_id: z.string(), date_time: z.string(), local_date_time: z.string(), status: z.string() })).optional(),
   /** suggest and availability: when the offered slots were read from Cal.com (ISO 8601); they are at most the slot cache's TTL old. */

@@ -10,7 +10,7 @@ export const CREDIT_CHARGE_STATUSES = ["open", "charging", "charged", "unpaid"] 
 export type CreditChargeStatus = (typeof CREDIT_CHARGE_STATUSES)[number];
 
 /** Credits each action costs until an organisation says otherwise; an action not named costs nothing. */
-export const DEFAULT_CREDITS_PER_ACTION: Readonly<Partial<Record<(typeof APPOINTMENT_ACTIONS)[number], number>>> = { book: 1, reschedule: 1 };
+export const DEFAULT_CREDITS_PER_ACTION: Readonly<Partial<Record<(typeof APPOINTMENT_ACTIONS)[number], number>>> = { book: 1, reschedule: 1, instant: 1 };
 
 const PerActionSchema = z
   .object(Object.fromEntries(APPOINTMENT_ACTIONS.map((a) => [a, z.number().int().min(0).max(1000).optional()])) as Record<(typeof APPOINTMENT_ACTIONS)[number], z.ZodOptional<z.ZodNumber>>)

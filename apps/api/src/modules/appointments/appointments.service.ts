@@ -5,6 +5,7 @@ import { book } from "./actions/book";
 import { cancel } from "./actions/cancel";
 import { find } from "./actions/find";
 import { decide } from "./actions/host-decision";
+import { instant, instantStillRinging } from "./actions/instant";
 import { link, rescheduleLink } from "./actions/link";
 import type { ActionDeps } from "./actions/deps";
 import { reschedule } from "./actions/reschedule";
@@ -105,6 +106,8 @@ export class AppointmentsService {
           return await decide(this.deps, calendar, command);
         case "find":
           return await find(this.deps, calendar, command);
+        case "instant":
+          return await instant(this.deps, calendar, command);
       }
     } catch (err) {
       if (err instanceof CalcomAuthError) {
@@ -121,6 +124,8 @@ export class AppointmentsService {
    * answer, so a replay of one that no longer holds is a 409 saying what is true now.
    */
   private async stillHolds(calendar: Calendar, command: ManageCommand, said: ManageResult, explicitKey: boolean): Promise<boolean> {
+    // A repeat of an instant meeting's request is that meeting while the team is being rung; after, a new one rings again.
+    if (said.action === "instant" && !explicitKey) return instantStillRinging(said, this.now());
     if (!said.appointment_id) return true;
     const row = await this.repo.find(calendar.agent.organizationId, said.appointment_id, calendar.agent.id);
     if (!row) return true;

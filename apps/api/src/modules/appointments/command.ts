@@ -68,8 +68,16 @@ export interface FindCommand extends CommandBase {
   date?: string;
 }
 
+/** A meeting now with whoever on the team answers, for event types set up for instant meetings (see actions/instant.ts). */
+export interface InstantCommand extends CommandBase {
+  action: "instant";
+  attendee: { name: string; email?: string; phone?: string };
+  eventTypeId?: number;
+  responses?: ManageAppointmentBody["responses"];
+}
+
 /** One agent action, parsed once: each carries exactly the fields it uses. */
-export type ManageCommand = BookCommand | RescheduleCommand | CancelCommand | SlotsCommand | LinkCommand | DecisionCommand | FindCommand;
+export type ManageCommand = BookCommand | RescheduleCommand | CancelCommand | SlotsCommand | LinkCommand | DecisionCommand | FindCommand | InstantCommand;
 
 /** The contract's schema checks these already; this keeps the types honest without assertions. */
 function required<T>(value: T | undefined, field: string, action: string): T {
@@ -124,6 +132,14 @@ export function toCommand(body: ManageAppointmentBody, now: Date): ManageCommand
         action: "link",
         attendee: { name: body.name, email: body.email },
         time: body.appointment_datetime === undefined ? undefined : time(),
+        eventTypeId: body.event_type_id,
+        responses: body.responses,
+      };
+    case "instant":
+      return {
+        ...base,
+        action: "instant",
+        attendee: { name: required(body.name, "name", "start an instant meeting"), email: body.email, phone: body.phone },
         eventTypeId: body.event_type_id,
         responses: body.responses,
       };

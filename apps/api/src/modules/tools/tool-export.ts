@@ -40,9 +40,26 @@ const DAYS = { type: "integer", minimum: 1, maximum: 30, description: "How many 
 const APPOINTMENT = str("The appointment id returned when it was booked (or its Cal.com booking uid).");
 
 /**
- * The functions of a `calcom` tool: one per enabled function, each with exactly the arguments it needs. The event
- * type's required questions become required arguments of `book_appointment` (label as description, options as
- * enum), and email is required unless the event type lets phone-only callers book.
+ * The arguments of a function that books for the caller (book, instant): who they are, `extra`, and the event type's
+ * required questions as required arguments (label as description, options as enum); email is required unless the
+ * event type lets phone-only callers book.
+ */
+function callerArguments(eventType: CalcomEventType | null, extra: Record<string, unknown>, requiredExtra: string[] = []): FunctionSpec["parameters"] {
+  const questions = eventType ? requiredQuestions(eventType) : [];
+  const phoneOnly = eventType ? acceptsPhoneOnly(eventType) : false;
+  const properties: Record<string, unknown> = {
+    name: str("The caller's full name."),
+    email: str(phoneOnly ? "The caller's email address (or give phone)." : "The caller's email address.", { format: "email" }),
+    phone: str("The caller's phone number in E.164 form, e.g. +14155550123.", { pattern: "^\\+[1-9]\\d{6,14}$" }),
+    timezone: TIMEZONE,
+    ...extra,
+  };
+  for (const q of questions) properties[q.slug] = str(q.label, q.options ? { enum: q.options } : {});
+  return { type: "object", properties, required: ["name", ...(phoneOnly ? [] : ["email"]), "timezone", ...requiredExtra, ...questions.map((q) => q.slug)] };
+}
+
+/**
+ * The functions of a `calcom` tool: one per enabled function, each with exactly the arguments it needs.
  */
 export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | null): FunctionSpec[] {
   const definition = tool.definition as { description?: string; holding_messages?: Partial<Record<CalcomFunction, Partial<HoldingMessage>>> } | null;
@@ -59,24 +76,11 @@ export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | nul
       description: `Offer a few well-spread open times to read to the caller.${suffix}`,
       parameters: { type: "object", properties: { timezone: TIMEZONE, days_ahead: DAYS }, required: ["timezone"] },
     }),
-    book: () => {
-      const questions = eventType ? requiredQuestions(eventType) : [];
-      const phoneOnly = eventType ? acceptsPhoneOnly(eventType) : false;
-      const properties: Record<string, unknown> = {
-        name: str("The caller's full name."),
-        email: str(phoneOnly ? "The caller's email address (or give phone)." : "The caller's email address.", { format: "email" }),
-        phone: str("The caller's phone number in E.164 form, e.g. +14155550123.", { pattern: "^\\+[1-9]\\d{6,14}$" }),
-        timezone: TIMEZONE,
-        appointment_datetime: WHEN,
-        notes: str("Anything the host should know."),
-      };
-      for (const q of questions) properties[q.slug] = str(q.label, q.options ? { enum: q.options } : {});
-      return {
-        name: NAME.book,
-        description: `Book an appointment at a time the caller chose.${suffix}`,
-        parameters: { type: "object", properties, required: ["name", ...(phoneOnly ? [] : ["email"]), "timezone", "appointment_datetime", ...questions.map((q) => q.slug)] },
-      };
-    },
+    book: () => ({
+      name: NAME.book,
+      description: `Book an appointment at a time the caller chose.${suffix}`,
+      parameters: callerArguments(eventType, { appointment_datetime: WHEN, notes: str("Anything the host should know.") }, ["appointment_datetime"]),
+    }),
     reschedule: () => ({
       name: NAME.reschedule,
       description: `Move an existing appointment to a new time.${suffix}`,
@@ -111,6 +115,11 @@ export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | nul
         },
         required: ["timezone"],
       },
+    }),
+    instant: () => ({
+      name: NAME.instant,
+      description: `For an urgent request: start a video meeting right now with whoever on the team answers (event types set up for instant meetings only), and get the link the caller joins with. Not for booking a later time.${suffix}`,
+      parameters: callerArguments(eventType, { notes: str("What the caller needs, for whoever on the team answers.") }),
     }),
     find: () => ({
       name: NAME.find,
@@ -236,7 +245,7 @@ export class ToolExporter {
     }
     const eventType = tool.agentId ? await this.eventTypes.eventTypeForAgent(organizationId, tool.agentId) : null;
     const fns = calcomFunctions(like, eventType);
-    if (fns.length === 0) throw new AppError("INVALID_REQUEST", "This calendar tool enables no functions; set enabledFunctions (book, reschedule, cancel, suggest, availability, link, confirm, decline)");
+    if (fns.length === 0) throw new AppError("INVALID_REQUEST", "This calendar tool enables no functions; set enabledFunctions (book, reschedule, cancel, suggest, availability, link, confirm, decline, find, instant)");
     return { format, tool_id: tool.id, event_type_id: eventType?.id ?? null, tools: renderFunctions(format, fns, invokeUrl) };
   }
 }
