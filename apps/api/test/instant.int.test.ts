@@ -126,6 +126,25 @@ describe("instant", () => {
     }
   });
 
+  it("is refused on a links-only tool (an instant meeting is a booking the agent makes), and rings nobody", async () => {
+    const team = instantTeamEventType(api, { instant: true });
+    const { auth, tool, manage } = await agentFor(team.apiKey, team.eventTypeId);
+    expect((await api.request("PATCH", `/api/v1/tools/${tool.id}/`, { auth, body: { definition: { links_only: true } } })).status).toBe(200);
+    const before = bookingRequests();
+    const res = await manage({ action: "instant", ...CALLER, call_session_id: "call-instant-links-only" });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body).toMatchObject({ code: "INVALID_REQUEST", message: "I can't start a meeting for you from here, but I can send you a booking link for the next available time." });
+    expect(res.body.details.reason).toMatch(/links-only/);
+    expect(bookingRequests()).toBe(before);
+  });
+
+  it("is not enabled on a new calendar tool unless named (it serves only instant event types)", async () => {
+    const { auth } = await api.org();
+    const created = await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom" } });
+    expect(created.status).toBe(201);
+    expect(created.body.data.enabledFunctions.values).not.toContain("instant");
+  });
+
   it("is billable (1 credit by default): with metering on in hard mode and no credits, the caller hears so and nobody is rung", async () => {
     const team = instantTeamEventType(api, { instant: true });
     const { auth, manage } = await agentFor(team.apiKey, team.eventTypeId);

@@ -4,7 +4,6 @@ import { defaultRateLimitStore, type RateLimitOptions } from "./rate-limit";
 import { bookingsResource } from "./resources/bookings";
 import { creditsResource } from "./resources/credits";
 import { eventTypesResource } from "./resources/event-types";
-import { teamEventTypesResource } from "./resources/team-event-types";
 import { meResource } from "./resources/me";
 import { schedulesResource } from "./resources/schedules";
 import { slotsResource } from "./resources/slots";
@@ -71,7 +70,6 @@ export function createCalcomClient(options: CalcomClientOptions) {
     slots: slotsResource(request),
     bookings: bookingsResource(request),
     eventTypes: eventTypesResource(request),
-    teamEventTypes: teamEventTypesResource(request),
     schedules: schedulesResource(request),
     webhooks: webhooksResource(request),
     credits: creditsResource(request),

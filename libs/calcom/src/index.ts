@@ -33,7 +33,6 @@ export type {
   ListBookingsQuery,
 } from "./resources/booking-inputs";
 export { CalcomSlotsSchema, CalcomReservationSchema, type CalcomSlots, type CalcomReservation, type ListSlotsQuery, type ReserveSlotInput } from "./resources/slots";
-export { CalcomTeamSchema, type CalcomTeam } from "./resources/team-event-types";
 export { CalcomEventTypeSchema, CalcomBookingFieldSchema, type CalcomEventType, type CalcomBookingField, type ListEventTypesQuery } from "./resources/event-types";
 export {
   CalcomTeamSchema,

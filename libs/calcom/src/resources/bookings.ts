@@ -19,8 +19,12 @@ export const CalcomBookingSchema = z
     duration: z.number().optional(),
     eventTypeId: z.number().int().nullable().optional(),
     eventType: z.object({ id: z.number().int(), slug: z.string().optional() }).passthrough().nullable().optional(),
-    /** The booking's host (its organizer; for a round-robin team event, the member it was given to). */
-    hosts: z.array(z.object({ id: z.number().int().optional(), name: z.string().nullable().optional(), email: z.string().nullable().optional(), username: z.string().nullable().optional() }).passthrough()).optional(),
+    /**
+     * The booking's host (its organizer; for a round-robin team event, the member it was given to). A booking with no
+     * host yet (an instant meeting awaiting one) names Cal.com's placeholder, every field "unknown", id included
+     * (calcom/cal.com apps/api/v2/src/ee/bookings/2024-08-13/services/output.service.ts getHost @ 05a62d6e5c73662b37d2b2bae5433474cb1b566b).
+     */
+    hosts: z.array(z.object({ id: z.union([z.number().int(), z.literal("unknown")]).optional(), name: z.string().nullable().optional(), email: z.string().nullable().optional(), username: z.string().nullable().optional() }).passthrough()).optional(),
     attendees: z
       .array(z.object({ name: z.string(), email: z.string().nullable().optional(), timeZone: z.string().optional(), phoneNumber: z.string().nullable().optional() }).passthrough())
       .default([]),

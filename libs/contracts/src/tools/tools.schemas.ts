@@ -16,6 +16,12 @@ export type CalcomFunction = (typeof CALCOM_FUNCTIONS)[number];
  * enable them unless its `enabledFunctions` names them (a caller must never confirm their own request).
  */
 export const HOST_ONLY_FUNCTIONS: readonly CalcomFunction[] = ["confirm", "decline"];
+/**
+ * Functions a new calcom tool enables only when its `enabledFunctions` names them: the host's decisions, and `instant`,
+ * which rings a team and serves only event types set up for instant meetings (offering it to every agent's model would
+ * invite calls that can only be refused).
+ */
+export const OPT_IN_FUNCTIONS: readonly CalcomFunction[] = [...HOST_ONLY_FUNCTIONS, "instant"];
 
 export const TOOL_NAME_PATTERN = /^[a-z0-9_]+$/;
 const identifier = (what: string) =>

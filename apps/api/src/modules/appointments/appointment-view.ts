@@ -35,4 +35,7 @@ export function timesOf(booking: CalcomBooking) {
 }
 
 /** The booking's host as Cal.com names it (its organizer), if it says. */
-export const hostNameOf = (booking: CalcomBooking): string | null => booking.hosts?.[0]?.name || null;
+export const hostNameOf = (booking: CalcomBooking): string | null => {
+  const host = booking.hosts?.[0];
+  return host && host.id !== "unknown" ? host.name || null : null;
+};

@@ -52,6 +52,13 @@ export class AppointmentsService {
     if (body.org_id !== undefined && body.org_id !== organizationId) throw forbidden("org_id does not match the authenticated organisation");
     const calendar = await this.calendars.open(organizationId, body.agent_id, body.action);
     const command = toCommand(body, this.now());
+    // An instant meeting is a booking made by the agent, which a links-only tool never makes; and there is no page for
+    // the caller to start one themself, so the agent offers a link for a time instead.
+    if (command.action === "instant" && linksOnly(calendar)) {
+      throw new AppError("INVALID_REQUEST", "I can't start a meeting for you from here, but I can send you a booking link for the next available time.", {
+        reason: "The agent's calendar tool is links-only (definition.links_only): it never books, and an instant meeting is a booking",
+      });
+    }
     const admission = (await this.meter?.admit(calendar, body.action, body.call_session_id)) ?? null;
     const counted = async (answer: ManageResult) => {
       await this.meter?.record(admission);

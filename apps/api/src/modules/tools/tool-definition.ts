@@ -1,4 +1,4 @@
-import { CALCOM_FUNCTIONS, HOST_ONLY_FUNCTIONS, TOOL_DEFINITION_SCHEMAS, type ToolType } from "@agni/contracts";
+import { CALCOM_FUNCTIONS, OPT_IN_FUNCTIONS, TOOL_DEFINITION_SCHEMAS, type ToolType } from "@agni/contracts";
 import { Ajv } from "ajv";
 import { invalidRequest } from "../../errors/app-error";
 
@@ -58,7 +58,7 @@ export function validateTool(tool: ToolShape): Record<string, unknown> | null {
   return definition;
 }
 
-/** A calendar tool can do everything a caller's agent does unless told otherwise (the host's confirm/decline only when named); other tools enable nothing by default. */
+/** A calendar tool can do everything a caller's agent does unless told otherwise (the host's confirm/decline and instant meetings only when named); other tools enable nothing by default. */
 export function defaultEnabledFunctions(type: ToolType): string[] {
-  return type === "calcom" ? CALCOM_FUNCTIONS.filter((f) => !HOST_ONLY_FUNCTIONS.includes(f)) : [];
+  return type === "calcom" ? CALCOM_FUNCTIONS.filter((f) => !OPT_IN_FUNCTIONS.includes(f)) : [];
 }

@@ -1,11 +1,11 @@
-import { CalcomApiError, CalcomAuthError, CalcomError, CalcomNotFoundError, CalcomRateLimitError, type CalcomBooking, type CalcomEventType } from "@agni/calcom";
+import { CalcomApiError, CalcomAuthError, CalcomError, CalcomRateLimitError, type CalcomBooking } from "@agni/calcom";
 import type { ManageResult } from "@agni/contracts";
 import { AppError } from "../../../errors/app-error";
 import { answerBase, localIso } from "../answer";
 import { acceptsPhoneOnly, bookingResponses } from "../booking-fields";
 import type { Calendar } from "../calendar";
 import type { InstantCommand } from "../command";
-import { bookableEventType, notOnAccount } from "../event-types";
+import { bookableEventType } from "../event-types";
 import type { ActionDeps } from "./deps";
 
 // Instant meetings ("connect now", Cal.com's instant bookings for urgent requests), as Cal.com runs them
@@ -54,28 +54,10 @@ function meetingLink(booking: CalcomBooking): string | undefined {
   return candidates.find((v): v is string => typeof v === "string" && /^https?:\/\//i.test(v));
 }
 
-/**
- * The event type to ring: the requested or configured one — the account's own, or one of its teams' (Cal.com answers
- * `GET /v2/event-types/{id}` for the caller's own event types only, and instant meetings are for team event types) —
- * else the account's only one.
- */
-async function instantEventType(calendar: Calendar, requested?: number): Promise<CalcomEventType> {
-  const id = requested ?? calendar.agent.calcomEventTypeId ?? undefined;
-  if (id === undefined) return bookableEventType(calendar);
-  try {
-    return await calendar.cal.eventTypes.get(id);
-  } catch (err) {
-    if (!(err instanceof CalcomNotFoundError)) throw err;
-  }
-  const team = await calendar.cal.teamEventTypes.find(id);
-  if (!team) throw notOnAccount(id);
-  return team;
-}
-
 /** `instant`: a meeting now with whoever on the team answers, on an event type set up for instant meetings. */
 export async function instant(deps: ActionDeps, calendar: Calendar, command: InstantCommand): Promise<ManageResult> {
   const { attendee, timezone } = command;
-  const eventType = await instantEventType(calendar, command.eventTypeId);
+  const eventType = await bookableEventType(calendar, command.eventTypeId);
   if (eventType.isInstantEvent !== true) throw notInstant(eventType.id);
   if (!attendee.email && !acceptsPhoneOnly(eventType)) {
     throw new AppError("INVALID_REQUEST", "I need an email address to start the meeting.", { missing_field: "email" });
