@@ -11,6 +11,7 @@ export const CALCOM_FUNCTION_NAMES = {
   confirm: "confirm_appointment",
   decline: "decline_appointment",
   find: "find_appointment",
+  waitlist: "join_waitlist",
 } as const satisfies Record<AppointmentAction, string>;
 
 /** The action each exported function runs (the inverse of CALCOM_FUNCTION_NAMES). */

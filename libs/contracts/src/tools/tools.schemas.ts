@@ -9,7 +9,7 @@ export const ToolTypeSchema = z.enum(TOOL_TYPES, {
 export type ToolType = z.infer<typeof ToolTypeSchema>;
 
 /** What a `calcom` tool can be allowed to do; each maps to an action of the appointments endpoint. */
-export const CALCOM_FUNCTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline", "find"] as const;
+export const CALCOM_FUNCTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline", "find", "waitlist"] as const;
 export type CalcomFunction = (typeof CALCOM_FUNCTIONS)[number];
 /**
  * The host's decisions on bookings awaiting confirmation: for host-side agents only, so a new calcom tool does not
@@ -85,6 +85,7 @@ export const HoldingMessagesSchema = z
     confirm: HoldingMessageSchema,
     decline: HoldingMessageSchema,
     find: HoldingMessageSchema,
+    waitlist: HoldingMessageSchema,
   })
   .partial()
   .strict();
@@ -103,6 +104,7 @@ export const DEFAULT_HOLDING_MESSAGES: Record<CalcomFunction, HoldingMessage> = 
   confirm: { start: "One moment while I confirm that booking…", delayed: "Still confirming it, just a moment longer…" },
   decline: { start: "One moment while I decline that booking…", delayed: "Still declining it, just a moment longer…" },
   find: { start: "Let me look up your appointment…", delayed: "Still looking for it, just a moment…" },
+  waitlist: { start: "One moment while I put you on the waitlist…", delayed: "Still adding you, just a moment…" },
 };
 
 /**
