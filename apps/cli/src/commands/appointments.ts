@@ -30,6 +30,7 @@ function manageOutput(body: { message: string; data: ManageResult }): Output {
         data.action_required ? `action needed:  ${data.action_required}` : "",
         data.booking_url ? `booking link:   ${data.booking_url}` : "",
         data.slots_as_of ? `slots as of:    ${data.slots_as_of}` : "",
+        data.waitlist_entry_id ? `waitlist entry: ${data.waitlist_entry_id}` : "",
       ].filter(Boolean);
       return [body.message, ...days, ...found, ...facts].join("\n");
     },
@@ -51,6 +52,7 @@ type ManageOptions = {
   duration?: number;
   responses?: string;
   date?: string;
+  expires?: string;
 };
 
 /** Options every action takes, plus those of the given actions. */
@@ -79,6 +81,9 @@ function manageCommand(parent: Command, ctx: CliContext, name: AppointmentAction
         email: options.email,
         phone: options.phone,
         date: options.date,
+        window_start: name === "waitlist" ? args[0] : undefined,
+        window_end: name === "waitlist" ? args[1] : undefined,
+        expires_at: options.expires,
         notes: options.notes,
         days_ahead: options.days,
         duration_minutes: options.duration,
@@ -126,6 +131,13 @@ export function registerAppointments(program: Command, ctx: CliContext): void {
       .option("--email <email>", "the email booked with")
       .option("--name <name>", "the attendee's name (with --date)")
       .option("--date <YYYY-MM-DD>", "the day of the appointment, in --timezone"),
+  );
+  manageCommand(appointments, ctx, "waitlist", " <windowStart> <windowEnd>", "Put the caller on the waitlist for the earliest and latest start they would take (open times in the window are offered instead)", (c) =>
+    c
+      .requiredOption("--name <name>", "the attendee's name")
+      .option("--phone <number>", "the number to call or text back, any format (national numbers read in the tool's default_region)")
+      .option("--email <email>", "the email to write to, if no phone")
+      .option("--expires <datetime>", "stop looking after this time (default and latest: windowEnd)"),
   );
 
   appointments
