@@ -1,3 +1,8 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { createCalcomClient } from "@agni/calcom";
+import { EXPORT_FORMATS } from "@agni/contracts";
+import { WaitlistOffers } from "../src/modules/waitlist/waitlist-offers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./support/test-api";
 import { createActiveTool } from "./support/tools";
@@ -24,12 +29,13 @@ type Offer = { entry_id: string; slot_start: string; slot_end: string; attendee_
 async function setup() {
   const { auth, orgId } = await api.org();
   const host = api.calcomUser("UTC");
+  const hostKey = host.apiKey;
   const eventType = api.sandbox.addEventType(host.id, { title: "Visit", slug: `visit-${host.id}`, lengthInMinutes: 30 }) as { id: number };
   const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Front desk", calcomEventTypeId: eventType.id } })).body.data;
   const connected = await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
   expect(connected.status, JSON.stringify(connected.body)).toBe(201);
   const account = await api.prisma.calcomAccount.findUniqueOrThrow({ where: { id: connected.body.data.provider_id } });
-  await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["availability", "book", "cancel", "waitlist"] } });
+  const tool = await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["availability", "book", "cancel", "waitlist"] } });
   const receiver = await startReceiver();
   receivers.push(receiver);
   expect((await api.request("POST", "/api/v1/webhooks", { auth, body: { url: receiver.url, events: ["waitlist.slot_opened"] } })).status).toBe(201);
@@ -55,7 +61,7 @@ async function setup() {
       (e) => (e.payload as { waitlist: Offer }).waitlist,
     );
   const entry = async (id: string) => (await api.request("GET", `/api/v1/waitlist/${id}`, { auth })).body.data;
-  return { auth, orgId, agent, account, receiver, manage, join, bookOnPage, cancelOnPage, opened, entry, slots: { before, s1, s2, after } };
+  return { auth, orgId, hostKey, agent, tool, account, receiver, manage, join, bookOnPage, cancelOnPage, opened, entry, slots: { before, s1, s2, after } };
 }
 
 describe("waitlist", () => {
@@ -122,6 +128,32 @@ describe("waitlist", () => {
     ]);
     const listed = await api.request("GET", `/api/v1/waitlist?agent_id=${c.agent.id}&status=offered`, { auth: c.auth });
     expect(listed.body.data.map((e: { id: string }) => e.id)).toEqual([older, newer]);
+  });
+
+  it("two processes offering the same freed time at once offer it once, to one caller; the mirror hearing of it later offers nothing more", async () => {
+    const c = await setup();
+    const { s1, s2 } = c.slots;
+    const booking = await c.bookOnPage(s1);
+    await c.bookOnPage(s2);
+    const older = (await c.join({ name: "First Caller", phone: "+14155550105" })).body.data.waitlist_entry_id as string;
+    const newer = (await c.join({ name: "Second Caller", phone: "+14155550106" })).body.data.waitlist_entry_id as string;
+    const webhookId = c.account.calcomWebhookId ?? 0;
+    api.sandbox.webhookFaults.pause({ webhookId });
+    await api.sandbox.webApp.cancel(booking.uid, { by: "attendee" });
+    // Two API replicas, each with its own offerer, both told of the freed time at the same moment.
+    const row = await api.prisma.appointment.findFirstOrThrow({ where: { organizationId: c.orgId, calcomBookingUid: booking.uid } });
+    const freed = { appointmentId: row.id, eventTypeId: row.calcomEventTypeId, start: row.startTime, end: row.endTime };
+    const cal = createCalcomClient({ apiKey: c.hostKey, baseUrl: api.sandboxUrl, rateLimit: false });
+    const replicas = [0, 1].map(() => new WaitlistOffers(api.prisma, api.background.deliveries, { warn: () => undefined }));
+    await Promise.all(replicas.map((r) => r.freed(c.account, cal, [freed])));
+    expect((await c.opened()).map((o) => [o.entry_id, o.slot_start])).toEqual([[older, s1]]);
+    expect((await c.entry(newer)).status).toBe("waiting");
+
+    await api.sandbox.webhookFaults.resume({ webhookId });
+    await api.mirrorSettled();
+    expect((await api.request("GET", `/api/v1/calcom/appointments/${booking.uid}`, { auth: c.auth })).body.data.appointment.status).toBe("cancelled");
+    expect(await c.opened()).toHaveLength(1);
+    expect((await c.entry(newer)).status).toBe("waiting");
   });
 
   it("cancelled and expired entries are never offered a time; our own cancel frees a time too", async () => {
@@ -204,5 +236,38 @@ describe("waitlist", () => {
     expect(mine.body).toMatchObject({ data: [{ id }], meta: { total: "1" } });
     expect((await api.request("GET", "/api/v1/waitlist/not-a-uuid", { auth: c.auth })).status).toBe(400);
     expect((await api.request("GET", "/api/v1/waitlist?status=nope", { auth: c.auth })).status).toBe(400);
+  });
+
+  it("is join_waitlist in every export format, over MCP and through a voice platform's webhook", async () => {
+    const c = await setup();
+    const { s1, s2 } = c.slots;
+    await c.bookOnPage(s1);
+    await c.bookOnPage(s2);
+    for (const format of EXPORT_FORMATS) {
+      const res = await api.request("GET", `/api/v1/tools/${c.tool.id}/export?format=${format}`, { auth: c.auth });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const names = (res.body.data.tools as { name?: string; function?: { name: string } }[]).map((t) => t.function?.name ?? t.name);
+      expect(names, format).toContain("join_waitlist");
+    }
+
+    const client = new Client({ name: "agni-test", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${api.url}/mcp?agent_id=${c.agent.id}`), { requestInit: { headers: c.auth } }));
+    try {
+      const listed = await client.listTools();
+      const join = listed.tools.find((t) => t.name === "join_waitlist");
+      expect(join?.inputSchema).toMatchObject({ type: "object", required: ["name", "window_start", "window_end", "timezone"] });
+      const called = await client.callTool({ name: "join_waitlist", arguments: { name: "Ada", phone: "(415) 555-0100", window_start: s1, window_end: s2, timezone: TZ } });
+      expect(JSON.stringify(called.content)).toMatch(/I've put you on the waitlist for /);
+    } finally {
+      await client.close();
+    }
+
+    const retell = await api.request("GET", `/api/v1/tools/${c.tool.id}/export?format=retell`, { auth: c.auth });
+    const entry = (retell.body.data.tools as { name: string; url: string }[]).find((t) => t.name === "join_waitlist");
+    const url = new URL(String(entry?.url));
+    const args = { name: "Ada", phone: "+14155550100", window_start: s1, window_end: s2, timezone: TZ };
+    const res = await api.request("POST", url.pathname + url.search, { auth: c.auth, body: { call: { call_id: "retell-waitlist-1" }, name: "join_waitlist", args } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ result: expect.stringMatching(/^You're already on the waitlist for /) });
   });
 });
