@@ -24,9 +24,9 @@ afterAll(async () => {
 
 const MANAGE = "/api/v1/calcom/appointments/manage";
 const TZ = "America/New_York";
-type Offer = { entry_id: string; slot_start: string; slot_end: string; attendee_phone: string | null; attendee_email: string | null; offer_expires_at: string; message: string };
+type Offer = { entry_id: string; slot_start: string; slot_end: string; attendee_phone: string | null; attendee_email: string | null; offer_expires_at: string; held_in_calcom: boolean; message: string };
 
-async function setup() {
+async function setup(definition?: Record<string, unknown>) {
   const { auth, orgId } = await api.org();
   const host = api.calcomUser("UTC");
   const hostKey = host.apiKey;
@@ -35,7 +35,7 @@ async function setup() {
   const connected = await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
   expect(connected.status, JSON.stringify(connected.body)).toBe(201);
   const account = await api.prisma.calcomAccount.findUniqueOrThrow({ where: { id: connected.body.data.provider_id } });
-  const tool = await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["availability", "book", "cancel", "waitlist"] } });
+  const tool = await createActiveTool(api, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["availability", "book", "cancel", "waitlist"] }, ...(definition ? { definition } : {}) });
   const receiver = await startReceiver();
   receivers.push(receiver);
   expect((await api.request("POST", "/api/v1/webhooks", { auth, body: { url: receiver.url, events: ["waitlist.slot_opened"] } })).status).toBe(201);
@@ -104,9 +104,38 @@ describe("waitlist", () => {
     expect((received[0]?.event.data as unknown as { waitlist: Offer }).waitlist).toEqual(offers[0]);
     expect(await c.entry(id)).toMatchObject({ status: "offered", offered_start: s1, offer_expires_at: offers[0]?.offer_expires_at });
 
-    // The time is open, as the offer said: the caller books it.
-    const booked = await c.manage({ action: "book", name: "Ada Lovelace", email: "ada@example.com", appointment_datetime: s1 });
+    expect(offers[0]?.held_in_calcom).toBe(false);
+
+    // The time is open, as the offer said: the caller books it, and the entry is done.
+    const booked = await c.manage({ action: "book", name: "Ada Lovelace", email: "ada@example.com", phone: "+14155550100", appointment_datetime: s1 });
     expect(booked.status, JSON.stringify(booked.body)).toBe(200);
+    expect((await c.entry(id)).status).toBe("booked");
+  });
+
+  it("with waitlist_hold_minutes the offered time is reserved in Cal.com: another caller cannot book it, the waitlisted caller can", async () => {
+    const c = await setup({ waitlist_hold_minutes: 5 });
+    const { s1, s2 } = c.slots;
+    const page = await c.bookOnPage(s1);
+    await c.bookOnPage(s2);
+    const id = (await c.join({ email: "ada@example.com", phone: undefined })).body.data.waitlist_entry_id as string;
+    const before = Date.now();
+    await c.cancelOnPage(page.uid);
+    const [offer] = await c.opened();
+    expect(offer).toMatchObject({ entry_id: id, slot_start: s1, held_in_calcom: true });
+    const until = Date.parse(String(offer?.offer_expires_at));
+    expect(until).toBeGreaterThanOrEqual(before + 5 * 60_000 - 1000);
+    expect(until).toBeLessThanOrEqual(Date.now() + 5 * 60_000 + 1000);
+    expect(await c.entry(id)).toMatchObject({ status: "offered", held_in_calcom: true });
+
+    const other = await c.manage({ action: "book", name: "Someone Else", email: "else@example.com", appointment_datetime: s1 });
+    expect(other.status, JSON.stringify(other.body)).toBe(422);
+    const page2 = await api.sandbox.webApp.book({ start: s1, eventTypeId: (await c.entry(id)).event_type_id, attendee: { name: "Page", email: "page@example.com", timeZone: TZ } }).catch((err: Error) => err);
+    expect(page2).toBeInstanceOf(Error);
+
+    const booked = await c.manage({ action: "book", name: "Ada Lovelace", email: "ADA@example.com", appointment_datetime: s1 });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(200);
+    expect(booked.body.data.message).toMatch(/^You're booked for /);
+    expect((await c.entry(id)).status).toBe("booked");
   });
 
   it("first come, first served: the oldest waiting caller gets the first freed time, the next one the next", async () => {

@@ -160,6 +160,7 @@ const waitlistEntry = {
   offered_start: null,
   offered_end: null,
   offer_expires_at: null,
+  held_in_calcom: false,
   call_session_id: "call_7f2c",
   created_at: "2026-11-24T09:05:00.000Z",
 };

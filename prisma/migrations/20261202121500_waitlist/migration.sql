@@ -1,5 +1,5 @@
 -- CreateEnum
-CREATE TYPE "waitlist_status" AS ENUM ('waiting', 'offered', 'expired', 'cancelled');
+CREATE TYPE "waitlist_status" AS ENUM ('waiting', 'offered', 'booked', 'expired', 'cancelled');
 
 -- CreateTable
 CREATE TABLE "waitlist_entries" (
@@ -20,6 +20,8 @@ CREATE TABLE "waitlist_entries" (
     "offered_start" TIMESTAMPTZ(3),
     "offered_end" TIMESTAMPTZ(3),
     "offer_expires_at" TIMESTAMPTZ(3),
+    "hold_minutes" INTEGER,
+    "hold_uid" TEXT,
     "call_session_id" TEXT,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

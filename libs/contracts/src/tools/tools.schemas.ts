@@ -123,6 +123,12 @@ export const CalcomToolDefinitionSchema = z
       .string()
       .regex(/^[A-Z]{2}$/, "default_region must be a two-letter country code in capitals, such as US or GB")
       .optional(),
+    /**
+     * When a freed time is offered to a waiting caller, also reserve it in Cal.com for this many minutes (1-15), so
+     * nobody else can book it meanwhile; the caller's booking through the agent consumes the reservation. Absent: no
+     * reservation, the time is only kept from the other waiting callers (10 minutes).
+     */
+    waitlist_hold_minutes: z.number().int().min(1, "waitlist_hold_minutes must be between 1 and 15").max(15, "waitlist_hold_minutes must be between 1 and 15").optional(),
   })
   .strict();
 

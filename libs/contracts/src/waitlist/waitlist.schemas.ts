@@ -3,11 +3,11 @@ import { uuid } from "../common/envelope.js";
 import { PagingQuerySchema } from "../common/paging.js";
 
 /**
- * `waiting` until a matching time frees up; `offered` once one did (one `waitlist.slot_opened` event, the time held
- * for this entry alone until `offer_expires_at`); `expired` when its window or expiry passed first; `cancelled` by
- * the API or CLI.
+ * `waiting` until a matching time frees up; `offered` once one did (one `waitlist.slot_opened` event, the time kept
+ * for this entry alone until `offer_expires_at`); `booked` when the caller booked the offered time through the agent;
+ * `expired` when its expiry (or an offer) passed unused; `cancelled` by the API or CLI.
  */
-export const WAITLIST_STATUSES = ["waiting", "offered", "expired", "cancelled"] as const;
+export const WAITLIST_STATUSES = ["waiting", "offered", "booked", "expired", "cancelled"] as const;
 export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
 
 export const WaitlistEntrySchema = z.object({
@@ -31,6 +31,8 @@ export const WaitlistEntrySchema = z.object({
   offered_end: z.string().nullable(),
   /** offered: until when the time is kept for this caller (no other waiting caller is offered it before). */
   offer_expires_at: z.string().nullable(),
+  /** offered: the time is also reserved in Cal.com (the tool's `waitlist_hold_minutes`) until offer_expires_at. */
+  held_in_calcom: z.boolean(),
   call_session_id: z.string().nullable(),
   created_at: z.string(),
 });
@@ -57,6 +59,8 @@ export const WaitlistOfferSchema = z.object({
   local_slot_start: z.string(),
   /** Until then no other waiting caller is offered this time; book it with book_appointment at `slot_start`. */
   offer_expires_at: z.string(),
+  /** The time is also reserved in Cal.com until offer_expires_at: only this caller's booking through the agent takes it. */
+  held_in_calcom: z.boolean(),
   /** A sentence for the call or text back, in the caller's zone. */
   message: z.string(),
 });

@@ -73,26 +73,45 @@ export class WaitlistOffers {
     };
     const candidates = await this.prisma.waitlistEntry.findMany({ where, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: CANDIDATES });
     if (candidates.length === 0 || !(await isOpen(cal, time))) return;
-    const offerExpiresAt = new Date(now.getTime() + (this.options.offerMinutes ?? DEFAULT_OFFER_MINUTES) * 60_000);
-    let deliveries: string[] = [];
+    const hold = await this.reserve(cal, time, candidates[0]?.holdMinutes ?? null);
+    const offerExpiresAt = hold?.until ?? new Date(now.getTime() + (this.options.offerMinutes ?? DEFAULT_OFFER_MINUTES) * 60_000);
+    let deliveries: string[] | null = null;
     try {
       deliveries = await this.prisma.$transaction(async (tx) => {
         for (const entry of candidates) {
           const claimed = await tx.waitlistEntry.updateMany({
             where: { id: entry.id, status: "waiting", expiresAt: { gt: now } },
-            data: { status: "offered", offeredStart: time.start, offeredEnd: time.end, offerExpiresAt, updatedAt: now },
+            data: { status: "offered", offeredStart: time.start, offeredEnd: time.end, offerExpiresAt, holdUid: hold?.uid ?? null, updatedAt: now },
           });
           if (claimed.count === 0) continue;
-          const payload = { waitlist: offerOf(entry, time, offerExpiresAt, now) };
+          const payload = { waitlist: offerOf(entry, time, { expiresAt: offerExpiresAt, held: hold !== null }, now) };
           return recordEvent(tx, { organizationId: account.organizationId, type: "waitlist.slot_opened", appointmentId: time.appointmentId, payload });
         }
-        return [];
+        return null;
       });
     } catch (err) {
-      if (isUniqueViolation(err)) return; // another process offered this time first
-      throw err;
+      if (!isUniqueViolation(err)) throw err; // else another process offered this time first
+    } finally {
+      // Nobody was offered the time here: the reservation made for the offer must not keep it from anyone.
+      if (deliveries === null && hold) await cal.slots.deleteReservation(hold.uid).catch(() => undefined);
     }
-    await this.deliveries?.enqueue(deliveries);
+    if (deliveries) await this.deliveries?.enqueue(deliveries);
+  }
+
+  /**
+   * Reserves the time in Cal.com for `minutes` (the tool's `waitlist_hold_minutes`), so that nobody else books it
+   * before the caller is reached. Without a setting, or when Cal.com refuses (someone else's reservation came first),
+   * the offer goes out unheld: the time is open, just not kept.
+   */
+  private async reserve(cal: CalcomClient, time: FreedTime, minutes: number | null): Promise<{ uid: string; until: Date } | null> {
+    if (minutes === null) return null;
+    try {
+      const r = await cal.slots.reserve({ eventTypeId: time.eventTypeId, slotStart: time.start.toISOString(), reservationDuration: minutes });
+      return { uid: r.reservationUid, until: r.reservationUntil ? new Date(r.reservationUntil) : new Date(this.now().getTime() + minutes * 60_000) };
+    } catch (err) {
+      this.logger.warn({ err, start: time.start.toISOString() }, "Cal.com did not reserve a freed time for the waitlist; offering it unheld");
+      return null;
+    }
   }
 }
 
@@ -104,7 +123,7 @@ async function isOpen(cal: CalcomClient, time: FreedTime): Promise<boolean> {
     .some((s) => new Date(s.start).getTime() === time.start.getTime());
 }
 
-function offerOf(entry: WaitlistRow, time: FreedTime, offerExpiresAt: Date, now: Date): WaitlistOffer {
+function offerOf(entry: WaitlistRow, time: FreedTime, offer: { expiresAt: Date; held: boolean }, now: Date): WaitlistOffer {
   const tz = entry.attendeeTimezone;
   return {
     entry_id: entry.id,
@@ -117,7 +136,8 @@ function offerOf(entry: WaitlistRow, time: FreedTime, offerExpiresAt: Date, now:
     slot_start: time.start.toISOString(),
     slot_end: time.end.toISOString(),
     local_slot_start: localIso(time.start, tz),
-    offer_expires_at: offerExpiresAt.toISOString(),
+    offer_expires_at: offer.expiresAt.toISOString(),
+    held_in_calcom: offer.held,
     message: slotOpened(entry.attendeeName, time.start, tz, now),
   };
 }

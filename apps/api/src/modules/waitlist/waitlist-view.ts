@@ -21,6 +21,7 @@ export function toWaitlistEntry(row: WaitlistRow, now: Date): WaitlistEntry {
     offered_start: iso(row.offeredStart),
     offered_end: iso(row.offeredEnd),
     offer_expires_at: iso(row.offerExpiresAt),
+    held_in_calcom: row.holdUid !== null,
     call_session_id: row.callSessionId,
     created_at: row.createdAt.toISOString(),
   };

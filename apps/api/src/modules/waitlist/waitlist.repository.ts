@@ -64,6 +64,23 @@ export class WaitlistRepository {
     return this.prisma.waitlistEntry.findFirst({ where: { id, organizationId } });
   }
 
+  /**
+   * The offer of this time to this caller (by phone or email), still open: the entry whose Cal.com reservation their
+   * booking must name, and which it marks booked.
+   */
+  offerTo(calcomAccountId: string, eventTypeId: number, start: Date, contact: { phone: string | null; email: string | null }, now: Date): Promise<WaitlistRow | null> {
+    const who = [...(contact.phone ? [{ attendeePhone: contact.phone }] : []), ...(contact.email ? [{ attendeeEmail: contact.email }] : [])];
+    if (who.length === 0) return Promise.resolve(null);
+    return this.prisma.waitlistEntry.findFirst({
+      where: { calcomAccountId, eventTypeId, offeredStart: start, status: "offered", offerExpiresAt: { gt: now }, OR: who },
+      orderBy: { createdAt: "asc" },
+    });
+  }
+
+  async booked(id: string, now: Date): Promise<void> {
+    await this.prisma.waitlistEntry.updateMany({ where: { id, status: "offered" }, data: { status: "booked", updatedAt: now } });
+  }
+
   /** Cancels an open entry (a conditional update: an offer being made at the same moment either lands first or not at all). */
   async cancel(organizationId: string, id: string, now: Date): Promise<WaitlistRow | null> {
     await this.prisma.waitlistEntry.updateMany({ where: { id, organizationId, status: { in: OPEN } }, data: { status: "cancelled", updatedAt: now } });

@@ -16,6 +16,13 @@ export const MAX_WINDOW_DAYS = 30;
 /** Open times read out instead of waitlisting when the window has some already. */
 const OFFERED_NOW = 3;
 
+/** The tool's `definition.waitlist_hold_minutes`: how long an offered time is reserved in Cal.com (null: not reserved). */
+function holdMinutes(calendar: Calendar): number | null {
+  const definition = calendar.agent.tools[0]?.definition;
+  const minutes = definition && typeof definition === "object" && !Array.isArray(definition) ? definition.waitlist_hold_minutes : undefined;
+  return typeof minutes === "number" ? minutes : null;
+}
+
 const invalid = (message: string, field: string) => new AppError("INVALID_REQUEST", message, { field });
 
 /**
@@ -78,6 +85,7 @@ export async function waitlist(deps: ActionDeps, calendar: Calendar, command: Wa
     windowEnd,
     expiresAt,
     callSessionId: command.callSessionId ?? null,
+    holdMinutes: holdMinutes(calendar),
   });
   return {
     ...answerBase(calendar, command),
