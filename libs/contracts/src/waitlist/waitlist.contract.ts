@@ -26,6 +26,7 @@ export const waitlistContract = c.router(
       query: OrgQuerySchema,
       responses: { 200: successEnvelope(WaitlistEntrySchema) },
       summary: "One waitlist entry",
+      description: "The entry with its window, expiry and status; once offered, the time offered, until when it is kept for the caller, and whether it is also reserved in Cal.com.",
     },
     cancelWaitlistEntry: {
       method: "DELETE",
