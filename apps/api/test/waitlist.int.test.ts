@@ -159,6 +159,36 @@ describe("waitlist", () => {
     expect(listed.body.data.map((e: { id: string }) => e.id)).toEqual([older, newer]);
   });
 
+  it("an offer that lapses unanswered goes to the next in line at the account's next reconciliation, unless the time was taken", async () => {
+    const c = await setup();
+    const { s1, s2 } = c.slots;
+    const page = await c.bookOnPage(s1);
+    const other = await c.bookOnPage(s2);
+    const first = (await c.join({ name: "First Caller", phone: "+14155550107" })).body.data.waitlist_entry_id as string;
+    const second = (await c.join({ name: "Second Caller", phone: "+14155550108" })).body.data.waitlist_entry_id as string;
+    const third = (await c.join({ name: "Third Caller", phone: "+14155550109" })).body.data.waitlist_entry_id as string;
+    await c.cancelOnPage(page.uid);
+    await c.cancelOnPage(other.uid);
+    expect((await c.opened()).map((o) => [o.entry_id, o.slot_start])).toEqual([
+      [first, s1],
+      [second, s2],
+    ]);
+    // Both offers lapse (the clock moving on, without waiting for it); s2 was booked meanwhile by someone else.
+    await api.prisma.waitlistEntry.updateMany({ where: { id: { in: [first, second] } }, data: { offerExpiresAt: new Date(Date.now() - 1000) } });
+    await c.bookOnPage(s2, "Walk In Later");
+    const sync = await api.request("POST", `/api/v1/calcom/accounts/${c.account.id}/sync`, { auth: c.auth });
+    expect(sync.status, JSON.stringify(sync.body)).toBe(200);
+    expect((await c.opened()).map((o) => [o.entry_id, o.slot_start])).toEqual([
+      [first, s1],
+      [second, s2],
+      [third, s1],
+    ]);
+    expect([(await c.entry(first)).status, (await c.entry(second)).status, (await c.entry(third)).status]).toEqual(["expired", "expired", "offered"]);
+    // Nothing more lapsed: another run offers nothing.
+    await api.request("POST", `/api/v1/calcom/accounts/${c.account.id}/sync`, { auth: c.auth });
+    expect(await c.opened()).toHaveLength(3);
+  });
+
   it("two processes offering the same freed time at once offer it once, to one caller; the mirror hearing of it later offers nothing more", async () => {
     const c = await setup();
     const { s1, s2 } = c.slots;

@@ -22,6 +22,7 @@ CREATE TABLE "waitlist_entries" (
     "offer_expires_at" TIMESTAMPTZ(3),
     "hold_minutes" INTEGER,
     "hold_uid" TEXT,
+    "freed_by_appointment_id" UUID,
     "call_session_id" TEXT,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

@@ -68,6 +68,11 @@ export class MirrorApplier {
     return changes;
   }
 
+  /** Offers of the account's waitlist that lapsed unanswered go to the next in line (see WaitlistOffers.passOnLapsed). */
+  async passOnLapsedOffers(account: MirrorAccount): Promise<void> {
+    await this.waitlist?.passOnLapsed(account, this.clients.forAccount(account));
+  }
+
   /**
    * The uids this booking replaced, newest first, as far back as the first one the mirror knows: from the observation
    * when it names its predecessor and the mirror knows that one; otherwise from Cal.com (`rescheduledFromUid`, one

@@ -22,6 +22,8 @@ export interface FreedTime {
 export const DEFAULT_OFFER_MINUTES = 10;
 /** Waiting entries tried, oldest first, for one freed time (one that was cancelled meanwhile is skipped). */
 const CANDIDATES = 5;
+/** Lapsed offers passed on per reconciliation run of an account. */
+const LAPSED_PER_RUN = 20;
 
 /**
  * Offers freed times to the waitlist: for each, the oldest waiting, unexpired entry of the account and event type
@@ -54,12 +56,31 @@ export class WaitlistOffers {
     }
   }
 
+  /**
+   * Offers nobody took before they lapsed: each becomes `expired` (one conditional update, so one process passes it
+   * on) and its time goes to the next in line, if it is still open. Run with each reconciliation of the account.
+   */
+  async passOnLapsed(account: { id: string; organizationId: string }, cal: CalcomClient | null): Promise<void> {
+    const now = this.now();
+    const lapsed = await this.prisma.waitlistEntry.findMany({
+      where: { organizationId: account.organizationId, calcomAccountId: account.id, status: "offered", offerExpiresAt: { lte: now } },
+      orderBy: { offerExpiresAt: "asc" },
+      take: LAPSED_PER_RUN,
+    });
+    for (const entry of lapsed) {
+      const done = await this.prisma.waitlistEntry.updateMany({ where: { id: entry.id, status: "offered", offerExpiresAt: { lte: now } }, data: { status: "expired", updatedAt: now } });
+      if (done.count === 0 || !entry.offeredStart || !entry.offeredEnd || !entry.freedByAppointmentId) continue;
+      const time = { appointmentId: entry.freedByAppointmentId, eventTypeId: entry.eventTypeId, start: entry.offeredStart, end: entry.offeredEnd };
+      await this.freed(account, cal, [time]);
+    }
+  }
+
   private async offer(account: { id: string; organizationId: string }, cal: CalcomClient | null, time: FreedTime): Promise<void> {
     const now = this.now();
     if (time.start <= now || !cal) return;
-    // Offers nobody took in time free their time for the next in line.
+    // An earlier offer of this time that nobody took in time gives way to this one.
     await this.prisma.waitlistEntry.updateMany({
-      where: { calcomAccountId: account.id, status: "offered", offerExpiresAt: { lte: now } },
+      where: { calcomAccountId: account.id, eventTypeId: time.eventTypeId, offeredStart: time.start, status: "offered", offerExpiresAt: { lte: now } },
       data: { status: "expired", updatedAt: now },
     });
     const where = {
@@ -81,7 +102,15 @@ export class WaitlistOffers {
         for (const entry of candidates) {
           const claimed = await tx.waitlistEntry.updateMany({
             where: { id: entry.id, status: "waiting", expiresAt: { gt: now } },
-            data: { status: "offered", offeredStart: time.start, offeredEnd: time.end, offerExpiresAt, holdUid: hold?.uid ?? null, updatedAt: now },
+            data: {
+              status: "offered",
+              offeredStart: time.start,
+              offeredEnd: time.end,
+              offerExpiresAt,
+              holdUid: hold?.uid ?? null,
+              freedByAppointmentId: time.appointmentId,
+              updatedAt: now,
+            },
           });
           if (claimed.count === 0) continue;
           const payload = { waitlist: offerOf(entry, time, { expiresAt: offerExpiresAt, held: hold !== null }, now) };
