@@ -96,7 +96,7 @@ describe("waitlist", () => {
     const offers = await c.opened();
     expect(offers).toHaveLength(1);
     expect(offers[0]).toMatchObject({ entry_id: id, slot_start: s1, attendee_phone: "+14155550100", attendee_email: null });
-    expect(offers[0]?.message).toMatch(/^Hi Ada Lovelace, a time has opened up: .+ at \d{1,2}:\d{2} [AP]M\. Would you like it\?/);
+    expect(offers[0]?.message).toMatch(/^Hi Ada Lovelace, a time has opened up: .+ at \d{1,2}:\d{2} [AP]M\. Would you like it\? Let us know soon, as it's open to others too\.$/);
     const received = await c.receiver.waitFor(1);
     await new Promise((r) => setTimeout(r, 300));
     expect(received).toHaveLength(1);
@@ -122,6 +122,7 @@ describe("waitlist", () => {
     await c.cancelOnPage(page.uid);
     const [offer] = await c.opened();
     expect(offer).toMatchObject({ entry_id: id, slot_start: s1, held_in_calcom: true });
+    expect(offer?.message).toMatch(/Would you like it\? We're holding it for you for 5 minutes\.$/);
     const until = Date.parse(String(offer?.offer_expires_at));
     expect(until).toBeGreaterThanOrEqual(before + 5 * 60_000 - 1000);
     expect(until).toBeLessThanOrEqual(Date.now() + 5 * 60_000 + 1000);

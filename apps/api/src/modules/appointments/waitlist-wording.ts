@@ -29,6 +29,11 @@ export const EXPIRY_AFTER_WINDOW = "I can only keep looking until the end of you
 export const EXPIRY_PASSED = "That expiry has already passed; until when should I keep looking?";
 export const unreadablePhone = (phone: string) => `I couldn't read '${phone}' as a phone number; could you give it with the area code?`;
 
-/** The sentence of a `waitlist.slot_opened` event: what the platform says or texts to the caller. */
-export const slotOpened = (name: string, start: Date, tz: string, now: Date) =>
-  `Hi ${name}, a time has opened up: ${speakDateTime(start, tz, now)}. Would you like it? We're holding it for you for a few minutes.`;
+/**
+ * The sentence of a `waitlist.slot_opened` event: what the platform says or texts to the caller. Only a time reserved
+ * in Cal.com is said to be held; otherwise anyone may still book it.
+ */
+export function slotOpened(name: string, start: Date, tz: string, now: Date, hold: { minutes: number } | null): string {
+  const keep = hold ? `We're holding it for you for ${hold.minutes} minute${hold.minutes === 1 ? "" : "s"}.` : "Let us know soon, as it's open to others too.";
+  return `Hi ${name}, a time has opened up: ${speakDateTime(start, tz, now)}. Would you like it? ${keep}`;
+}

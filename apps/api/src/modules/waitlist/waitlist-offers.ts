@@ -167,7 +167,7 @@ function offerOf(entry: WaitlistRow, time: FreedTime, offer: { expiresAt: Date; 
     local_slot_start: localIso(time.start, tz),
     offer_expires_at: offer.expiresAt.toISOString(),
     held_in_calcom: offer.held,
-    message: slotOpened(entry.attendeeName, time.start, tz, now),
+    message: slotOpened(entry.attendeeName, time.start, tz, now, offer.held ? { minutes: Math.round((offer.expiresAt.getTime() - now.getTime()) / 60_000) } : null),
   };
 }
 
