@@ -41,6 +41,8 @@ import { CreditCheck, CreditMeter } from "./modules/credits/credit-meter";
 import { CreditsRepository } from "./modules/credits/credits.repository";
 import { creditsRouter } from "./modules/credits/credits.router";
 import { CreditsService } from "./modules/credits/credits.service";
+import { WaitlistRepository } from "./modules/waitlist/waitlist.repository";
+import { waitlistRouter } from "./modules/waitlist/waitlist.router";
 import { healthRouter } from "./modules/health/health.router";
 import { OrganizationsRepository } from "./modules/organizations/organizations.repository";
 import { ToolExporter } from "./modules/tools/tool-export";
@@ -127,7 +129,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/mcp", authenticate, ...limits, ...body, mcpParseError);
 
   const tools = new ToolsService(new ToolsRepository(prisma, cache));
-  const appointmentsRepository = new AppointmentsRepository(prisma, cache, deps.deliveries);
+  const appointmentsRepository = new AppointmentsRepository(prisma, cache, deps.deliveries, (accountId, times) => mirror.offerFreed(accountId, times));
   const slotVersions = new SlotsRepository(prisma);
   const slots = new SlotCache({
     ttlMs: config.slotCacheTtlMs,
@@ -136,6 +138,7 @@ export function createApp(deps: AppDeps): Express {
     onRefreshError: (err) => logger.warn({ err }, "background refresh of free slots failed; the cached ones are served until they expire"),
   });
   const calendars = new Calendars(appointmentsRepository, gateway, box);
+  const waitlistEntries = new WaitlistRepository(prisma);
   const creditsRepository = new CreditsRepository(prisma);
   const creditCheck = new CreditCheck();
   const meter = new CreditMeter(creditsRepository, creditCheck, cache);
@@ -145,6 +148,7 @@ export function createApp(deps: AppDeps): Express {
     new IdempotencyStore(new IdempotencyRepository(prisma)),
     new AppointmentLocks(appointmentsRepository),
     slots,
+    waitlistEntries,
     meter,
   );
   const eventTypes = new EventTypesService(calendars);
@@ -161,6 +165,7 @@ export function createApp(deps: AppDeps): Express {
     calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma, cache), gateway, box, mirror.lifecycle), mirror.sync),
     appointments: appointmentsRouter({ manage: appointments, reads: new AppointmentReads(appointmentsRepository, calendars), eventTypes }),
     credits: creditsRouter(new CreditsService(creditsRepository, meter, creditCheck, calendars)),
+    waitlist: waitlistRouter(waitlistEntries),
     webhooks: webhooksRouter(new WebhooksService(new WebhooksRepository(prisma), box, { allowPrivate: config.webhooks?.allowPrivate ?? false }, deps.deliveries)),
   });
   createExpressEndpoints(contract, router, app, {

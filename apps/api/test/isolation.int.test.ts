@@ -11,7 +11,7 @@ type Route = ContractRoute;
 const routes = contractRoutes;
 
 let api: TestApi;
-const b = { agent: "", tool: "", account: "", appointment: "", apiKey: "", eventType: 0, calcomKey: "", webhook: "", delivery: "" };
+const b = { agent: "", tool: "", account: "", appointment: "", apiKey: "", eventType: 0, calcomKey: "", webhook: "", delivery: "", waitlist: "" };
 let bAuth: Record<string, string>;
 let aJwt: Record<string, string>;
 let aKey: Record<string, string>;
@@ -27,12 +27,17 @@ beforeAll(async () => {
   b.agent = (await api.request("POST", "/api/v1/agents/", { auth: bAuth, body: { agentName: "B agent", calcomEventTypeId: b.eventType } })).body.data.id;
   await api.request("POST", `/api/v1/calcom/agents/${b.agent}/connect`, { auth: bAuth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
   b.account = (await api.request("POST", "/api/v1/calcom/connect", { auth: bAuth, body: { api_key: api.calcomUser().apiKey, api_base_url: api.sandboxUrl } })).body.data.provider_id;
-  b.tool = (await createActiveTool(api, bAuth, { name: "calendar", type: "calcom", agentId: b.agent, enabledFunctions: { values: ["book", "suggest", "cancel"] } })).id;
+  b.tool = (await createActiveTool(api, bAuth, { name: "calendar", type: "calcom", agentId: b.agent, enabledFunctions: { values: ["book", "suggest", "cancel", "waitlist"] } })).id;
   const slots = (await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: bAuth, body: { action: "suggest", agent_id: b.agent, timezone: "UTC" } })).body.data.slot_times;
   const slot = slots[0];
   b.appointment = (
     await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: bAuth, body: { action: "book", agent_id: b.agent, timezone: "UTC", name: "B caller", email: "b@example.com", appointment_datetime: slot } })
   ).body.data.appointment_id;
+  // A caller waiting for the (booked) first slot.
+  const waitlistEnd = new Date(Date.parse(slot) + 60_000).toISOString();
+  b.waitlist = (
+    await api.request("POST", "/api/v1/calcom/appointments/manage", { auth: bAuth, body: { action: "waitlist", agent_id: b.agent, timezone: "UTC", name: "B waiter", phone: "+14155550199", window_start: slot, window_end: waitlistEnd } })
+  ).body.data.waitlist_entry_id;
   b.apiKey = (await api.request("POST", "/api/v1/api-keys", { auth: bAuth, body: { name: "b" } })).body.data.id;
   // Subscribed after the booking, so B's one delivery comes from the cancel of a second booking.
   b.webhook = (await api.request("POST", "/api/v1/webhooks", { auth: bAuth, body: { url: "http://127.0.0.1:9/b", events: ["appointment.cancelled"] } })).body.data.id;
@@ -92,6 +97,7 @@ function attack(key: string, route: Route): { path: string; body?: unknown }[] |
       return [
         { path: route.path, body: { action: "cancel", agent_id: b.agent, appointment_id: b.appointment, timezone: "UTC" } },
         { path: route.path, body: { action: "suggest", agent_id: b.agent, timezone: "UTC" } },
+        { path: route.path, body: { action: "waitlist", agent_id: b.agent, timezone: "UTC", name: "A", phone: "+14155550198", window_start: "2030-01-07T09:00Z", window_end: "2030-01-07T12:00Z" } },
       ];
     case "appointments.listAppointments":
       return [{ path: `${route.path}?agent_id=${b.agent}&status=all` }];
@@ -107,6 +113,11 @@ function attack(key: string, route: Route): { path: string; body?: unknown }[] |
       return [{ path: path({ id: b.webhook }) }];
     case "webhooks.redeliverWebhookDelivery":
       return [{ path: path({ id: b.webhook, delivery_id: b.delivery }) }];
+    case "waitlist.getWaitlistEntry":
+    case "waitlist.cancelWaitlistEntry":
+      return [{ path: path({ id: b.waitlist }) }];
+    case "waitlist.listWaitlist":
+      return [{ path: `${route.path}?agent_id=${b.agent}` }, { path: route.path }];
     case "credits.completeCall":
       return [{ path: path({ agent_id: b.agent, call_session_id: "b-call" }) }];
     default:
@@ -128,7 +139,7 @@ describe("tenant isolation over every route of the contract", () => {
       for (const request of attack(key, route)!) {
         const res = await api.request(route.method, request.path, { auth, body: request.body });
         // A list filtered by another organisation's agent is simply empty, exactly as for an agent that does not exist.
-        const emptyList = key === "tools.listTools" && res.status === 200 && res.body.data.length === 0;
+        const emptyList = (key === "tools.listTools" || key === "waitlist.listWaitlist") && res.status === 200 && res.body.data.length === 0;
         if (!emptyList) expect([401, 403, 404], `${route.method} ${request.path} → ${res.status} ${JSON.stringify(res.body)}`).toContain(res.status);
         const text = JSON.stringify(res.body);
         for (const secret of secrets) expect(text, `${key} leaked ${secret}`).not.toContain(secret);
@@ -145,6 +156,7 @@ describe("tenant isolation over every route of the contract", () => {
     expect((await api.request("GET", "/api/v1/api-keys", { auth: bAuth })).body.data.map((k: { id: string; revokedAt: string | null }) => k.id)).toContain(b.apiKey);
     expect((await api.request("GET", `/api/v1/webhooks/${b.webhook}`, { auth: bAuth })).status).toBe(200);
     expect((await api.request("GET", "/api/v1/credits/charges", { auth: bAuth })).body.data).toEqual([]);
+    expect((await api.request("GET", `/api/v1/waitlist/${b.waitlist}`, { auth: bAuth })).body.data).toMatchObject({ status: "waiting", attendee_phone: "+14155550199" });
     expect((await api.request("GET", `/api/v1/webhooks/${b.webhook}/deliveries`, { auth: bAuth })).body.data.map((d: { id: string; attempt_count: number }) => d.id)).toEqual([b.delivery]);
   });
 });

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-const ALL = ["book", "reschedule", "cancel", "suggest", "availability", "find", "instant"];
+const ALL = ["book", "reschedule", "cancel", "suggest", "availability", "find", "instant", "waitlist"];
 
 /** The SDK type each format must compile against, and how the fixture imports it. */
 const SDK_TYPES: Record<string, string> = {

@@ -94,7 +94,7 @@ describe("tools", () => {
   it("gives a calcom tool every calendar function by default and validates updates against the merged tool", async () => {
     const { auth } = await api.org();
     const created = await api.request("POST", "/api/v1/tools/", { auth, body: { name: "calendar", type: "calcom" } });
-    expect(created.body.data.enabledFunctions.values).toEqual(["book", "reschedule", "cancel", "suggest", "availability", "link", "find"]);
+    expect(created.body.data.enabledFunctions.values).toEqual(["book", "reschedule", "cancel", "suggest", "availability", "link", "find", "waitlist"]);
     const id = created.body.data.id;
     const toCustom = await api.request("PATCH", `/api/v1/tools/${id}/`, { auth, body: { type: "custom" } });
     expect(toCustom.status).toBe(400);

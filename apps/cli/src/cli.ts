@@ -10,6 +10,7 @@ import { registerCalcom } from "./commands/calcom";
 import { registerCredits } from "./commands/credits";
 import { registerMcp } from "./commands/mcp";
 import { registerTools } from "./commands/tools";
+import { registerWaitlist } from "./commands/waitlist";
 import { registerWebhooks } from "./commands/webhooks";
 import { DEFAULT_API_URL } from "./config";
 import { describeError, errorEnvelope, UsageError, type CliContext } from "./context";
@@ -45,6 +46,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerEventTypes(program, ctx);
   registerWebhooks(program, ctx);
   registerCredits(program, ctx);
+  registerWaitlist(program, ctx);
   registerMcp(program, ctx);
   return program;
 }

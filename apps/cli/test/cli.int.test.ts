@@ -509,6 +509,37 @@ describe("agni (built binary) against the built API", () => {
     expect(nameOnly.stdout).toMatch(/^action needed: +more_detail_needed$/m);
   }, PROCESS_HEAVY);
 
+  it("appointments waitlist joins a caller when the window is full (offers open times when it is not); waitlist list, get and cancel", async () => {
+    const { env } = await freshOrg();
+    const { agentId } = await calendarAgent(env, "availability,book,waitlist");
+    const tz = ["--agent", agentId, "--timezone", "America/New_York"];
+    const slots = json(await agni(["appointments", "availability", "--json", "--days", "14", ...tz], env)).data.slot_times as string[];
+    const [s1, s2] = slots.slice(2, 4) as [string, string];
+    const open = await agni(["appointments", "waitlist", s1, s2, "--name", "Ada", "--phone", "(415) 555-0188", ...tz], env);
+    expect(open).toMatchObject({ code: 0, stderr: "" });
+    expect(open.stdout).toMatch(/^There's no need to wait: I can offer .+\. Would one of those work\?$/m);
+    expect(open.stdout).toMatch(/^action needed: +offer_open_slots$/m);
+    for (const [i, slot] of [s1, s2].entries()) {
+      expect(await agni(["appointments", "book", slot, ...tz, "--name", `Booked ${i}`, "--email", `booked${i}@example.com`], env)).toMatchObject({ code: 0, stderr: "" });
+    }
+    const joined = await agni(["appointments", "waitlist", s1, s2, "--name", "Ada", "--phone", "(415) 555-0188", ...tz], env);
+    expect(joined).toMatchObject({ code: 0, stderr: "" });
+    expect(joined.stdout).toMatch(/^I've put you on the waitlist for .+\. If a time opens up, we'll get back to you at the number you gave\.$/m);
+    const id = /^waitlist entry: (\S+)$/m.exec(joined.stdout)?.[1] ?? "";
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const listed = await agni(["waitlist", "list", "--agent", agentId, "--status", "waiting"], env);
+    expect(listed).toMatchObject({ code: 0, stderr: "" });
+    expect(listed.stdout).toMatch(new RegExp(`^${id} +${agentId} +Ada +\\+14155550188 +\\S+ – \\S+ +waiting`, "m"));
+    expect(json(await agni(["waitlist", "get", id, "--json"], env)).data).toMatchObject({ id, status: "waiting", window_start: s1, window_end: s2 });
+    const cancelled = await agni(["waitlist", "cancel", id], env);
+    expect(cancelled).toMatchObject({ code: 0, stderr: "" });
+    expect(cancelled.stdout).toMatch(/^Waitlist entry cancelled$/m);
+    expect(json(await agni(["waitlist", "list", "--json", "--status", "cancelled"], env)).data.map((e: { id: string }) => e.id)).toEqual([id]);
+    const bad = await agni(["waitlist", "list", "--status", "nope"], env);
+    expect(bad.code).toBe(2);
+  }, PROCESS_HEAVY);
+
   it("webhooks create, list, get, deliveries, redeliver and delete, with events a receiver can verify", async () => {
     const received: { body: string; signature: string; id: string; type: string }[] = [];
     const receiver = createServer((req, res) => {

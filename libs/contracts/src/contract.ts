@@ -6,6 +6,7 @@ import { calcomContract } from "./calcom/calcom.contract.js";
 import { creditsContract } from "./credits/credits.contract.js";
 import { healthContract } from "./health/health.contract.js";
 import { toolsContract } from "./tools/tools.contract.js";
+import { waitlistContract } from "./waitlist/waitlist.contract.js";
 import { webhooksContract } from "./webhooks/webhooks.contract.js";
 
 const c = initContract();
@@ -20,6 +21,7 @@ export const contract = c.router({
   appointments: appointmentsContract,
   webhooks: webhooksContract,
   credits: creditsContract,
+  waitlist: waitlistContract,
 });
 
 export type AgniContract = typeof contract;

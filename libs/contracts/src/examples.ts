@@ -145,6 +145,28 @@ const creditCharge = {
   created_at: "2026-11-24T09:05:00.000Z",
 };
 
+const WAITLIST_ID = "0192f5d6-1b20-7c3b-9d2a-5b6c7d8e9f21";
+const waitlistEntry = {
+  id: WAITLIST_ID,
+  agent_id: AGENT_ID,
+  calcom_account_id: ACCOUNT_ID,
+  event_type_id: 1234,
+  attendee_name: "Ada Lovelace",
+  attendee_email: null,
+  attendee_phone: "+14155550100",
+  attendee_timezone: "Europe/Berlin",
+  window_start: "2026-11-25T07:00:00.000Z",
+  window_end: "2026-11-25T11:00:00.000Z",
+  expires_at: "2026-11-25T11:00:00.000Z",
+  status: "waiting",
+  offered_start: null,
+  offered_end: null,
+  offer_expires_at: null,
+  held_in_calcom: false,
+  call_session_id: "call_7f2c",
+  created_at: "2026-11-24T09:05:00.000Z",
+};
+
 export const EXAMPLES: Record<string, Record<number, unknown>> = {
   health: { 200: { status: "ok" } },
   ready: { 200: { status: "ok", checks: { database: "ok" } }, 503: { status: "unavailable", checks: { database: "unavailable" } } },
@@ -234,6 +256,9 @@ export const EXAMPLES: Record<string, Record<number, unknown>> = {
   updateCreditSettings: { 200: ok("Credit metering is on (hard mode)", creditSettings) },
   listCreditCharges: { 200: ok("Credit charges fetched successfully", [creditCharge], { meta: page }) },
   completeCall: { 200: ok("Call completed; 2 credits charged", creditCharge) },
+  listWaitlist: { 200: ok("Waitlist entries fetched successfully", [waitlistEntry], { meta: page }) },
+  getWaitlistEntry: { 200: ok("Waitlist entry fetched successfully", waitlistEntry) },
+  cancelWaitlistEntry: { 200: ok("Waitlist entry cancelled", { ...waitlistEntry, status: "cancelled" }) },
   redeliverWebhookDelivery: { 202: ok("Delivery queued", { ...delivery, status: "pending", next_attempt_at: "2026-11-24T12:00:00.000Z" }) },
 };
 
@@ -255,6 +280,7 @@ const PARAMETER_EXAMPLES: Record<string, string> = {
   "webhooks.delivery_id": DELIVERY_ID,
   "credits.agent_id": AGENT_ID,
   "credits.call_session_id": "call_7f2c",
+  "waitlist.id": WAITLIST_ID,
 };
 
 /**

@@ -21,5 +21,7 @@ export * from "./webhooks/webhooks.contract.js";
 export * from "./webhooks/signature.js";
 export * from "./credits/credits.schemas.js";
 export * from "./credits/credits.contract.js";
+export * from "./waitlist/waitlist.schemas.js";
+export * from "./waitlist/waitlist.contract.js";
 export * from "./contract.js";
 export { maskSecret } from "./common/mask.js";

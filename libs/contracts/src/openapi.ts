@@ -16,6 +16,7 @@ const TAGS = [
   { name: "calcom", description: "Cal.com accounts (org-level ones agents are assigned, agents' private keys) and their event types." },
   { name: "appointments", description: "Availability, booking, rescheduling and cancelling on an agent's Cal.com account." },
   { name: "credits", description: "Credits per interaction: metering agent actions against the Cal.com credit balance, charged once per completed call." },
+  { name: "waitlist", description: "Callers waiting for an earlier time: listed and cancelled here; a freed matching time is offered to the oldest by a waitlist.slot_opened event." },
   { name: "webhooks", description: "Events out: endpoints of the organisation that hear of every change of its appointments, signed, with their deliveries." },
 ];
 

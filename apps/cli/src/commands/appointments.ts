@@ -32,6 +32,7 @@ function manageOutput(body: { message: string; data: ManageResult }): Output {
         data.booking_url ? `booking link:   ${data.booking_url}` : "",
         data.meeting_url ? `meeting link:   ${data.meeting_url}` : "",
         data.slots_as_of ? `slots as of:    ${data.slots_as_of}` : "",
+        data.waitlist_entry_id ? `waitlist entry: ${data.waitlist_entry_id}` : "",
       ].filter(Boolean);
       return [body.message, ...days, ...found, ...facts].join("\n");
     },
@@ -53,6 +54,7 @@ type ManageOptions = {
   duration?: number;
   responses?: string;
   date?: string;
+  expires?: string;
 };
 
 /** Options every action takes, plus those of the given actions. */
@@ -81,6 +83,9 @@ function manageCommand(parent: Command, ctx: CliContext, name: AppointmentAction
         email: options.email,
         phone: options.phone,
         date: options.date,
+        window_start: name === "waitlist" ? args[0] : undefined,
+        window_end: name === "waitlist" ? args[1] : undefined,
+        expires_at: options.expires,
         notes: options.notes,
         days_ahead: options.days,
         duration_minutes: options.duration,
@@ -136,6 +141,13 @@ export function registerAppointments(program: Command, ctx: CliContext): void {
       .option("--email <email>", "the email booked with")
       .option("--name <name>", "the attendee's name (with --date)")
       .option("--date <YYYY-MM-DD>", "the day of the appointment, in --timezone"),
+  );
+  manageCommand(appointments, ctx, "waitlist", " <windowStart> <windowEnd>", "Put the caller on the waitlist for the earliest and latest start they would take (open times in the window are offered instead)", (c) =>
+    c
+      .requiredOption("--name <name>", "the attendee's name")
+      .option("--phone <number>", "the number to call or text back, any format (national numbers read in the tool's default_region)")
+      .option("--email <email>", "the email to write to, if no phone")
+      .option("--expires <datetime>", "stop looking after this time (default and latest: windowEnd)"),
   );
 
   appointments

@@ -70,6 +70,13 @@ export type CreateBookingInput = EventTypeSelector & {
   lengthInMinutes?: number;
   routing?: Schemas["Routing"];
   emailVerificationCode?: string;
+  /**
+   * A reservation of this slot (`POST /v2/slots/reservations`) that the booking consumes: while a reservation of the
+   * slot is held, only the booking that names the earliest one goes through (calcom/cal.com
+   * packages/platform/types/bookings/2024-08-13/inputs/create-booking.input.ts @ 9527f3c977bbad000f98b436b17fca7aa9594fa4,
+   * packages/features/bookings/lib/reservations/validateReservedSlot.ts).
+   */
+  reservedSlotUid?: string;
 };
 
 /**

@@ -3,7 +3,7 @@ import { calcomIdInput, TimeZoneSchema, uuid } from "../common/envelope.js";
 import { pageLimit } from "../common/paging.js";
 import { E164_PATTERN } from "../common/phone.js";
 
-export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline", "find", "instant"] as const;
+export const APPOINTMENT_ACTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline", "find", "instant", "waitlist"] as const;
 export type AppointmentAction = (typeof APPOINTMENT_ACTIONS)[number];
 
 /**
@@ -24,6 +24,11 @@ export const ManageAppointmentBodySchema = z
     appointment_id: z.string().min(1).max(128).optional(),
     /** find: the day of the appointment (YYYY-MM-DD, in `timezone`); with a name, it is how a caller is matched. */
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "date must be a day like 2026-05-04").optional(),
+    /** waitlist: the earliest and latest start the caller would take (like appointment_datetime: in `timezone` unless an offset is given). */
+    window_start: z.string().min(1).max(64).optional(),
+    window_end: z.string().min(1).max(64).optional(),
+    /** waitlist: when to stop looking (default and latest: window_end). */
+    expires_at: z.string().min(1).max(64).optional(),
     call_session_id: z.string().min(1).max(200).optional(),
     notes: z.string().max(2000).optional(),
     days_ahead: z.number().int().min(1, "days_ahead must be between 1 and 30").max(30, "days_ahead must be between 1 and 30").optional(),
@@ -54,7 +59,13 @@ export const ManageAppointmentBodySchema = z
     if (b.action === "cancel") need("appointment_id", "appointment_id is required to cancel");
     if (b.action === "confirm") need("appointment_id", "appointment_id is required to confirm");
     if (b.action === "decline") need("appointment_id", "appointment_id is required to decline");
-    if (b.phone !== undefined && b.action !== "find" && !E164_PATTERN.test(b.phone)) {
+    if (b.action === "waitlist") {
+      need("name", "name is required to join the waitlist");
+      if (!b.email && !b.phone) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["phone"], message: "phone or email is required to join the waitlist (how the caller is told a time opened)" });
+      need("window_start", "window_start is required to join the waitlist");
+      need("window_end", "window_end is required to join the waitlist");
+    }
+    if (b.phone !== undefined && b.action !== "find" && b.action !== "waitlist" && !E164_PATTERN.test(b.phone)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["phone"], message: "phone must be in E.164 format, such as +14155550123" });
     }
     if (b.action === "find" && !b.phone && !b.email && !b.name) {
@@ -91,6 +102,8 @@ export const ManageResultSchema = z.object({
   meeting_url: z.string().optional(),
   /** find: the caller's upcoming appointments that match what they gave (ids for reschedule and cancel). */
   appointments: z.array(z.object({ appointment_id: z.string(), date_time: z.string(), local_date_time: z.string(), status: z.string() })).optional(),
+  /** waitlist: the entry the caller joined (or already had); list and cancel it under /waitlist. */
+  waitlist_entry_id: z.string().optional(),
   /** suggest and availability: when the offered slots were read from Cal.com (ISO 8601); they are at most the slot cache's TTL old. */
   slots_as_of: z.string().optional(),
 });

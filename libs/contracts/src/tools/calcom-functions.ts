@@ -12,6 +12,7 @@ export const CALCOM_FUNCTION_NAMES = {
   decline: "decline_appointment",
   find: "find_appointment",
   instant: "book_instant_meeting",
+  waitlist: "join_waitlist",
 } as const satisfies Record<AppointmentAction, string>;
 
 /** The action each exported function runs (the inverse of CALCOM_FUNCTION_NAMES). */

@@ -9,7 +9,7 @@ export const ToolTypeSchema = z.enum(TOOL_TYPES, {
 export type ToolType = z.infer<typeof ToolTypeSchema>;
 
 /** What a `calcom` tool can be allowed to do; each maps to an action of the appointments endpoint. */
-export const CALCOM_FUNCTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline", "find", "instant"] as const;
+export const CALCOM_FUNCTIONS = ["book", "reschedule", "cancel", "suggest", "availability", "link", "confirm", "decline", "find", "instant", "waitlist"] as const;
 export type CalcomFunction = (typeof CALCOM_FUNCTIONS)[number];
 /**
  * The host's decisions on bookings awaiting confirmation: for host-side agents only, so a new calcom tool does not
@@ -92,6 +92,7 @@ export const HoldingMessagesSchema = z
     decline: HoldingMessageSchema,
     find: HoldingMessageSchema,
     instant: HoldingMessageSchema,
+    waitlist: HoldingMessageSchema,
   })
   .partial()
   .strict();
@@ -111,6 +112,7 @@ export const DEFAULT_HOLDING_MESSAGES: Record<CalcomFunction, HoldingMessage> = 
   decline: { start: "One moment while I decline that booking…", delayed: "Still declining it, just a moment longer…" },
   find: { start: "Let me look up your appointment…", delayed: "Still looking for it, just a moment…" },
   instant: { start: "One moment while I get someone from the team for you…", delayed: "Still reaching the team, just a moment longer…" },
+  waitlist: { start: "One moment while I put you on the waitlist…", delayed: "Still adding you, just a moment…" },
 };
 
 /**
@@ -129,6 +131,12 @@ export const CalcomToolDefinitionSchema = z
       .string()
       .regex(/^[A-Z]{2}$/, "default_region must be a two-letter country code in capitals, such as US or GB")
       .optional(),
+    /**
+     * When a freed time is offered to a waiting caller, also reserve it in Cal.com for this many minutes (1-15), so
+     * nobody else can book it meanwhile; the caller's booking through the agent consumes the reservation. Absent: no
+     * reservation, the time is only kept from the other waiting callers (10 minutes).
+     */
+    waitlist_hold_minutes: z.number().int().min(1, "waitlist_hold_minutes must be between 1 and 15").max(15, "waitlist_hold_minutes must be between 1 and 15").optional(),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppointmentSchema } from "../appointments/appointments.schemas.js";
 import { PagingQuerySchema } from "../common/paging.js";
+import { WaitlistOfferSchema } from "../waitlist/waitlist.schemas.js";
 
 /** What can happen to an appointment, as events out name it. */
 export const EVENT_TYPES = [
@@ -11,6 +12,7 @@ export const EVENT_TYPES = [
   "appointment.confirmed",
   "appointment.declined",
   "appointment.no_show",
+  "waitlist.slot_opened",
 ] as const;
 export type AgniEventType = (typeof EVENT_TYPES)[number];
 
@@ -89,6 +91,7 @@ export const AgniEventSchema = z.object({
   api_version: z.string(),
   created_at: z.string(),
   organization_id: z.string(),
-  data: z.object({ appointment: AppointmentSchema, previous: PreviousTimesSchema.optional() }),
+  /** `appointment.*`: the appointment (and `previous` for a reschedule). `waitlist.slot_opened`: `waitlist` only. */
+  data: z.object({ appointment: AppointmentSchema.optional(), previous: PreviousTimesSchema.optional(), waitlist: WaitlistOfferSchema.optional() }),
 });
 export type AgniEvent = z.infer<typeof AgniEventSchema>;

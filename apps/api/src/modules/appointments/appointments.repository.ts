@@ -3,6 +3,7 @@ import { isUniqueViolation } from "../../db/errors";
 import type { Prisma, PrismaClient } from "../../db/prisma";
 import { AGENT_ACCOUNT_INCLUDE } from "../calcom/effective-account";
 import { type AppointmentChange, recordAppointmentChange } from "../events/outbox";
+import { type FreedTime, freedBy } from "../waitlist/waitlist-offers";
 import type { DeliveryQueue } from "../webhooks/delivery-queue";
 
 export type AppointmentRow = Prisma.AppointmentGetPayload<object>;
@@ -22,6 +23,8 @@ export class AppointmentsRepository {
     private readonly prisma: PrismaClient,
     private readonly cache?: OrgCache,
     private readonly deliveries?: DeliveryQueue,
+    /** Offers a time a cancel or reschedule freed to the account's waitlist (after the commit). */
+    private readonly offerFreed?: (accountId: string, times: FreedTime[]) => Promise<void>,
   ) {}
 
   /**
@@ -29,11 +32,13 @@ export class AppointmentsRepository {
    * together, and the event's deliveries are queued after the commit. `write` returns no change when nothing changed.
    */
   private async changing(write: (tx: Prisma.TransactionClient) => Promise<{ row: AppointmentRow; change?: AppointmentChange }>): Promise<AppointmentRow> {
-    const { row, deliveries } = await this.prisma.$transaction(async (tx) => {
+    const { row, deliveries, change } = await this.prisma.$transaction(async (tx) => {
       const done = await write(tx);
-      return { row: done.row, deliveries: done.change ? await recordAppointmentChange(tx, done.change) : [] };
+      return { row: done.row, change: done.change, deliveries: done.change ? await recordAppointmentChange(tx, done.change) : [] };
     });
     await this.deliveries?.enqueue(deliveries);
+    const freed = change && freedBy(change);
+    if (freed && row.calcomAccountId) await this.offerFreed?.(row.calcomAccountId, [freed]);
     return row;
   }
 

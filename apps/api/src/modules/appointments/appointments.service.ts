@@ -10,6 +10,8 @@ import { link, rescheduleLink } from "./actions/link";
 import type { ActionDeps } from "./actions/deps";
 import { reschedule } from "./actions/reschedule";
 import { slots } from "./actions/slots";
+import { waitlist } from "./actions/waitlist";
+import type { WaitlistRepository } from "../waitlist/waitlist.repository";
 import { localIso } from "./answer";
 import type { CreditMeter } from "../credits/credit-meter";
 import type { SlotCache } from "../slots/slot-cache";
@@ -40,11 +42,12 @@ export class AppointmentsService {
     private readonly idempotency: IdempotencyStore,
     locks: AppointmentLocks,
     slots: SlotCache,
+    waitlistEntries: WaitlistRepository,
     /** Credit metering (per organisation, off by default): checks before a call's first billable action, counts after. */
     private readonly meter?: CreditMeter,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.deps = { repo, locks, slots, now };
+    this.deps = { repo, locks, slots, waitlist: waitlistEntries, now };
   }
 
   /** Runs one agent action; mutating ones at most once per idempotency key. */
@@ -64,7 +67,10 @@ export class AppointmentsService {
       await this.meter?.record(admission);
       return answer;
     };
-    if (command.action === "availability" || command.action === "suggest" || command.action === "link" || command.action === "find") return counted(await this.run(calendar, command));
+    if (command.action === "availability" || command.action === "suggest" || command.action === "link" || command.action === "find" || command.action === "waitlist") {
+      // waitlist writes, but a unique index keeps a repeated request to the one entry (it answers "already waiting").
+      return counted(await this.run(calendar, command));
+    }
     // A links-only tool never books or moves: the caller gets the page to do it themself (cancel is unaffected), and
     // as nothing changed, nothing is counted.
     if (linksOnly(calendar) && (command.action === "book" || command.action === "reschedule")) {
@@ -115,6 +121,8 @@ export class AppointmentsService {
           return await find(this.deps, calendar, command);
         case "instant":
           return await instant(this.deps, calendar, command);
+        case "waitlist":
+          return await waitlist(this.deps, calendar, command);
       }
     } catch (err) {
       if (err instanceof CalcomAuthError) {

@@ -76,8 +76,18 @@ export interface InstantCommand extends CommandBase {
   responses?: ManageAppointmentBody["responses"];
 }
 
+/** A caller asking to be told when a time inside their window opens (see actions/waitlist.ts). */
+export interface WaitlistCommand extends CommandBase {
+  action: "waitlist";
+  attendee: { name: string; email?: string; phone?: string };
+  windowStart: Date;
+  windowEnd: Date;
+  expiresAt?: Date;
+  eventTypeId?: number;
+}
+
 /** One agent action, parsed once: each carries exactly the fields it uses. */
-export type ManageCommand = BookCommand | RescheduleCommand | CancelCommand | SlotsCommand | LinkCommand | DecisionCommand | FindCommand | InstantCommand;
+export type ManageCommand = BookCommand | RescheduleCommand | CancelCommand | SlotsCommand | LinkCommand | DecisionCommand | FindCommand | InstantCommand | WaitlistCommand;
 
 /** The contract's schema checks these already; this keeps the types honest without assertions. */
 function required<T>(value: T | undefined, field: string, action: string): T {
@@ -86,12 +96,12 @@ function required<T>(value: T | undefined, field: string, action: string): T {
 }
 
 /** The instant a caller's time names; a time that cannot be used is a 400 naming the field. */
-export function resolveTime(value: string, timezone: string, now: Date): ResolvedTime {
+export function resolveTime(value: string, timezone: string, now: Date, field = "appointment_datetime"): ResolvedTime {
   try {
     const { instant, ambiguous } = resolveAppointmentTime(value, timezone, now);
     return { instant, ambiguous };
   } catch (err) {
-    if (err instanceof TimeInputError) throw new AppError("INVALID_REQUEST", err.message, { field: "appointment_datetime" });
+    if (err instanceof TimeInputError) throw new AppError("INVALID_REQUEST", err.message, { field });
     throw err;
   }
 }
@@ -145,5 +155,20 @@ export function toCommand(body: ManageAppointmentBody, now: Date): ManageCommand
       };
     case "find":
       return { ...base, action: "find", phone: body.phone, email: body.email, name: body.name, date: body.date };
+    case "waitlist": {
+      const at = (field: "window_start" | "window_end" | "expires_at") => {
+        const value = body[field];
+        return value === undefined ? undefined : resolveTime(value, body.timezone, now, field).instant;
+      };
+      return {
+        ...base,
+        action: "waitlist",
+        attendee: { name: required(body.name, "name", "join the waitlist"), email: body.email, phone: body.phone },
+        windowStart: required(at("window_start"), "window_start", "join the waitlist"),
+        windowEnd: required(at("window_end"), "window_end", "join the waitlist"),
+        expiresAt: at("expires_at"),
+        eventTypeId: body.event_type_id,
+      };
+    }
   }
 }

@@ -31,22 +31,31 @@ export async function recordAppointmentChange(tx: Prisma.TransactionClient, chan
     end_time: change.previous.endTime.toISOString(),
     calcom_booking_uid: change.previous.calcomBookingUid,
   };
-  const event = await tx.appointmentEvent.create({
-    data: {
-      organizationId: row.organizationId,
-      type: change.type,
-      appointmentId: row.id,
-      payload: { appointment: toAppointment(row), ...(previous ? { previous } : {}) },
-    },
-    select: { id: true },
+  return recordEvent(tx, {
+    organizationId: row.organizationId,
+    type: change.type,
+    appointmentId: row.id,
+    payload: { appointment: toAppointment(row), ...(previous ? { previous } : {}) },
   });
+}
+
+/**
+ * Writes one event and a pending delivery per active subscription of the organisation that wants its type, inside the
+ * caller's transaction; returns the deliveries' ids to queue after the commit. `appointmentId`: the appointment the
+ * event is about (for `waitlist.slot_opened`, the one whose change freed the time).
+ */
+export async function recordEvent(
+  tx: Prisma.TransactionClient,
+  event: { organizationId: string; type: AgniEventType; appointmentId: string; payload: Prisma.InputJsonObject },
+): Promise<string[]> {
+  const created = await tx.appointmentEvent.create({ data: event, select: { id: true } });
   const subscriptions = await tx.webhookSubscription.findMany({
-    where: { organizationId: row.organizationId, disabledAt: null, events: { has: change.type } },
+    where: { organizationId: event.organizationId, disabledAt: null, events: { has: event.type } },
     select: { id: true },
   });
   if (subscriptions.length === 0) return [];
   const deliveries = await tx.webhookDelivery.createManyAndReturn({
-    data: subscriptions.map((s) => ({ subscriptionId: s.id, eventId: event.id })),
+    data: subscriptions.map((s) => ({ subscriptionId: s.id, eventId: created.id })),
     select: { id: true },
   });
   return deliveries.map((d) => d.id);

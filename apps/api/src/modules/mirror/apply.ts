@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { storedEmail, storedPhone } from "../../lib/contact";
 import type { AppointmentRow } from "../appointments/appointments.repository";
 import type { AppointmentChange } from "../events/outbox";
+import type { WaitlistOffers } from "../waitlist/waitlist-offers";
 import type { DeliveryQueue } from "../webhooks/delivery-queue";
 import type { AccountClients } from "./account-client";
 import type { MirrorAccount, MirrorRepository, MirrorWriter } from "./mirror.repository";
@@ -47,6 +48,8 @@ export class MirrorApplier {
     private readonly clients: AccountClients,
     private readonly deliveries: DeliveryQueue | undefined,
     private readonly logger: Pick<Logger, "warn">,
+    /** Offers the times a cancellation or a reschedule freed to the waitlist, after the change commits. */
+    private readonly waitlist?: WaitlistOffers,
   ) {}
 
   /**
@@ -55,13 +58,19 @@ export class MirrorApplier {
    */
   async apply(account: MirrorAccount, change: MirrorChange, options: { announce?: boolean } = {}): Promise<number> {
     const links = change.kind === "booking" ? await this.links(account, change.observation) : [];
-    const { changes, deliveries } = await this.repo.applying(
+    const { changes, deliveries, freed } = await this.repo.applying(
       account,
       (w) => (change.kind === "booking" ? this.applyBooking(w, account.id, change.observation, links) : this.applyNoShow(w, change.uid, change.noShow)),
       options.announce ?? true,
     );
     await this.deliveries?.enqueue(deliveries);
+    if (freed.length > 0) await this.waitlist?.freed(account, this.clients.forAccount(account), freed);
     return changes;
+  }
+
+  /** Offers of the account's waitlist that lapsed unanswered go to the next in line (see WaitlistOffers.passOnLapsed). */
+  async passOnLapsedOffers(account: MirrorAccount): Promise<void> {
+    await this.waitlist?.passOnLapsed(account, this.clients.forAccount(account));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from "../../db/prisma";
 import type { AppointmentRow } from "../appointments/appointments.repository";
 import { type AppointmentChange, recordAppointmentChange } from "../events/outbox";
+import { type FreedTime, freedBy } from "../waitlist/waitlist-offers";
 
 export type MirrorAccount = Prisma.CalcomAccountGetPayload<object>;
 type Tx = Prisma.TransactionClient;
@@ -79,17 +80,19 @@ export class MirrorRepository {
     account: Pick<MirrorAccount, "id" | "organizationId">,
     decide: (w: MirrorWriter) => Promise<AppointmentChange[]>,
     announce = true,
-  ): Promise<{ changes: number; deliveries: string[] }> {
+  ): Promise<{ changes: number; deliveries: string[]; freed: FreedTime[] }> {
     try {
       return await this.prisma.$transaction(async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`mirror:${account.id}`}, 0))`;
         const changes = await decide(new MirrorWriter(tx, account.organizationId));
         const deliveries: string[] = [];
         for (const change of changes) deliveries.push(...(await recordAppointmentChange(tx, change, { announce })));
-        return { changes: changes.length, deliveries };
+        // Times the changes freed, for the waitlist (not for the calendar as it stood before the account was connected).
+        const freed = announce ? changes.map(freedBy).filter((f): f is FreedTime => f !== null) : [];
+        return { changes: changes.length, deliveries, freed };
       });
     } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return { changes: 0, deliveries: [] };
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return { changes: 0, deliveries: [], freed: [] };
       throw err;
     }
   }

@@ -14,6 +14,7 @@ import { MirrorLifecycle } from "./lifecycle";
 import { MirrorRepository } from "./mirror.repository";
 import { Reconciler } from "./reconcile";
 import { WebhookRegistrar } from "./webhook-registration";
+import { type FreedTime, WaitlistOffers } from "../waitlist/waitlist-offers";
 
 /** The Cal.com mirror's parts, wired once per process (the API and `npm run worker` both build one). */
 export function createMirror(deps: {
@@ -27,12 +28,19 @@ export function createMirror(deps: {
 }) {
   const repo = new MirrorRepository(deps.prisma);
   const clients = new AccountClients(deps.gateway, deps.box);
-  const applier = new MirrorApplier(repo, clients, deps.deliveries, deps.logger);
+  const waitlist = new WaitlistOffers(deps.prisma, deps.deliveries, deps.logger);
+  const applier = new MirrorApplier(repo, clients, deps.deliveries, deps.logger, waitlist);
   const registrar = new WebhookRegistrar(repo, clients, deps.box, deps.publicUrl, deps.logger);
   const reconciler = new Reconciler(repo, clients, applier, registrar);
   return {
     repo,
     applier,
+    waitlist,
+    /** Times our own cancel or reschedule freed on an account, offered to its waitlist (the mirror hears of them as old news). */
+    async offerFreed(accountId: string, times: FreedTime[]): Promise<void> {
+      const account = await repo.account(accountId);
+      if (account) await waitlist.freed(account, clients.forAccount(account), times);
+    },
     reconciler,
     lifecycle: new MirrorLifecycle(repo, registrar, deps.queue),
     /** `POST /calcom/accounts/{id}/sync`: one of the organisation's connected accounts, reconciled now. */

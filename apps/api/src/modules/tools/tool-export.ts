@@ -136,6 +136,23 @@ export function calcomFunctions(tool: ToolLike, eventType: CalcomEventType | nul
         required: ["timezone"],
       },
     }),
+    waitlist: () => ({
+      name: NAME.waitlist,
+      description: `When none of the offered times suits the caller: put them on the waitlist to be called or texted back if a time inside the window they would take opens up. If the window has open times already, they are returned to offer instead.${suffix}`,
+      parameters: {
+        type: "object",
+        properties: {
+          name: str("The caller's full name."),
+          phone: str("The phone number to call or text back, in any format, e.g. (415) 555-0100 or +14155550100."),
+          email: str("The email address to write to (if no phone).", { format: "email" }),
+          window_start: str("The earliest start the caller would take, ISO 8601 (without an offset: wall-clock time in `timezone`)."),
+          window_end: str("The latest start the caller would take, ISO 8601, at most 30 days after window_start."),
+          expires_at: str("Optional: stop looking after this time (default and latest: window_end)."),
+          timezone: TIMEZONE,
+        },
+        required: ["name", "window_start", "window_end", "timezone"],
+      },
+    }),
   };
   return (Object.keys(fns) as CalcomFunction[])
     .filter((action) => tool.enabledFunctions.includes(action))

@@ -33,6 +33,8 @@ export async function book(deps: ActionDeps, calendar: Calendar, command: BookCo
   const responses = bookingResponses(eventType, command.responses);
   const lengthInMinutes = bookingLength(eventType, command.durationMinutes);
   const minutes = command.durationMinutes ?? eventType.lengthInMinutes;
+  // The time offered to this caller off the waitlist: their booking consumes its Cal.com reservation (if held).
+  const offer = await deps.waitlist.offerTo(calendar.accountId, eventType.id, instant, { phone: storedPhone(attendee.phone), email: storedEmail(attendee.email) }, deps.now());
   let made: { booking: CalcomBooking; found: boolean };
   try {
     made = await calendar.cal.bookings.createOrFind(
@@ -43,6 +45,7 @@ export async function book(deps: ActionDeps, calendar: Calendar, command: BookCo
         ...(lengthInMinutes ? { lengthInMinutes } : {}),
         ...(Object.keys(responses).length || command.notes ? { bookingFieldsResponses: { ...responses, ...(command.notes ? { notes: command.notes } : {}) } } : {}),
         metadata: { agni_agent_id: calendar.agent.id, ...(command.callSessionId ? { call_session_id: command.callSessionId } : {}) },
+        ...(offer?.holdUid ? { reservedSlotUid: offer.holdUid } : {}),
       },
       { lookupFirst: attempt.recovering },
     );
@@ -82,6 +85,7 @@ export async function book(deps: ActionDeps, calendar: Calendar, command: BookCo
       callSessionId: command.callSessionId ?? null,
       notes: command.notes ?? null,
     }));
+  if (offer) await deps.waitlist.booked(offer.id, deps.now());
   const pending = booking.status === "pending";
   const when = speakDateTime(start, timezone, deps.now());
   // A team event type: who got it ("You're booked with Dana for …"), as Cal.com assigned it.

@@ -1,4 +1,5 @@
 import type { SlotCache } from "../../slots/slot-cache";
+import type { WaitlistRepository } from "../../waitlist/waitlist.repository";
 import type { AppointmentLocks } from "../appointment-lock";
 import type { AppointmentsRepository } from "../appointments.repository";
 
@@ -8,5 +9,7 @@ export interface ActionDeps {
   locks: AppointmentLocks;
   /** Free slots for suggest/availability; book and its alternatives never read it. */
   slots: SlotCache;
+  /** The waitlist the `waitlist` action adds callers to. */
+  waitlist: WaitlistRepository;
   now: () => Date;
 }

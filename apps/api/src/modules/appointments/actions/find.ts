@@ -19,7 +19,7 @@ const MAX_MATCHES = 10;
 const MAX_DAY_ROWS = 2000;
 
 /** The tool's `definition.default_region` (how a number without a country code is read), else US. */
-function defaultRegion(calendar: Calendar): CountryCode {
+export function defaultRegion(calendar: Calendar): CountryCode {
   const definition = calendar.agent.tools[0]?.definition;
   const region = definition && typeof definition === "object" && !Array.isArray(definition) ? definition.default_region : undefined;
   return typeof region === "string" && isSupportedCountry(region) ? region : DEFAULT_PHONE_REGION;
