@@ -46,7 +46,7 @@ export class WaitlistSweep {
     for (const entry of waiting) byEventType.set(entry.eventTypeId, [...(byEventType.get(entry.eventTypeId) ?? []), entry]);
     let offered = 0;
     const budget = { offers: OFFERS_PER_RUN };
-    for (const [eventTypeId, entries] of [...byEventType].slice(0, EVENT_TYPES_PER_RUN)) {
+    for (const [eventTypeId, entries] of chosen([...byEventType])) {
       try {
         offered += await this.sweep(account, cal, eventTypeId, entries, now, budget);
       } catch (err) {
@@ -81,4 +81,14 @@ export class WaitlistSweep {
     }
     return offered;
   }
+}
+
+/**
+ * The event types a run reads: all when within the bound; otherwise a bounded run of them from a random one on, so that
+ * event types whose windows stay full cannot keep the others from ever being read.
+ */
+function chosen<T>(groups: T[]): T[] {
+  if (groups.length <= EVENT_TYPES_PER_RUN) return groups;
+  const first = Math.floor(Math.random() * groups.length);
+  return [...groups.slice(first), ...groups.slice(0, first)].slice(0, EVENT_TYPES_PER_RUN);
 }
