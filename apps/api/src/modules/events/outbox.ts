@@ -42,11 +42,15 @@ export async function recordAppointmentChange(tx: Prisma.TransactionClient, chan
 /**
  * Writes one event and a pending delivery per active subscription of the organisation that wants its type, inside the
  * caller's transaction; returns the deliveries' ids to queue after the commit. `appointmentId`: the appointment the
- * event is about (for `waitlist.slot_opened`, the one whose change freed the time).
+ * event is about (for `waitlist.slot_opened`, the one whose change freed the time). It is null for an event about no
+ * appointment: a `waitlist.slot_opened` of a time the waitlist sweep found open (a widened schedule frees a time no
+ * booking held). Nullable rather than pointing at some stand-in appointment: the column is no foreign key, nothing
+ * sends it out (deliveries carry the payload, housekeeping prunes by age), and its one reader (`wasDeclined`) asks
+ * for a given appointment's events, which a null never matches.
  */
 export async function recordEvent(
   tx: Prisma.TransactionClient,
-  event: { organizationId: string; type: AgniEventType; appointmentId: string; payload: Prisma.InputJsonObject },
+  event: { organizationId: string; type: AgniEventType; appointmentId: string | null; payload: Prisma.InputJsonObject },
 ): Promise<string[]> {
   const created = await tx.appointmentEvent.create({ data: event, select: { id: true } });
   const subscriptions = await tx.webhookSubscription.findMany({

@@ -4,6 +4,7 @@ import { storedEmail, storedPhone } from "../../lib/contact";
 import type { AppointmentRow } from "../appointments/appointments.repository";
 import type { AppointmentChange } from "../events/outbox";
 import type { WaitlistOffers } from "../waitlist/waitlist-offers";
+import type { WaitlistSweep } from "../waitlist/waitlist-sweep";
 import type { DeliveryQueue } from "../webhooks/delivery-queue";
 import type { AccountClients } from "./account-client";
 import type { MirrorAccount, MirrorRepository, MirrorWriter } from "./mirror.repository";
@@ -50,6 +51,8 @@ export class MirrorApplier {
     private readonly logger: Pick<Logger, "warn">,
     /** Offers the times a cancellation or a reschedule freed to the waitlist, after the change commits. */
     private readonly waitlist?: WaitlistOffers,
+    /** Offers times that opened without a booking change (a changed schedule) or whose first offer failed. */
+    private readonly waitlistSweep?: WaitlistSweep,
   ) {}
 
   /**
@@ -68,9 +71,13 @@ export class MirrorApplier {
     return changes;
   }
 
-  /** Offers of the account's waitlist that lapsed unanswered go to the next in line (see WaitlistOffers.passOnLapsed). */
-  async passOnLapsedOffers(account: MirrorAccount): Promise<void> {
+  /**
+   * With each reconciliation: offers of the account's waitlist that lapsed unanswered go to the next in line (see
+   * WaitlistOffers.passOnLapsed), then the sweep offers open times inside waiting windows (see WaitlistSweep).
+   */
+  async tendWaitlist(account: MirrorAccount): Promise<void> {
     await this.waitlist?.passOnLapsed(account, this.clients.forAccount(account));
+    await this.waitlistSweep?.run(account, this.clients.forAccount(account));
   }
 
   /**

@@ -15,6 +15,7 @@ import { MirrorRepository } from "./mirror.repository";
 import { Reconciler } from "./reconcile";
 import { WebhookRegistrar } from "./webhook-registration";
 import { type FreedTime, WaitlistOffers } from "../waitlist/waitlist-offers";
+import { WaitlistSweep } from "../waitlist/waitlist-sweep";
 
 /** The Cal.com mirror's parts, wired once per process (the API and `npm run worker` both build one). */
 export function createMirror(deps: {
@@ -29,7 +30,7 @@ export function createMirror(deps: {
   const repo = new MirrorRepository(deps.prisma);
   const clients = new AccountClients(deps.gateway, deps.box);
   const waitlist = new WaitlistOffers(deps.prisma, deps.deliveries, deps.logger);
-  const applier = new MirrorApplier(repo, clients, deps.deliveries, deps.logger, waitlist);
+  const applier = new MirrorApplier(repo, clients, deps.deliveries, deps.logger, waitlist, new WaitlistSweep(deps.prisma, waitlist, deps.logger));
   const registrar = new WebhookRegistrar(repo, clients, deps.box, deps.publicUrl, deps.logger);
   const reconciler = new Reconciler(repo, clients, applier, registrar);
   return {

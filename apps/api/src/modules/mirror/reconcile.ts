@@ -66,7 +66,7 @@ export class Reconciler {
         break;
       }
     }
-    await this.applier.passOnLapsedOffers(account);
+    await this.applier.tendWaitlist(account);
     await this.repo.reconciled(account.id, cursor, this.now());
     result.reconciled_at = this.now().toISOString();
     return result;

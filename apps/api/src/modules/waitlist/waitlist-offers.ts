@@ -9,10 +9,13 @@ import { recordEvent } from "../events/outbox";
 import type { DeliveryQueue } from "../webhooks/delivery-queue";
 import type { WaitlistRow } from "./waitlist.repository";
 
-/** A time a change on the account freed: a cancelled (or declined) booking's, or the one a reschedule moved away from. */
+/**
+ * A time a change on the account freed: a cancelled (or declined) booking's, or the one a reschedule moved away from;
+ * or one the waitlist sweep found open (a changed schedule, or a freed time whose first offer failed).
+ */
 export interface FreedTime {
-  /** The appointment whose change freed it (the event names it). */
-  appointmentId: string;
+  /** The appointment whose change freed it (the event names it); null for a time the sweep found open. */
+  appointmentId: string | null;
   eventTypeId: number;
   start: Date;
   end: Date;
@@ -69,15 +72,19 @@ export class WaitlistOffers {
     });
     for (const entry of lapsed) {
       const done = await this.prisma.waitlistEntry.updateMany({ where: { id: entry.id, status: "offered", offerExpiresAt: { lte: now } }, data: { status: "expired", updatedAt: now } });
-      if (done.count === 0 || !entry.offeredStart || !entry.offeredEnd || !entry.freedByAppointmentId) continue;
+      if (done.count === 0 || !entry.offeredStart || !entry.offeredEnd) continue;
       const time = { appointmentId: entry.freedByAppointmentId, eventTypeId: entry.eventTypeId, start: entry.offeredStart, end: entry.offeredEnd };
       await this.freed(account, cal, [time]);
     }
   }
 
-  private async offer(account: { id: string; organizationId: string }, cal: CalcomClient | null, time: FreedTime): Promise<void> {
+  /**
+   * Offers one time to the oldest waiting entry whose window holds it; returns the entry offered it, or null. `open`:
+   * the caller read Cal.com's slots for it just now (the sweep), so it is not asked again.
+   */
+  async offer(account: { id: string; organizationId: string }, cal: CalcomClient | null, time: FreedTime, options: { open?: boolean } = {}): Promise<string | null> {
     const now = this.now();
-    if (time.start <= now || !cal) return;
+    if (time.start <= now || !cal) return null;
     // An earlier offer of this time that nobody took in time gives way to this one.
     await this.prisma.waitlistEntry.updateMany({
       where: { calcomAccountId: account.id, eventTypeId: time.eventTypeId, offeredStart: time.start, status: "offered", offerExpiresAt: { lte: now } },
@@ -93,10 +100,11 @@ export class WaitlistOffers {
       windowEnd: { gte: time.start },
     };
     const candidates = await this.prisma.waitlistEntry.findMany({ where, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: CANDIDATES });
-    if (candidates.length === 0 || !(await isOpen(cal, time))) return;
+    if (candidates.length === 0 || !(options.open || (await isOpen(cal, time)))) return null;
     const hold = await this.reserve(cal, time, candidates[0]?.holdMinutes ?? null);
     const offerExpiresAt = hold?.until ?? new Date(now.getTime() + (this.options.offerMinutes ?? DEFAULT_OFFER_MINUTES) * 60_000);
     let deliveries: string[] | null = null;
+    let offered: string | null = null;
     try {
       deliveries = await this.prisma.$transaction(async (tx) => {
         for (const entry of candidates) {
@@ -113,6 +121,7 @@ export class WaitlistOffers {
             },
           });
           if (claimed.count === 0) continue;
+          offered = entry.id;
           const payload = { waitlist: offerOf(entry, time, { expiresAt: offerExpiresAt, held: hold !== null }, now) };
           return recordEvent(tx, { organizationId: account.organizationId, type: "waitlist.slot_opened", appointmentId: time.appointmentId, payload });
         }
@@ -125,6 +134,7 @@ export class WaitlistOffers {
       if (deliveries === null && hold) await cal.slots.deleteReservation(hold.uid).catch(() => undefined);
     }
     if (deliveries) await this.deliveries?.enqueue(deliveries);
+    return deliveries ? offered : null;
   }
 
   /**
