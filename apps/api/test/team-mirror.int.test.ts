@@ -67,7 +67,7 @@ describe(`team bookings reach the mirror at once (${TEST_DATABASE_KIND})`, () =>
     const [slot] = await c.slots();
     const booking = await api.sandbox.webApp.book({ start: slot, eventTypeId: c.eventType.id, attendee: { name: "Walk In", email: "walk-in@example.com", timeZone: "UTC" } });
     await api.mirrorSettled();
-    expect(await c.get(booking.uid)).toMatchObject({ calcom_booking_uid: booking.uid, status: "accepted", source: "calcom", host_name: expect.stringMatching(/^(Dana|Sam)$/) });
+    expect(await c.get(booking.uid)).toMatchObject({ calcom_booking_uid: booking.uid, status: "accepted", source: "calcom", host_name: expect.stringMatching(/^(Dana|Sam)$/), calcom_team_id: c.team.id });
 
     await api.sandbox.webApp.cancel(booking.uid, { by: "attendee" });
     await api.mirrorSettled();
@@ -79,6 +79,15 @@ describe(`team bookings reach the mirror at once (${TEST_DATABASE_KIND})`, () =>
     const c = await teamCalendar({ member: true });
     expect(await c.rows()).toEqual([expect.objectContaining({ eventTypeId: c.eventType.id, calcomWebhookId: null, error: expect.stringMatching(/only a team admin or owner/) })]);
     expect(api.logs.some((l) => l.includes("could not register a team event type's Cal.com webhook"))).toBe(true);
+    // Its team bookings arrive through reconciliation (the member, Dana, hosts this one: her key's bookings list shows it).
+    const [slot] = await c.slots();
+    const booking = await api.sandbox.webApp.book({ start: slot, eventTypeId: c.eventType.id, attendee: { name: "Walk In", email: "walk-in@example.com", timeZone: "UTC" } });
+    expect(booking.hosts[0]?.name).toBe("Dana");
+    await api.mirrorSettled();
+    expect(await c.get(booking.uid)).toBeNull();
+    const sync = await api.request("POST", `/api/v1/calcom/accounts/${c.accountId}/sync`, { auth: c.auth });
+    expect(sync.status, JSON.stringify(sync.body)).toBe(200);
+    expect(await c.get(booking.uid)).toMatchObject({ status: "accepted", host_name: "Dana", calcom_team_id: c.team.id });
   });
 
   it("moving the agent to another event type removes the team event type's webhook; so does disconnecting", async () => {
