@@ -9,7 +9,7 @@ CREATE TABLE "calcom_event_type_webhooks" (
     "calcom_webhook_id" INTEGER,
     "error" TEXT,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "calcom_event_type_webhooks_pkey" PRIMARY KEY ("id")
 );
