@@ -160,7 +160,7 @@ export function createApp(deps: AppDeps): Express {
   const router = s.router(contract, {
     health: healthRouter(deps.ping),
     apiKeys: apiKeysRouter(apiKeys),
-    agents: agentsRouter(new AgentsService(new AgentsRepository(prisma))),
+    agents: agentsRouter(new AgentsService(new AgentsRepository(prisma), (accountId) => mirror.lifecycle.eventTypeChanged(accountId))),
     tools: toolsRouter(tools, exporter, new ToolInvoker(tools, calls, maxCallsPerRequest), config.publicUrl),
     calcom: calcomRouter(new CalcomService(new CalcomAccountsRepository(prisma, cache), gateway, box, mirror.lifecycle), mirror.sync),
     appointments: appointmentsRouter({ manage: appointments, reads: new AppointmentReads(appointmentsRepository, calendars), eventTypes }),

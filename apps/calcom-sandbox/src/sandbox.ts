@@ -14,6 +14,7 @@ import { meOutput } from "./routes/me";
 import { scheduleRoutes } from "./routes/schedules";
 import { slotRoutes } from "./routes/slots";
 import { teamEventTypeOutput, teamRoutes } from "./routes/teams";
+import { teamWebhookRoutes } from "./routes/team-webhooks";
 import { addTeam, addTeamEventType, type NewTeam, type NewTeamEventType, type StoredTeam } from "./teams";
 import { webhookRoutes } from "./routes/webhooks";
 import { applySeed, type Seed } from "./seed";
@@ -115,6 +116,7 @@ const routes = (slotLatencyMs: number): Route[] => [
   ...legacyBookingRoutes,
   ...eventTypeRoutes,
   ...teamRoutes,
+  ...teamWebhookRoutes,
   ...scheduleRoutes,
   ...webhookRoutes,
   ...creditRoutes,

@@ -96,7 +96,10 @@ export interface StoredReservation {
 
 export interface StoredWebhook {
   id: number;
-  userId: number;
+  /** A user's own webhook (POST /v2/webhooks); null for an event type's. */
+  userId: number | null;
+  /** An event type's webhook (routes/team-webhooks.ts); absent for a user's. */
+  eventTypeId?: number;
   subscriberUrl: string;
   active: boolean;
   triggers: string[];

@@ -76,7 +76,7 @@ export class WebhookDeliveries {
     const body = JSON.stringify(webhookBody(store, event, this.now()));
     const headers = { "content-type": "application/json", "x-cal-webhook-version": "2021-10-20" };
     await Promise.all(
-      this.subscribers(this.organizerSubscribed(booking), event.trigger).map((w) => this.enqueue(this.delivery(w, event.trigger, booking.uid, body, headers, !!this.options.tasker))),
+      this.subscribers(booking, event.trigger).map((w) => this.enqueue(this.delivery(w, event.trigger, booking.uid, body, headers, !!this.options.tasker))),
     );
   }
 
@@ -179,22 +179,23 @@ export class WebhookDeliveries {
   }
 
   /**
-   * The user whose own webhooks hear of a booking: its organizer, except for a team event type's booking, which only
-   * team and event-type webhooks hear (handleNewBooking's `triggerForUser = !teamId || parentId`: calcom/cal.com
-   * packages/features/bookings/lib/handleNewBooking.ts @ 9d8f3ffb959a39fc8414e554cd5ac0af70887481; the same rule in the
-   * cancel and confirm handlers). The sandbox has no team-level webhooks, so none fire for team bookings.
+   * The webhooks that hear of a booking, chosen as Cal.com's getWebhooks does (calcom/cal.com
+   * packages/features/webhooks/lib/getWebhooks.ts @ 028bb9d24306792acc9efa5833063b7e3d0a058b: active, subscribed to the
+   * trigger, and the organizer's own OR the event type's OR the team's). The organizer's own webhooks are left out for a
+   * team event type's booking (handleNewBooking's `triggerForUser = !teamId || parentId`: packages/features/bookings/lib/
+   * handleNewBooking.ts @ 9d8f3ffb959a39fc8414e554cd5ac0af70887481; the same rule in the cancel and confirm handlers),
+   * so only its event-type webhooks hear of it. The sandbox has no team-level webhooks.
    */
-  private organizerSubscribed(booking: StoredBooking): number | null {
-    return this.store().eventTypes.get(booking.eventTypeId)?.teamId === undefined ? booking.userId : null;
-  }
-
-  private subscribers(userId: number | null, trigger: string): StoredWebhook[] {
-    return [...this.store().webhooks.values()].filter((w) => w.userId === userId && w.active && w.triggers.includes(trigger));
+  private subscribers(booking: StoredBooking, trigger: string): StoredWebhook[] {
+    const userId = this.store().eventTypes.get(booking.eventTypeId)?.teamId === undefined ? booking.userId : null;
+    return [...this.store().webhooks.values()].filter(
+      (w) => w.active && w.triggers.includes(trigger) && ((userId !== null && w.userId === userId) || w.eventTypeId === booking.eventTypeId),
+    );
   }
 
   private schedule(b: StoredBooking): void {
     const payload = JSON.stringify(meetingEndedBody(this.store(), b));
-    for (const w of this.subscribers(this.organizerSubscribed(b), "MEETING_ENDED")) this.scheduled.push({ webhookId: w.id, bookingUid: b.uid, startAfter: b.end, payload });
+    for (const w of this.subscribers(b, "MEETING_ENDED")) this.scheduled.push({ webhookId: w.id, bookingUid: b.uid, startAfter: b.end, payload });
   }
 
   private unschedule(b: StoredBooking): void {

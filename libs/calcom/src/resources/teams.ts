@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Transport } from "../http";
 import { CAL_API_VERSIONS } from "../versions";
 import { CalcomEventTypeSchema } from "./event-types";
+import { CalcomWebhookSchema, type WebhookInput } from "./webhooks";
 
 // Teams and their event types (calcom/cal.com apps/api/v2/src/modules/teams/event-types/controllers/
 // teams-event-types.controller.ts @ 007f9b2bdfb3b4aea995a96b18ef9ff4732fe40c; output-team-event-types.service.ts
@@ -41,5 +42,20 @@ export function teamsResource(request: Transport) {
     list: () => request({ method: "GET", path: "/v2/teams", version: CAL_API_VERSIONS.unversioned, schema: z.array(CalcomTeamSchema) }),
     /** A team's event types (any member, or anyone: the list is public). */
     eventTypes: (teamId: number) => request({ method: "GET", path: `/v2/teams/${teamId}/event-types`, version, schema: z.array(CalcomTeamEventTypeSchema) }),
+    /**
+     * Webhooks of one team event type (teams-event-types-webhooks.controller.ts @ 01da14b2362dda8745d7eab118877de48ee5f411):
+     * creating, changing and deleting one needs a team admin or owner (IsTeamEventTypeWebhookGuard), reading a member.
+     */
+    eventTypeWebhooks: (teamId: number, eventTypeId: number) => {
+      const base = `/v2/teams/${teamId}/event-types/${eventTypeId}/webhooks`;
+      const hooks = CAL_API_VERSIONS.unversioned;
+      return {
+        create: (input: WebhookInput) => request({ method: "POST", path: base, version: hooks, body: input, schema: CalcomWebhookSchema }),
+        list: () => request({ method: "GET", path: base, version: hooks, query: { take: 250 }, schema: z.array(CalcomWebhookSchema) }),
+        get: (id: number) => request({ method: "GET", path: `${base}/${id}`, version: hooks, schema: CalcomWebhookSchema }),
+        update: (id: number, input: Partial<WebhookInput>) => request({ method: "PATCH", path: `${base}/${id}`, version: hooks, body: input, schema: CalcomWebhookSchema, retry: true }),
+        delete: (id: number) => request({ method: "DELETE", path: `${base}/${id}`, version: hooks, schema: z.unknown(), retry: true }),
+      };
+    },
   };
 }

@@ -28,7 +28,16 @@ export function toAgent(row: AgentWithAccounts): Agent {
 }
 
 export class AgentsService {
-  constructor(private readonly repo: AgentsRepository) {}
+  constructor(
+    private readonly repo: AgentsRepository,
+    /** Told the account whose agent now books another event type (the mirror moves its team event-type webhooks); never fails a call. */
+    private readonly eventTypeChanged?: (accountId: string) => Promise<void>,
+  ) {}
+
+  private async announce(row: AgentWithAccounts, before: number | null | undefined): Promise<void> {
+    const account = effectiveAccountOf(row).account;
+    if (account && row.calcomEventTypeId !== before) await this.eventTypeChanged?.(account.id).catch(() => undefined);
+  }
 
   private async checkTools(organizationId: string, ids: string[] | undefined) {
     if (!ids || ids.length === 0) return ids && [...new Set(ids)];
@@ -68,11 +77,13 @@ export class AgentsService {
 
   async update(organizationId: string, id: string, body: UpdateAgentBody) {
     const selectedTools = await this.checkTools(organizationId, body.selectedTools);
+    const before = body.calcomEventTypeId === undefined ? undefined : (await this.repo.find(organizationId, id))?.calcomEventTypeId;
     const row = await this.repo.update(organizationId, id, {
       ...body,
       selectedTools,
     });
     if (!row) throw notFound("Agent");
+    if (body.calcomEventTypeId !== undefined) await this.announce(row, before);
     return toAgent(row);
   }
 

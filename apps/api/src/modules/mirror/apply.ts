@@ -161,6 +161,7 @@ export class MirrorApplier {
       endTime: o.end,
       durationMinutes: minutes(o),
       hostName: o.hostName,
+      calcomTeamId: await w.teamOf(accountId, o.eventTypeId),
       status: stored(o.status),
       cancellationReason: RANK[o.status] === 2 ? o.reason : null,
       callSessionId: agentId ? o.callSessionId : null,

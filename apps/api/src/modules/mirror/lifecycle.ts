@@ -30,6 +30,11 @@ export class MirrorLifecycle implements CalcomAccountObserver {
     await this.queue?.reconcile(accountId);
   }
 
+  /** An agent of the account now books another event type: a reconciliation run moves the team event-type webhooks. */
+  async eventTypeChanged(accountId: string): Promise<void> {
+    await this.queue?.reconcile(accountId);
+  }
+
   async disconnected(accounts: CalcomAccount[]): Promise<void> {
     await Promise.all(accounts.map((a) => this.registrar.remove(a)));
   }

@@ -24,6 +24,16 @@ export class MirrorWriter {
     return (await this.tx.agent.count({ where: { id: agentId, organizationId: this.organizationId } })) === 1;
   }
 
+  /**
+   * The team of an event type the account's agents book, when it is a team's: known from the event-type webhook the
+   * mirror keeps for it (registered or refused), so a team booking the mirror records first keeps its team.
+   */
+  async teamOf(accountId: string, eventTypeId: number | null): Promise<number | null> {
+    if (eventTypeId === null) return null;
+    const row = await this.tx.calcomEventTypeWebhook.findUnique({ where: { calcomAccountId_eventTypeId: { calcomAccountId: accountId, eventTypeId } }, select: { teamId: true } });
+    return row?.teamId ?? null;
+  }
+
   create(data: Omit<Prisma.AppointmentUncheckedCreateInput, "organizationId">): Promise<AppointmentRow> {
     return this.tx.appointment.create({ data: { ...data, organizationId: this.organizationId } });
   }

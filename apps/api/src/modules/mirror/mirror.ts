@@ -14,6 +14,8 @@ import { MirrorLifecycle } from "./lifecycle";
 import { MirrorRepository } from "./mirror.repository";
 import { Reconciler } from "./reconcile";
 import { WebhookRegistrar } from "./webhook-registration";
+import { EventTypeWebhookRepository } from "./event-type-webhooks.repository";
+import { TeamWebhooks } from "./team-webhooks";
 import { type FreedTime, WaitlistOffers } from "../waitlist/waitlist-offers";
 import { WaitlistSweep } from "../waitlist/waitlist-sweep";
 
@@ -31,7 +33,8 @@ export function createMirror(deps: {
   const clients = new AccountClients(deps.gateway, deps.box);
   const waitlist = new WaitlistOffers(deps.prisma, deps.deliveries, deps.logger);
   const applier = new MirrorApplier(repo, clients, deps.deliveries, deps.logger, waitlist, new WaitlistSweep(deps.prisma, waitlist, deps.logger));
-  const registrar = new WebhookRegistrar(repo, clients, deps.box, deps.publicUrl, deps.logger);
+  const teamWebhooks = new TeamWebhooks(new EventTypeWebhookRepository(deps.prisma), deps.logger);
+  const registrar = new WebhookRegistrar(repo, clients, deps.box, deps.publicUrl, deps.logger, teamWebhooks);
   const reconciler = new Reconciler(repo, clients, applier, registrar);
   return {
     repo,

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { SecretBox } from "../../lib/crypto";
 import type { AccountClients } from "./account-client";
 import type { MirrorAccount, MirrorRepository } from "./mirror.repository";
+import type { TeamWebhooks } from "./team-webhooks";
 
 /** Where Cal.com delivers an account's webhooks: public, outside `/api/v1`'s authentication (the signature is the proof). */
 export const intakePath = (accountId: string) => `/api/v1/calcom/webhooks/${accountId}`;
@@ -24,17 +25,28 @@ export class WebhookRegistrar {
     /** AGNI_PUBLIC_URL: without it Cal.com cannot reach us, and the mirror lives on reconciliation alone. */
     private readonly publicUrl: string | undefined,
     private readonly logger: Pick<Logger, "warn">,
+    /** The event-type webhooks of the team event types the account's agents book (Cal.com's user webhook misses them). */
+    private readonly teams?: TeamWebhooks,
   ) {}
 
   private url(accountId: string): string | null {
     return this.publicUrl ? new URL(intakePath(accountId), this.publicUrl).toString() : null;
   }
 
-  /** Makes sure the account's webhook exists (re-registering one that went missing); never throws. */
+  /**
+   * Makes sure the account's webhook exists (re-registering one that went missing), and the event-type webhooks of its
+   * agents' team event types; never throws. The state answered is the account's own webhook's.
+   */
   async ensure(account: MirrorAccount, cal: CalcomClient | null = this.clients.forAccount(account)): Promise<WebhookState> {
     const url = this.url(account.id);
     if (!url) return "no_public_url";
     if (!cal) return "failed";
+    const state = await this.ensureOwn(account, cal, url);
+    await this.teams?.ensure(account, cal, url, () => this.secret(account));
+    return state;
+  }
+
+  private async ensureOwn(account: MirrorAccount, cal: CalcomClient, url: string): Promise<WebhookState> {
     try {
       if (account.calcomWebhookId !== null && account.webhookSecretEncrypted) {
         const hook = await cal.webhooks.get(account.calcomWebhookId).catch((err: unknown) => {
@@ -97,8 +109,9 @@ export class WebhookRegistrar {
 
   /** Removes the webhook of an account being disconnected (with its key as it was); best effort, never throws. */
   async remove(account: MirrorAccount): Promise<void> {
-    if (account.calcomWebhookId === null) return;
     const cal = this.clients.forAccount({ ...account, status: "active" });
+    await this.teams?.removeAll(account.id, cal);
+    if (account.calcomWebhookId === null) return;
     await cal?.webhooks.delete(account.calcomWebhookId).catch((err: unknown) => {
       if (!(err instanceof CalcomNotFoundError)) this.logger.warn({ account: account.id, err: err instanceof Error ? err.message : String(err) }, "could not remove the Cal.com webhook of a disconnected account");
     });
