@@ -90,6 +90,24 @@ describe(`team bookings reach the mirror at once (${TEST_DATABASE_KIND})`, () =>
     expect(await c.get(booking.uid)).toMatchObject({ status: "accepted", host_name: "Dana", calcom_team_id: c.team.id });
   });
 
+  it("an agent on its own event type costs no team look-up on every reconciliation (remembered as not a team's)", async () => {
+    const { auth } = await api.org();
+    const host = api.calcomUser("UTC");
+    api.sandbox.addTeam({ name: "Elsewhere", slug: `elsewhere-${randomUUID().slice(0, 8)}`, members: [{ userId: host.id, role: "OWNER" }] });
+    const own = api.sandbox.addEventType(host.id, { title: "Own", slug: `own-${randomUUID().slice(0, 8)}`, lengthInMinutes: 30 }) as { id: number };
+    const agent = (await api.request("POST", "/api/v1/agents/", { auth, body: { agentName: "Own desk", calcomEventTypeId: own.id } })).body.data;
+    const connected = await api.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: host.apiKey, api_base_url: api.sandboxUrl } });
+    expect(connected.status).toBe(201);
+    await api.mirrorSettled();
+    const teamReads = () => api.sandbox.requests.filter((r) => r.method === "GET" && r.path.startsWith("/v2/teams")).length;
+    const sync = () => api.request("POST", `/api/v1/calcom/accounts/${connected.body.data.provider_id}/sync`, { auth });
+    expect((await sync()).status).toBe(200);
+    const before = teamReads();
+    expect((await sync()).status).toBe(200);
+    expect((await sync()).status).toBe(200);
+    expect(teamReads()).toBe(before);
+  });
+
   it("moving the agent to another event type removes the team event type's webhook; so does disconnecting", async () => {
     const c = await teamCalendar();
     const [row] = await c.rows();

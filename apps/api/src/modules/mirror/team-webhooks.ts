@@ -22,9 +22,17 @@ import type { MirrorAccount } from "./mirror.repository";
  * no agent books any more (an agent moved to another, or disconnected) has its webhook removed.
  */
 export class TeamWebhooks {
+  /**
+   * Event types found not to be a team's, per account, and when: an agent on its own event type would otherwise cost
+   * `GET /v2/teams` and a list per team on every reconciliation run. Looked at again after NOT_TEAM_TTL_MS (a team
+   * event type does not turn into an own one, but an id may be read before the key's owner joins the team).
+   */
+  private readonly notTeam = new Map<string, Map<number, number>>();
+
   constructor(
     private readonly repo: EventTypeWebhookRepository,
     private readonly logger: Pick<Logger, "warn">,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async ensure(account: MirrorAccount, cal: CalcomClient, url: string, secret: () => Promise<string>): Promise<void> {
@@ -33,7 +41,9 @@ export class TeamWebhooks {
       const stored = await this.repo.list(account.id);
       for (const row of stored) if (!wanted.includes(row.eventTypeId)) await this.drop(cal, row);
       const known = new Map(stored.filter((r) => wanted.includes(r.eventTypeId)).map((r) => [r.eventTypeId, r]));
-      const teams = await this.teamsOf(cal, wanted.filter((id) => !known.has(id)));
+      const unknown = wanted.filter((id) => !known.has(id) && !this.knownNotTeam(account.id, id));
+      const teams = await this.teamsOf(cal, unknown);
+      for (const id of unknown) if (!teams.has(id)) this.rememberNotTeam(account.id, id);
       for (const [eventTypeId, teamId] of teams) await this.ensureOne(account, cal, url, secret, teamId, eventTypeId, null);
       for (const row of known.values()) await this.ensureOne(account, cal, url, secret, row.teamId, row.eventTypeId, row.calcomWebhookId);
     } catch (err) {
@@ -41,8 +51,20 @@ export class TeamWebhooks {
     }
   }
 
+  private knownNotTeam(accountId: string, eventTypeId: number): boolean {
+    const at = this.notTeam.get(accountId)?.get(eventTypeId);
+    return at !== undefined && this.now() - at < NOT_TEAM_TTL_MS;
+  }
+
+  private rememberNotTeam(accountId: string, eventTypeId: number): void {
+    const ids = this.notTeam.get(accountId) ?? new Map<number, number>();
+    ids.set(eventTypeId, this.now());
+    this.notTeam.set(accountId, ids);
+  }
+
   /** Removes every event-type webhook of an account being disconnected (its key as it was); best effort. */
   async removeAll(accountId: string, cal: CalcomClient | null): Promise<void> {
+    this.notTeam.delete(accountId);
     for (const row of await this.repo.list(accountId).catch(() => [])) {
       if (cal) await this.drop(cal, row);
       else await this.repo.forget(row.id).catch(() => undefined);
@@ -108,5 +130,8 @@ export class TeamWebhooks {
     await this.repo.forget(row.id).catch(() => undefined);
   }
 }
+
+/** How long an event type found not to be a team's is taken as such (see TeamWebhooks.notTeam). */
+const NOT_TEAM_TTL_MS = 6 * 60 * 60_000;
 
 const reason = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
