@@ -4,7 +4,7 @@ import { PagingQuerySchema } from "../common/paging.js";
 import { WaitlistOfferSchema } from "../waitlist/waitlist.schemas.js";
 
 /** What can happen to an appointment, as events out name it. */
-export const EVENT_TYPES = [
+export const APPOINTMENT_EVENT_TYPES = [
   "appointment.booked",
   "appointment.rescheduled",
   "appointment.cancelled",
@@ -12,8 +12,9 @@ export const EVENT_TYPES = [
   "appointment.confirmed",
   "appointment.declined",
   "appointment.no_show",
-  "waitlist.slot_opened",
 ] as const;
+/** Every event type: the appointment's, and the waitlist's offer of a freed time. */
+export const EVENT_TYPES = [...APPOINTMENT_EVENT_TYPES, "waitlist.slot_opened"] as const;
 export type AgniEventType = (typeof EVENT_TYPES)[number];
 
 /** The version of the event payload (`api_version`); fields are only ever added within one version. */
@@ -85,13 +86,21 @@ export const PreviousTimesSchema = z.object({ start_time: z.string(), end_time: 
  * receivers dedupe on it. Verify the `Agni-Signature` header over the raw body before parsing (`verifyAgniSignature`
  * in @agni/client).
  */
-export const AgniEventSchema = z.object({
+const eventEnvelope = {
   id: z.string(),
-  type: z.enum(EVENT_TYPES),
   api_version: z.string(),
   created_at: z.string(),
   organization_id: z.string(),
-  /** `appointment.*`: the appointment (and `previous` for a reschedule). `waitlist.slot_opened`: `waitlist` only. */
-  data: z.object({ appointment: AppointmentSchema.optional(), previous: PreviousTimesSchema.optional(), waitlist: WaitlistOfferSchema.optional() }),
+};
+/** `appointment.*`: the appointment as the API shows it, and `previous` times for a reschedule. */
+export const AppointmentEventSchema = z.object({
+  ...eventEnvelope,
+  type: z.enum(APPOINTMENT_EVENT_TYPES),
+  data: z.object({ appointment: AppointmentSchema, previous: PreviousTimesSchema.optional() }),
 });
+/** `waitlist.slot_opened`: the offer to the waiting caller, with what to tell them. */
+export const WaitlistEventSchema = z.object({ ...eventEnvelope, type: z.literal("waitlist.slot_opened"), data: z.object({ waitlist: WaitlistOfferSchema }) });
+
+/** Narrowed by `type`: an appointment event always carries `data.appointment`, the waitlist's `data.waitlist`. */
+export const AgniEventSchema = z.discriminatedUnion("type", [AppointmentEventSchema, WaitlistEventSchema]);
 export type AgniEvent = z.infer<typeof AgniEventSchema>;

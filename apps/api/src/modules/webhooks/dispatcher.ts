@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
-import { EVENTS_API_VERSION, type AgniEvent, type AgniEventType } from "@agni/contracts";
+import { EVENTS_API_VERSION } from "@agni/contracts";
 import type { Logger } from "pino";
 import type { SecretBox } from "../../lib/crypto";
 import { RetryLater } from "../../jobs/engine";
@@ -48,13 +48,14 @@ export function signatureHeader(secret: string, body: string, at: Date): string 
 
 /** The body every delivery of an event carries (the same bytes on every try). */
 export function eventBody(event: { id: string; type: string; organizationId: string; createdAt: Date; payload: unknown }): string {
-  const body: AgniEvent = {
+  // The payload was written for its type by the outbox (AgniEventSchema pairs them).
+  const body = {
     id: event.id,
-    type: event.type as AgniEventType,
+    type: event.type,
     api_version: EVENTS_API_VERSION,
     created_at: event.createdAt.toISOString(),
     organization_id: event.organizationId,
-    data: event.payload as AgniEvent["data"],
+    data: event.payload,
   };
   return JSON.stringify(body);
 }
