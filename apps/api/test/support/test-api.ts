@@ -62,7 +62,7 @@ export async function startTestApi(
      * The Cal.com mirror: by default AGNI_PUBLIC_URL is this API's address, so connecting an account registers a
      * sandbox webhook that reaches the intake; `publicUrl: false` leaves it unset (the mirror lives on reconciliation).
      */
-    mirror?: { publicUrl?: boolean; reconcileIntervalMs?: number };
+    mirror?: { publicUrl?: boolean; reconcileIntervalMs?: number; waitlistOfferMs?: number };
   } = {},
 ): Promise<TestApi> {
   const db = await createTestDatabase();
@@ -84,7 +84,7 @@ export async function startTestApi(
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const publicUrl = options.mirror?.publicUrl === false ? undefined : url;
-  const mirror = { reconcileIntervalMs: options.mirror?.reconcileIntervalMs ?? 5 * 60_000, sharePercent: 50 };
+  const mirror = { reconcileIntervalMs: options.mirror?.reconcileIntervalMs ?? 5 * 60_000, sharePercent: 50, waitlistOfferMs: options.mirror?.waitlistOfferMs ?? 10 * 60_000 };
   const background = await startBackground({
     db,
     databaseUrl: db.url,

@@ -28,10 +28,12 @@ export function createMirror(deps: {
   deliveries: DeliveryQueue | undefined;
   queue: MirrorQueue | undefined;
   logger: Pick<Logger, "warn" | "info">;
+  /** How long an unheld waitlist offer is kept for its caller (AGNI_WAITLIST_OFFER_MS); the default otherwise. */
+  waitlistOfferMs?: number;
 }) {
   const repo = new MirrorRepository(deps.prisma);
   const clients = new AccountClients(deps.gateway, deps.box);
-  const waitlist = new WaitlistOffers(deps.prisma, deps.deliveries, deps.logger);
+  const waitlist = new WaitlistOffers(deps.prisma, deps.deliveries, deps.logger, { offerMs: deps.waitlistOfferMs });
   const applier = new MirrorApplier(repo, clients, deps.deliveries, deps.logger, waitlist, new WaitlistSweep(deps.prisma, waitlist, deps.logger));
   const teamWebhooks = new TeamWebhooks(new EventTypeWebhookRepository(deps.prisma), deps.logger);
   const registrar = new WebhookRegistrar(repo, clients, deps.box, deps.publicUrl, deps.logger, teamWebhooks);

@@ -21,7 +21,7 @@ export interface FreedTime {
   end: Date;
 }
 
-/** How long an offered time is kept for the caller it was offered to, unless configured otherwise. */
+/** How long an offered time is kept for the caller it was offered to, unless configured otherwise (AGNI_WAITLIST_OFFER_MS). */
 export const DEFAULT_OFFER_MINUTES = 10;
 /** Waiting entries tried, oldest first, for one freed time (one that was cancelled meanwhile is skipped). */
 const CANDIDATES = 5;
@@ -41,7 +41,7 @@ export class WaitlistOffers {
     private readonly prisma: PrismaClient,
     private readonly deliveries: DeliveryQueue | undefined,
     private readonly logger: Pick<Logger, "warn">,
-    private readonly options: { offerMinutes?: number; now?: () => Date } = {},
+    private readonly options: { offerMs?: number; now?: () => Date } = {},
   ) {}
 
   private now(): Date {
@@ -102,7 +102,7 @@ export class WaitlistOffers {
     const candidates = await this.prisma.waitlistEntry.findMany({ where, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: CANDIDATES });
     if (candidates.length === 0 || !(options.open || (await isOpen(cal, time)))) return null;
     const hold = await this.reserve(cal, time, candidates[0]?.holdMinutes ?? null);
-    const offerExpiresAt = hold?.until ?? new Date(now.getTime() + (this.options.offerMinutes ?? DEFAULT_OFFER_MINUTES) * 60_000);
+    const offerExpiresAt = hold?.until ?? new Date(now.getTime() + (this.options.offerMs ?? DEFAULT_OFFER_MINUTES * 60_000));
     let deliveries: string[] | null = null;
     let offered: string | null = null;
     try {
