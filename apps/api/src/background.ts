@@ -73,7 +73,7 @@ export async function startBackground(options: {
     await scheduleHousekeeping(engine, db.prisma, logger, config.housekeepingIntervalMs);
     const mirror = createMirror({ prisma: db.prisma, gateway: gatewayFor(config, options.calcomBudget), box, publicUrl: config.publicUrl, deliveries, queue: mirrorQueue, logger, waitlistOfferMs: config.mirror?.waitlistOfferMs });
     const { reconcileIntervalMs } = config.mirror ?? DEFAULT_MIRROR;
-    await mirrorQueue.work({ repo: mirror.repo, applier: mirror.applier, reconciler: mirror.reconciler, intervalMs: reconcileIntervalMs, concurrency: MIRROR_CONCURRENCY });
+    await mirrorQueue.work({ repo: mirror.repo, applier: mirror.applier, reconciler: mirror.reconciler, passOnLapsed: mirror.passOnLapsed, intervalMs: reconcileIntervalMs, concurrency: MIRROR_CONCURRENCY });
   }
   return { engine, deliveries, mirror: mirrorQueue, stopWorkers: () => engine.stopWorkers(), close: () => engine.close() };
 }
