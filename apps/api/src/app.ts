@@ -102,7 +102,7 @@ export function createApp(deps: AppDeps): Express {
     });
   const box = new SecretBox(config.encryptionKey, config.previousEncryptionKeys);
   const cache = deps.cache ?? new OrgCache();
-  const mirror = createMirror({ prisma, gateway, box, publicUrl: config.publicUrl, deliveries: deps.deliveries, queue: deps.mirror, logger });
+  const mirror = createMirror({ prisma, gateway, box, publicUrl: config.publicUrl, deliveries: deps.deliveries, queue: deps.mirror, logger, waitlistOfferMs: config.mirror?.waitlistOfferMs });
 
   const app = express();
   app.disable("x-powered-by");

@@ -71,9 +71,9 @@ export async function startBackground(options: {
     const box = new SecretBox(config.encryptionKey, config.previousEncryptionKeys);
     await deliveries.work(repo, new WebhookDispatcher(repo, box, config.webhooks, logger), config.webhooks.concurrency);
     await scheduleHousekeeping(engine, db.prisma, logger, config.housekeepingIntervalMs);
-    const mirror = createMirror({ prisma: db.prisma, gateway: gatewayFor(config, options.calcomBudget), box, publicUrl: config.publicUrl, deliveries, queue: mirrorQueue, logger });
+    const mirror = createMirror({ prisma: db.prisma, gateway: gatewayFor(config, options.calcomBudget), box, publicUrl: config.publicUrl, deliveries, queue: mirrorQueue, logger, waitlistOfferMs: config.mirror?.waitlistOfferMs });
     const { reconcileIntervalMs } = config.mirror ?? DEFAULT_MIRROR;
-    await mirrorQueue.work({ repo: mirror.repo, applier: mirror.applier, reconciler: mirror.reconciler, intervalMs: reconcileIntervalMs, concurrency: MIRROR_CONCURRENCY });
+    await mirrorQueue.work({ repo: mirror.repo, applier: mirror.applier, reconciler: mirror.reconciler, passOnLapsed: mirror.passOnLapsed, intervalMs: reconcileIntervalMs, concurrency: MIRROR_CONCURRENCY });
   }
   return { engine, deliveries, mirror: mirrorQueue, stopWorkers: () => engine.stopWorkers(), close: () => engine.close() };
 }

@@ -84,6 +84,12 @@ describe("loadConfig", () => {
     for (const value of ["-1", "3600001", "soon"]) expect(() => loadConfig({ ...production, AGNI_SLOT_CACHE_TTL_MS: value }, tmp())).toThrow(/AGNI_SLOT_CACHE_TTL_MS/);
   });
 
+  it("reads how long an unheld waitlist offer is kept: 10 minutes by default, between a second and a day", () => {
+    expect(loadConfig(production, tmp()).mirror.waitlistOfferMs).toBe(600_000);
+    expect(loadConfig({ ...production, AGNI_WAITLIST_OFFER_MS: "2000" }, tmp()).mirror.waitlistOfferMs).toBe(2_000);
+    for (const value of ["999", "86400001", "soon"]) expect(() => loadConfig({ ...production, AGNI_WAITLIST_OFFER_MS: value }, tmp())).toThrow(/AGNI_WAITLIST_OFFER_MS/);
+  });
+
   it("reads the allowed Cal.com origins as origins (Cal.com's alone by default in production, * for any) and names a malformed entry", () => {
     const env = production;
     expect(loadConfig({ ...env, AGNI_CALCOM_ALLOWED_ORIGINS: " https://api.cal.com/v2 ,http://127.0.0.1:5555" }, tmp()).calcomAllowedOrigins).toEqual([

@@ -8,6 +8,7 @@ import { DEFAULT_JSON_MAX_DEPTH } from "./http/json-body";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./http/server";
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/engine";
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from "./modules/webhooks/dispatcher";
+import { DEFAULT_OFFER_MINUTES } from "./modules/waitlist/waitlist-offers";
 
 const base64Key = z
   .string()
@@ -101,6 +102,8 @@ const EnvSchema = z.object({
   AGNI_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(5 * 60_000),
   /** The percentage of a Cal.com key's budget the mirror's background work (reconciliation, webhook registration) may spend. */
   AGNI_RECONCILE_SHARE: z.coerce.number().int().min(1).max(100).default(10),
+  /** How long a freed time offered to a waitlisted caller is kept for them unless held in Cal.com (then: the hold). */
+  AGNI_WAITLIST_OFFER_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(DEFAULT_OFFER_MINUTES * 60_000),
   AGNI_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULT_DELIVERY_SETTINGS.timeoutMs),
   AGNI_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(DEFAULT_DELIVERY_SETTINGS.retryBaseMs),
   AGNI_WEBHOOK_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(10).max(86_400_000).default(DEFAULT_DELIVERY_SETTINGS.retryMaxDelayMs),
@@ -165,8 +168,11 @@ export interface AppConfig {
   /** How workers hold jobs and how soon a dead worker's job is taken over. */
   jobs: JobSettings;
   housekeepingIntervalMs: number;
-  /** The Cal.com mirror: how often each account is reconciled, and the share (%) of a key's budget it may spend. */
-  mirror: { reconcileIntervalMs: number; sharePercent: number };
+  /**
+   * The Cal.com mirror: how often each account is reconciled, the share (%) of a key's budget it may spend, and how
+   * long an unheld waitlist offer is kept for its caller before it goes to the next one.
+   */
+  mirror: { reconcileIntervalMs: number; sharePercent: number; waitlistOfferMs: number };
   /** Events out: timeout, retries and where subscription URLs may point. */
   webhooks: DeliverySettings;
   /** Set when development secrets were generated or read from the data directory. */
@@ -276,7 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     workers: e.AGNI_WORKERS === "on",
     jobs: { lockDurationMs: e.AGNI_JOB_LOCK_DURATION_MS, stalledIntervalMs: e.AGNI_JOB_STALLED_INTERVAL_MS, maxStalledCount: e.AGNI_JOB_MAX_STALLED_COUNT },
     housekeepingIntervalMs: e.AGNI_HOUSEKEEPING_INTERVAL_MS,
-    mirror: { reconcileIntervalMs: e.AGNI_RECONCILE_INTERVAL_MS, sharePercent: e.AGNI_RECONCILE_SHARE },
+    mirror: { reconcileIntervalMs: e.AGNI_RECONCILE_INTERVAL_MS, sharePercent: e.AGNI_RECONCILE_SHARE, waitlistOfferMs: e.AGNI_WAITLIST_OFFER_MS },
     webhooks: {
       timeoutMs: e.AGNI_WEBHOOK_TIMEOUT_MS,
       retryBaseMs: e.AGNI_WEBHOOK_RETRY_BASE_MS,

@@ -7,7 +7,7 @@ import { SignJWT } from "jose";
 import { type AppDeps, createApp } from "../../src/app";
 import { type Background, type BackgroundConfig, startBackground } from "../../src/background";
 import { DEFAULT_JOB_SETTINGS } from "../../src/jobs/engine";
-import { MIRROR_QUEUE } from "../../src/modules/mirror/intake-queue";
+import { MIRROR_QUEUE, WAITLIST_LAPSE } from "../../src/modules/mirror/intake-queue";
 import { createLogger } from "../../src/logger";
 import { createHttpServer, type ServerLimits } from "../../src/http/server";
 import { SecretBox } from "../../src/lib/crypto";
@@ -62,7 +62,7 @@ export async function startTestApi(
      * The Cal.com mirror: by default AGNI_PUBLIC_URL is this API's address, so connecting an account registers a
      * sandbox webhook that reaches the intake; `publicUrl: false` leaves it unset (the mirror lives on reconciliation).
      */
-    mirror?: { publicUrl?: boolean; reconcileIntervalMs?: number };
+    mirror?: { publicUrl?: boolean; reconcileIntervalMs?: number; waitlistOfferMs?: number };
   } = {},
 ): Promise<TestApi> {
   const db = await createTestDatabase();
@@ -84,7 +84,7 @@ export async function startTestApi(
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const publicUrl = options.mirror?.publicUrl === false ? undefined : url;
-  const mirror = { reconcileIntervalMs: options.mirror?.reconcileIntervalMs ?? 5 * 60_000, sharePercent: 50 };
+  const mirror = { reconcileIntervalMs: options.mirror?.reconcileIntervalMs ?? 5 * 60_000, sharePercent: 50, waitlistOfferMs: options.mirror?.waitlistOfferMs ?? 10 * 60_000 };
   const background = await startBackground({
     db,
     databaseUrl: db.url,
@@ -174,8 +174,13 @@ export async function startTestApi(
       await sandbox.webhooksSettled();
       const queue = background.engine.queue(MIRROR_QUEUE);
       const deadline = Date.now() + ms;
-      // The reconciliation sweep's scheduler always has its next run waiting: only the other jobs count.
-      while (!(await queue.getJobs(["waiting", "active", "delayed", "prioritized"])).every((j) => j.name === "reconcile-sweep")) {
+      // The reconciliation sweep's scheduler always has its next run waiting, and a waitlist offer's lapse waits for
+      // the offer's expiry (a timer, not work in hand): only the other jobs count.
+      const idle = (j: { name: string }, delayed: boolean) => j.name === "reconcile-sweep" || (delayed && j.name === WAITLIST_LAPSE);
+      while (
+        !(await queue.getJobs(["waiting", "active", "prioritized"])).every((j) => idle(j, false)) ||
+        !(await queue.getJobs(["delayed"])).every((j) => idle(j, true))
+      ) {
         if (Date.now() > deadline) throw new Error("the Cal.com mirror did not settle");
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -9,6 +9,10 @@ export const MIRROR_QUEUE = "agni-mirror";
 const APPLY = "apply";
 const RECONCILE = "reconcile";
 const RECONCILE_SWEEP = "reconcile-sweep";
+/** A waitlist offer's lapse: due when the offer expires, it passes the account's lapsed offers on. */
+export const WAITLIST_LAPSE = "waitlist-lapse";
+/** Run a lapse job this long after the offer's expiry, so that the offer has surely lapsed by the job's clock. */
+const LAPSE_MARGIN_MS = 250;
 /** Accounts queued for reconciliation per sweep (the rest wait for the next sweep). */
 const SWEEP_BATCH = 200;
 
@@ -52,10 +56,29 @@ export class MirrorQueue {
   }
 
   /**
+   * Schedules the pass of an offer that lapses at `at` to the next waiting caller (WaitlistOffers.passOnLapsed), so
+   * that they do not wait for the account's next reconciliation (which still passes on any this job missed). One job
+   * per entry and offer (its job id); the pass is conditional, so a job running after the offer was taken, or after
+   * reconciliation passed it on, changes nothing.
+   */
+  async lapse(accountId: string, entryId: string, at: Date): Promise<void> {
+    const delay = Math.max(0, at.getTime() - Date.now()) + LAPSE_MARGIN_MS;
+    await this.engine.add(MIRROR_QUEUE, WAITLIST_LAPSE, { accountId }, { jobId: `${WAITLIST_LAPSE}-${entryId}-${at.getTime()}`, delay, ...APPLY_JOB });
+  }
+
+  /**
    * Applies deliveries and runs reconciliations in this process, and schedules the sweep that queues every connected
    * account's reconciliation once per `intervalMs` (one BullMQ job scheduler, so once across all processes).
    */
-  async work(deps: { repo: MirrorRepository; applier: MirrorApplier; reconciler: Reconciler; intervalMs: number; concurrency: number }): Promise<void> {
+  async work(deps: {
+    repo: MirrorRepository;
+    applier: MirrorApplier;
+    reconciler: Reconciler;
+    /** Passes the account's lapsed waitlist offers on (createMirror's `passOnLapsed`). */
+    passOnLapsed: (accountId: string) => Promise<void>;
+    intervalMs: number;
+    concurrency: number;
+  }): Promise<void> {
     const { repo, applier, reconciler, intervalMs } = deps;
     this.engine.work(
       MIRROR_QUEUE,
@@ -68,6 +91,9 @@ export class MirrorQueue {
         [RECONCILE]: async (job) => {
           const result = await reconciler.run((job.data as { accountId: string }).accountId);
           if (result.changed > 0) this.logger.info({ account: result.account_id, changed: result.changed }, "reconciliation repaired the mirror");
+        },
+        [WAITLIST_LAPSE]: async (job) => {
+          await deps.passOnLapsed((job.data as { accountId: string }).accountId);
         },
         [RECONCILE_SWEEP]: async () => {
           const due = await repo.dueAccounts(new Date(Date.now() - intervalMs), SWEEP_BATCH);

@@ -28,10 +28,15 @@ export function createMirror(deps: {
   deliveries: DeliveryQueue | undefined;
   queue: MirrorQueue | undefined;
   logger: Pick<Logger, "warn" | "info">;
+  /** How long an unheld waitlist offer is kept for its caller (AGNI_WAITLIST_OFFER_MS); the default otherwise. */
+  waitlistOfferMs?: number;
 }) {
   const repo = new MirrorRepository(deps.prisma);
   const clients = new AccountClients(deps.gateway, deps.box);
-  const waitlist = new WaitlistOffers(deps.prisma, deps.deliveries, deps.logger);
+  const queue = deps.queue;
+  // Each offer schedules its own lapse on the mirror's queue; without one (no job engine), reconciliation passes it on.
+  const lapse = queue ? (accountId: string, entryId: string, at: Date) => queue.lapse(accountId, entryId, at) : undefined;
+  const waitlist = new WaitlistOffers(deps.prisma, deps.deliveries, deps.logger, { offerMs: deps.waitlistOfferMs, lapse });
   const applier = new MirrorApplier(repo, clients, deps.deliveries, deps.logger, waitlist, new WaitlistSweep(deps.prisma, waitlist, deps.logger));
   const teamWebhooks = new TeamWebhooks(new EventTypeWebhookRepository(deps.prisma), deps.logger);
   const registrar = new WebhookRegistrar(repo, clients, deps.box, deps.publicUrl, deps.logger, teamWebhooks);
@@ -44,6 +49,11 @@ export function createMirror(deps: {
     async offerFreed(accountId: string, times: FreedTime[]): Promise<void> {
       const account = await repo.account(accountId);
       if (account) await waitlist.freed(account, clients.forAccount(account), times);
+    },
+    /** An offer's lapse job (MirrorQueue.lapse): the account's lapsed waitlist offers go to the next in line. */
+    async passOnLapsed(accountId: string): Promise<void> {
+      const account = await repo.account(accountId);
+      if (account && account.status !== "inactive") await waitlist.passOnLapsed(account, clients.forAccount(account));
     },
     reconciler,
     lifecycle: new MirrorLifecycle(repo, registrar, deps.queue),

@@ -21,7 +21,7 @@ export interface FreedTime {
   end: Date;
 }
 
-/** How long an offered time is kept for the caller it was offered to, unless configured otherwise. */
+/** How long an offered time is kept for the caller it was offered to, unless configured otherwise (AGNI_WAITLIST_OFFER_MS). */
 export const DEFAULT_OFFER_MINUTES = 10;
 /** Waiting entries tried, oldest first, for one freed time (one that was cancelled meanwhile is skipped). */
 const CANDIDATES = 5;
@@ -41,7 +41,12 @@ export class WaitlistOffers {
     private readonly prisma: PrismaClient,
     private readonly deliveries: DeliveryQueue | undefined,
     private readonly logger: Pick<Logger, "warn">,
-    private readonly options: { offerMinutes?: number; now?: () => Date } = {},
+    private readonly options: {
+      offerMs?: number;
+      now?: () => Date;
+      /** Schedules the pass of an offer at its expiry (MirrorQueue.lapse); reconciliation passes on what it misses. */
+      lapse?: (accountId: string, entryId: string, at: Date) => Promise<void>;
+    } = {},
   ) {}
 
   private now(): Date {
@@ -61,7 +66,8 @@ export class WaitlistOffers {
 
   /**
    * Offers nobody took before they lapsed: each becomes `expired` (one conditional update, so one process passes it
-   * on) and its time goes to the next in line, if it is still open. Run with each reconciliation of the account.
+   * on) and its time goes to the next in line, if it is still open. Run by each offer's lapse job, due at its expiry
+   * (MirrorQueue.lapse), and with each reconciliation of the account (the safety net).
    */
   async passOnLapsed(account: { id: string; organizationId: string }, cal: CalcomClient | null): Promise<void> {
     const now = this.now();
@@ -102,11 +108,10 @@ export class WaitlistOffers {
     const candidates = await this.prisma.waitlistEntry.findMany({ where, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: CANDIDATES });
     if (candidates.length === 0 || !(options.open || (await isOpen(cal, time)))) return null;
     const hold = await this.reserve(cal, time, candidates[0]?.holdMinutes ?? null);
-    const offerExpiresAt = hold?.until ?? new Date(now.getTime() + (this.options.offerMinutes ?? DEFAULT_OFFER_MINUTES) * 60_000);
-    let deliveries: string[] | null = null;
-    let offered: string | null = null;
+    const offerExpiresAt = hold?.until ?? new Date(now.getTime() + (this.options.offerMs ?? DEFAULT_OFFER_MINUTES * 60_000));
+    let claim: { entry: string; deliveries: string[] } | null = null;
     try {
-      deliveries = await this.prisma.$transaction(async (tx) => {
+      claim = await this.prisma.$transaction(async (tx) => {
         for (const entry of candidates) {
           const claimed = await tx.waitlistEntry.updateMany({
             where: { id: entry.id, status: "waiting", expiresAt: { gt: now } },
@@ -121,9 +126,8 @@ export class WaitlistOffers {
             },
           });
           if (claimed.count === 0) continue;
-          offered = entry.id;
           const payload = { waitlist: offerOf(entry, time, { expiresAt: offerExpiresAt, held: hold !== null }, now) };
-          return recordEvent(tx, { organizationId: account.organizationId, type: "waitlist.slot_opened", appointmentId: time.appointmentId, payload });
+          return { entry: entry.id, deliveries: await recordEvent(tx, { organizationId: account.organizationId, type: "waitlist.slot_opened", appointmentId: time.appointmentId, payload }) };
         }
         return null;
       });
@@ -131,10 +135,21 @@ export class WaitlistOffers {
       if (!isUniqueViolation(err)) throw err; // else another process offered this time first
     } finally {
       // Nobody was offered the time here: the reservation made for the offer must not keep it from anyone.
-      if (deliveries === null && hold) await cal.slots.deleteReservation(hold.uid).catch(() => undefined);
+      if (claim === null && hold) await cal.slots.deleteReservation(hold.uid).catch(() => undefined);
     }
-    if (deliveries) await this.deliveries?.enqueue(deliveries);
-    return deliveries ? offered : null;
+    if (!claim) return null;
+    await this.deliveries?.enqueue(claim.deliveries);
+    await this.scheduleLapse(account.id, claim.entry, offerExpiresAt);
+    return claim.entry;
+  }
+
+  /** The offer goes to the next in line when it lapses; if the job cannot be queued, reconciliation passes it on. */
+  private async scheduleLapse(accountId: string, entryId: string, at: Date): Promise<void> {
+    try {
+      await this.options.lapse?.(accountId, entryId, at);
+    } catch (err) {
+      this.logger.warn({ err, account: accountId, entry: entryId }, "could not schedule a waitlist offer's lapse; the account's next reconciliation passes it on");
+    }
   }
 
   /**
