@@ -46,6 +46,10 @@ describe("tool export", () => {
     expect(book.required).toEqual(["name", "email", "timezone", "appointment_datetime", "company-size"]);
     expect(book.properties["company-size"]).toEqual({ type: "string", description: "Company size", enum: ["1-10", "11-50", "51+"] });
     expect(JSON.stringify(entries)).not.toMatch(/cal_(test|live)_/); // never a secret: webhook formats carry a placeholder
+    if (format === "mcp") {
+      // As the served /mcp lists them: closed to unknown arguments, with the result's schema for structuredContent.
+      for (const entry of entries) expect(entry).toMatchObject({ inputSchema: { additionalProperties: false }, outputSchema: { type: "object", anyOf: expect.any(Array) } });
+    }
     // The compiled schema is a real JSON Schema: a complete booking validates, a missing answer does not.
     const args = ajv.compile(book);
     const call = { name: "Ada", email: "ada@example.com", timezone: "Europe/Berlin", appointment_datetime: "2030-01-07T10:00", "company-size": "11-50" };
@@ -64,7 +68,9 @@ describe("tool export", () => {
 
   it("refuses tools with nothing to export, unknown formats and other tenants' tools", async () => {
     const { auth, tool } = await calendarAgent([]);
-    expect((await api.request("GET", `/api/v1/tools/${tool.id}/export?format=openai`, { auth })).status).toBe(400);
+    const none = await api.request("GET", `/api/v1/tools/${tool.id}/export?format=openai`, { auth });
+    expect(none.status).toBe(400);
+    expect(none.body.message).toBe("This calendar tool enables no functions; set enabledFunctions (book, reschedule, cancel, suggest, availability, link, confirm, decline, find, instant, waitlist)");
     const bad = await api.request("GET", `/api/v1/tools/${tool.id}/export?format=carrier-pigeon`, { auth });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toBe("format must be one of openai, openai-strict, openai-responses, anthropic, mcp, retell, vapi, elevenlabs");

@@ -1,8 +1,7 @@
-import { CALCOM_FUNCTION_ACTIONS, ManageResultSchema } from "@agni/contracts";
+import { CALCOM_FUNCTION_ACTIONS } from "@agni/contracts";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { Ajv, type ErrorObject } from "ajv";
-import { zodToJsonSchema } from "zod-to-json-schema";
 import { AppError } from "../../errors/app-error";
 import type { Calendars } from "../appointments/calendar";
 import type { EventTypesService } from "../appointments/event-types";
@@ -40,21 +39,8 @@ class RpcError extends Error {
 const rpcError = (code: number, message: string, data?: Record<string, unknown>) => new RpcError(code, message, data);
 
 /**
- * What every calendar function returns in `structuredContent`: the manage endpoint's result, or on a failure
- * (`isError`) the API's error code and details. Declared as each tool's `outputSchema`; MCP clients validate it.
- */
-const { $schema: _draft, ...RESULT_SCHEMA } = zodToJsonSchema(ManageResultSchema, { target: "jsonSchema7", $refStrategy: "none", removeAdditionalStrategy: "strict" });
-const FAILURE_SCHEMA = {
-  type: "object",
-  properties: { code: { type: "string", description: "The API's error code, e.g. SLOT_UNAVAILABLE." }, details: { type: "object", description: "The API error's details." } },
-  required: ["code"],
-  additionalProperties: false,
-};
-const OUTPUT_SCHEMA: Tool["outputSchema"] = { type: "object", anyOf: [RESULT_SCHEMA, FAILURE_SCHEMA] };
-
-/**
- * The agent's active calendar functions as MCP tools: the same compilation as `GET /tools/{id}/export?format=mcp`,
- * closed to unknown arguments, with the output schema. An agent whose calendar tools are all inactive gets an error
+ * The agent's active calendar functions as MCP tools: exactly `GET /tools/{id}/export?format=mcp` (closed to unknown
+ * arguments, with the output schema; tools/mcp-tool.ts). An agent whose calendar tools are all inactive gets an error
  * saying how to activate one, not a silent empty list.
  */
 async function listAgentTools(deps: McpServerDeps, caller: McpCaller): Promise<Tool[]> {
@@ -64,7 +50,7 @@ async function listAgentTools(deps: McpServerDeps, caller: McpCaller): Promise<T
   const [first] = calendars;
   if (active.length === 0 && first) throw rpcError(ErrorCode.InvalidRequest, inactiveToolMessage(first.id), { code: "FORBIDDEN", details: { tool_id: first.id } });
   const exported = await Promise.all(active.map((t) => deps.exporter.export(caller.orgId, t.id, "mcp")));
-  return exported.flatMap((e) => e.tools as Tool[]).map((t) => ({ ...t, inputSchema: { ...t.inputSchema, additionalProperties: false }, outputSchema: OUTPUT_SCHEMA }));
+  return exported.flatMap((e) => e.tools as Tool[]);
 }
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false }); // formats are the manage endpoint's to word

@@ -1,6 +1,7 @@
 import type { CalcomEventType } from "@agni/calcom";
 import {
   API_KEY_PLACEHOLDER,
+  CALCOM_FUNCTIONS,
   CALCOM_FUNCTION_NAMES as NAME,
   DEFAULT_HOLDING_MESSAGES,
   WEBHOOK_FORMATS,
@@ -12,6 +13,7 @@ import {
 } from "@agni/contracts";
 import { AppError } from "../../errors/app-error";
 import { acceptsPhoneOnly, requiredQuestions } from "../appointments/booking-fields";
+import { calendarMcpTool } from "./mcp-tool";
 import { ELEVENLABS, OPENAI_STRICT, strictSchema, translateSchema, VAPI } from "./platform-schemas";
 import { inactiveToolMessage } from "./tools.service";
 
@@ -262,7 +264,8 @@ export class ToolExporter {
     }
     const eventType = tool.agentId ? await this.eventTypes.eventTypeForAgent(organizationId, tool.agentId) : null;
     const fns = calcomFunctions(like, eventType);
-    if (fns.length === 0) throw new AppError("INVALID_REQUEST", "This calendar tool enables no functions; set enabledFunctions (book, reschedule, cancel, suggest, availability, link, confirm, decline, find, instant)");
-    return { format, tool_id: tool.id, event_type_id: eventType?.id ?? null, tools: renderFunctions(format, fns, invokeUrl) };
+    if (fns.length === 0) throw new AppError("INVALID_REQUEST", `This calendar tool enables no functions; set enabledFunctions (${CALCOM_FUNCTIONS.join(", ")})`);
+    const tools = format === "mcp" ? fns.map(calendarMcpTool) : renderFunctions(format, fns, invokeUrl);
+    return { format, tool_id: tool.id, event_type_id: eventType?.id ?? null, tools };
   }
 }
