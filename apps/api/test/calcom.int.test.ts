@@ -340,6 +340,9 @@ describe("AGNI_CALCOM_ALLOWED_ORIGINS", () => {
     const connected = await guarded.request("POST", `/api/v1/calcom/agents/${agent.id}/connect`, { auth, body: { api_key: apiKey, api_base_url: guarded.sandboxUrl } });
     expect(connected.status).toBe(201);
     await createActiveTool(guarded, auth, { name: "calendar", type: "calcom", agentId: agent.id, enabledFunctions: { values: ["suggest"] } });
+    // The connect's own background work (webhook registration, first reconciliation) finishes first: its calls were
+    // made with the origin allowed at the time, and are not what this test counts.
+    await guarded.mirrorSettled();
     const suggest = () => guarded.request("POST", "/api/v1/calcom/appointments/manage", { auth, body: { action: "suggest", agent_id: agent.id, timezone: "UTC" } });
     // As if the account had been connected before the deployment narrowed its list (written before any call reads
     // and caches the agent).

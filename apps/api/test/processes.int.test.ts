@@ -26,7 +26,9 @@ const call = (p: ApiProcess, method: string, path: string, body?: unknown, heade
 /** An agent with its own Cal.com user (own key, own budget) and a calendar tool, set up through `p`. */
 async function calendarAgent(p: ApiProcess) {
   const { agent, eventType, user } = await setUpCalendarAgent(p.url, auth, { it: sandbox, url: sandboxServer.url }, "Replicated");
-  const slots: string[] = (await call(p, "POST", "/api/v1/calcom/appointments/manage", { action: "suggest", agent_id: agent.id, timezone: "UTC" })).body.data.slot_times;
+  const first = await call(p, "POST", "/api/v1/calcom/appointments/manage", { action: "suggest", agent_id: agent.id, timezone: "UTC" });
+  expect(first.status, `the set-up's first suggest: ${JSON.stringify(first.body)}`).toBe(200);
+  const slots: string[] = first.body.data.slot_times;
   const slot = slots[0]!;
   const live = () => sandbox.bookings().filter((b: any) => (b.userId ?? b.hosts?.[0]?.id) === user.id && b.status !== "cancelled");
   return { agent, eventType, slot, slots, live };
