@@ -42,7 +42,15 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("API processes on one Postgre
     auth = await bearer(secrets.AGNI_JWT_SECRET, `org-processes-${Date.now()}`);
   });
   // A failed test must not leave its injected Cal.com faults to the next one.
-  afterEach(() => sandbox?.faults.clear());
+  // Nor its replicas: they share the job queue with the next test's, and would take its background jobs (webhook
+  // registration, reconciliation) under their own settings — a replica with the default budget spending the next
+  // test's 4-a-minute key down before its first call (the two-replica budget test's old flake on PostgreSQL).
+  afterEach(async () => {
+    sandbox?.faults.clear();
+    const running = processes.splice(0).filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+    for (const p of running) p.child.kill("SIGKILL");
+    await Promise.all(running.map((p) => p.exited));
+  });
   afterAll(async () => {
     for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
     await Promise.all(processes.map((p) => p.exited));
