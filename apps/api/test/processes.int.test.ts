@@ -136,7 +136,7 @@ describe.skipIf(TEST_DATABASE_KIND !== "postgres")("API processes on one Postgre
 
     const second = await replica();
     const retried = await call(second, "POST", "/api/v1/calcom/appointments/manage", book, key);
-    expect(retried.status).toBe(200);
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
     expect(live()).toHaveLength(1);
     expect(posts() - postsBefore).toBe(1); // found again through Cal.com, not booked again
     const row = await db.prisma.appointment.findUnique({ where: { id: retried.body.data.appointment_id } });
