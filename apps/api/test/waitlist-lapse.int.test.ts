@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { weekdayAhead } from "./support/days";
 import { startTestApi, type TestApi } from "./support/test-api";
 import { createActiveTool } from "./support/tools";
 import { startReceiver, type WebhookReceiver } from "./support/webhook-receiver";
@@ -22,13 +23,6 @@ afterAll(async () => {
 const MANAGE = "/api/v1/calcom/appointments/manage";
 const TZ = "America/New_York";
 type Offer = { entry_id: string; slot_start: string; offer_expires_at: string };
-
-/** A weekday at least two days ahead, as YYYY-MM-DD (UTC). */
-function weekdayAhead(): string {
-  const day = new Date(Date.now() + 2 * 86_400_000);
-  while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day.setUTCDate(day.getUTCDate() + 1);
-  return day.toISOString().slice(0, 10);
-}
 
 describe("waitlist offer lapse", () => {
   it("an offer nobody takes goes to the next waiting caller as soon as it lapses, once, without a reconciliation", async () => {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { weekdayAhead } from "./support/days";
 import { startTestApi, type TestApi } from "./support/test-api";
 import { createActiveTool } from "./support/tools";
 import { startReceiver, type WebhookReceiver } from "./support/webhook-receiver";
@@ -60,13 +61,6 @@ async function setup() {
     schedule.availability = schedule.availability.map((a) => ({ ...a, endTime }));
   };
   return { auth, host, eventType, manage, join, opened, sync, entry, workUntil, receiver };
-}
-
-/** A weekday at least two days ahead, as YYYY-MM-DD (UTC). */
-function weekdayAhead(): string {
-  const day = new Date(Date.now() + 2 * 86_400_000);
-  while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day.setUTCDate(day.getUTCDate() + 1);
-  return day.toISOString().slice(0, 10);
 }
 
 describe("waitlist sweep", () => {

@@ -2,6 +2,7 @@ import { sendSuccess } from "../http";
 import type { SandboxStore, SandboxUser, StoredEventType, StoredWebhook } from "../store";
 import { isTeamAdmin, type StoredTeam } from "../teams";
 import { bodyObject, HttpError, type Route } from "./context";
+import { patchWebhook, stringOrNull } from "./webhooks";
 
 // A team event type's webhooks, as Cal.com has them (calcom/cal.com, newest stored versions):
 // - apps/api/v2/src/modules/teams/event-types/controllers/teams-event-types-webhooks.controller.ts
@@ -26,7 +27,6 @@ const output = (w: StoredWebhook) => ({
   ...(w.secret ? { secret: w.secret } : {}),
 });
 
-const stringOrNull = (v: unknown) => (typeof v === "string" ? v : null);
 
 /** IsTeamEventTypeWebhookGuard: the team (caller an admin or owner), its event type, and the webhook when one is named. */
 function guard(store: SandboxStore, user: SandboxUser, params: string[]): { team: StoredTeam; et: StoredEventType; hook?: StoredWebhook } {
@@ -94,12 +94,7 @@ export const teamWebhookRoutes: Route[] = [
     auth: "required",
     handle({ res, params, body, user, store }) {
       const w = found(guard(store, user, params).hook);
-      const b = bodyObject(body) ?? {};
-      if (typeof b.subscriberUrl === "string") w.subscriberUrl = b.subscriberUrl;
-      if (typeof b.active === "boolean") w.active = b.active;
-      if (Array.isArray(b.triggers)) w.triggers = b.triggers.map(String);
-      if (b.payloadTemplate !== undefined) w.payloadTemplate = stringOrNull(b.payloadTemplate);
-      if (b.secret !== undefined) w.secret = stringOrNull(b.secret);
+      patchWebhook(w, body);
       sendSuccess(res, output(w));
     },
   },

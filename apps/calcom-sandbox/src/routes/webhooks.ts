@@ -12,7 +12,17 @@ const webhookOutput = (w: StoredWebhook) => ({
   ...(w.secret ? { secret: w.secret } : {}),
 });
 
-const stringOrNull = (v: unknown) => (typeof v === "string" ? v : null);
+export const stringOrNull = (v: unknown) => (typeof v === "string" ? v : null);
+
+/** A webhook PATCH (user or team event-type webhook alike): fields of the wrong type are ignored. */
+export function patchWebhook(w: StoredWebhook, body: unknown): void {
+  const b = bodyObject(body) ?? {};
+  if (typeof b.subscriberUrl === "string") w.subscriberUrl = b.subscriberUrl;
+  if (typeof b.active === "boolean") w.active = b.active;
+  if (Array.isArray(b.triggers)) w.triggers = b.triggers.map(String);
+  if (b.payloadTemplate !== undefined) w.payloadTemplate = stringOrNull(b.payloadTemplate);
+  if (b.secret !== undefined) w.secret = stringOrNull(b.secret);
+}
 
 function owned(store: SandboxStore, id: string, userId: number): StoredWebhook {
   const w = store.webhooks.get(Number(id));
@@ -60,12 +70,7 @@ export const webhookRoutes: Route[] = [
     auth: "required",
     handle({ res, params, user, store, body }) {
       const w = owned(store, params[0], user.id);
-      const b = bodyObject(body) ?? {};
-      if (typeof b.subscriberUrl === "string") w.subscriberUrl = b.subscriberUrl;
-      if (typeof b.active === "boolean") w.active = b.active;
-      if (Array.isArray(b.triggers)) w.triggers = b.triggers.map(String);
-      if (b.payloadTemplate !== undefined) w.payloadTemplate = stringOrNull(b.payloadTemplate);
-      if (b.secret !== undefined) w.secret = stringOrNull(b.secret);
+      patchWebhook(w, body);
       sendSuccess(res, webhookOutput(w));
     },
   },
